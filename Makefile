@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine: `make test` and `make plan STACK=prod`.
+# Each builds .venv on first use (and again whenever pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STACK ?= dev
+PLAN_DIR := build/plans
+
+.PHONY: test lint typecheck unit plan plans clean
+
+$(BIN)/azplatform: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+lint: $(BIN)/azplatform
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/azplatform
+	$(BIN)/mypy components stacks
+
+unit: $(BIN)/azplatform
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+plan: $(BIN)/azplatform
+	@mkdir -p $(PLAN_DIR)
+	$(BIN)/azplatform plan --stack $(STACK) --json $(PLAN_DIR)/$(STACK).json
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
