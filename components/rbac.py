@@ -1,0 +1,70 @@
+"""Azure RBAC: built-in role definition ids and deterministic role assignments.
+
+Role ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import Enum
+from typing import Protocol
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+
+class BuiltInRole(Enum):
+    """Built-in Azure roles the platform grants, by role definition GUID (fixed across all tenants)."""
+
+    KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+    KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+    KEY_VAULT_CERTIFICATE_USER = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
+    ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+    MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb"
+    SERVICE_BUS_DATA_RECEIVER = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"
+
+
+class Principal(Protocol):
+    """Anything that can be granted a role: a stable logical name and an Entra principal (object) id."""
+
+    @property
+    def logical_name(self) -> str:
+        """Stable name used to name the grant resources."""
+        ...
+
+    @property
+    def principal_id(self) -> pulumi.Output[str]:
+        """The Entra object id of the service principal."""
+        ...
+
+
+# Role assignment names must be GUIDs; uuid5 over logical names keeps them stable across runs.
+_GRANT_NAMESPACE = uuid.UUID("6f1c0d9e-5a3b-4c1e-9b7a-2d8e4f6a1c3b")
+
+
+def role_definition_id(scope_id: pulumi.Input[str], role: BuiltInRole) -> pulumi.Output[str]:
+    """The subscription-qualified role definition id, taken from the scope's own id (no extra invoke)."""
+    return pulumi.Output.from_input(scope_id).apply(
+        lambda rid: f"/subscriptions/{rid.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{role.value}"
+    )
+
+
+def assign_role(
+    owner: pulumi.Resource,
+    owner_name: str,
+    scope_id: pulumi.Input[str],
+    role: BuiltInRole,
+    principal: Principal,
+) -> azure_native.authorization.RoleAssignment:
+    """Grant ``role`` on ``scope_id`` to ``principal``; the assignment is a child of ``owner``."""
+    key = f"{owner_name}/{principal.logical_name}/{role.name}"
+    return azure_native.authorization.RoleAssignment(
+        f"{owner_name}-{role.name.lower().replace('_', '-')}-{principal.logical_name}",
+        scope=scope_id,
+        role_definition_id=role_definition_id(scope_id, role),
+        principal_id=principal.principal_id,
+        # ServicePrincipal skips the Entra lookup that fails for a just-created identity (replication delay).
+        principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL,
+        role_assignment_name=str(uuid.uuid5(_GRANT_NAMESPACE, key)),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )

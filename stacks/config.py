@@ -1,0 +1,432 @@
+"""The platform's typed configuration: one pydantic model, read from a stack's ``azplatform:`` namespace.
+
+Values flow: environment profile defaults (stacks/profiles.py) <- the stack file's overrides -> this model.
+Validation reports every problem at once, each with its key path, the bad value, and what is allowed.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from components.naming import Kind, Namer, stable_suffix
+from stacks.errors import ConfigError, Problem, ProblemList
+from stacks.profiles import profile_for
+from stacks.regions import REGIONS
+
+NAMESPACE = "azplatform"
+
+Environment = Literal["dev", "staging", "prod"]
+
+
+class Model(BaseModel):
+    """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
+    )
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"not an IPv4 CIDR with host bits zero (for example 10.40.0.0/16): {exc}") from None
+    if not network.is_private:
+        raise ValueError("must be a private (RFC 1918) range; the platform's networks are never internet-routable")
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+
+# The smallest prefix Azure accepts (or this platform's design fixes) for each tier, with the source.
+SUBNET_MINIMUMS: dict[str, tuple[int, str]] = {
+    # Design decision (DESIGN.md): the gateway gets its own /24, Microsoft's recommendation for v2 so that
+    # autoscale up to 125 instances always has addresses.
+    # https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#size-of-the-subnet
+    "gateway": (24, "Application Gateway v2 gets its own /24 (Microsoft's recommendation; DESIGN.md)"),
+    # Workload-profiles environments need at least /27.
+    # https://learn.microsoft.com/azure/container-apps/custom-virtual-networks#subnet
+    "containerApps": (27, "a Container Apps workload-profiles environment needs at least /27"),
+    # Azure reserves 5 addresses per subnet; /28 leaves 11 for the platform's private endpoint NICs.
+    "privateEndpoints": (28, "private endpoints need at least /28 (5 reserved + one address per endpoint)"),
+}
+# API Management's minimum depends on its SKU.
+# classic (Developer/Premium): https://learn.microsoft.com/azure/api-management/virtual-network-injection-resources
+# Premium v2: https://learn.microsoft.com/azure/api-management/inject-vnet-v2
+APIM_SUBNET_MINIMUMS: dict[str, int] = {"Developer": 29, "Premium": 29, "PremiumV2": 27}
+
+
+class SubnetsConfig(Model):
+    """One subnet per tier, as CIDRs inside the VNet's address space."""
+
+    gateway: Cidr = Field(description="Application Gateway WAF_v2 subnet (its own, at least /24).")
+    apim: Cidr = Field(description="API Management subnet (/29 for Developer or Premium, /27 for Premium v2).")
+    container_apps: Cidr = Field(description="Container Apps environment subnet, delegated (/27 minimum, /23 advised).")
+    private_endpoints: Cidr = Field(description="Private endpoints for the data stores and registry (/28 minimum).")
+
+
+class NetworkConfig(Model):
+    """The VNet and its tiers. Layout rules (containment, overlaps, sizes) are checked platform-wide."""
+
+    address_space: Cidr = Field(description="The VNet's address space, for example 10.40.0.0/16.")
+    subnets: SubnetsConfig = Field(description="A subnet per tier.")
+
+
+class ObservabilityConfig(Model):
+    """Log Analytics and Application Insights."""
+
+    retention_days: int = Field(
+        ge=30,
+        le=730,
+        description="Log Analytics retention in days (PerGB2018 allows 30-730). Profile default.",
+    )
+    daily_quota_gb: float | None = Field(
+        default=None, gt=0, description="Daily ingestion cap in GB; none means uncapped. Default: none."
+    )
+
+
+class KeyVaultConfig(Model):
+    """The platform's Key Vault (RBAC mode, purge protection, private only)."""
+
+    sku: Literal["standard", "premium"] = Field(description="Vault SKU; premium adds HSM-backed keys. Profile default.")
+    soft_delete_retention_days: int = Field(
+        default=90, ge=7, le=90, description="Soft-delete retention in days (Azure allows 7-90). Default 90."
+    )
+
+
+class ApimConfig(Model):
+    """API Management, the AI gateway."""
+
+    sku: Literal["Developer", "Premium", "PremiumV2"] = Field(
+        description="SKU: Developer (no SLA, no zones) for dev, Premium for staging and prod. Profile default."
+    )
+    capacity: int = Field(ge=1, le=12, description="Scale units. Profile default.")
+
+
+class AppConfig(Model):
+    """One workload on the Container Apps environment."""
+
+    image: str = Field(
+        min_length=1, description="Container image reference, for example myregistry.azurecr.io/api:1.4.2."
+    )
+    target_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Port the app listens on; none means no ingress (a worker)."
+    )
+    min_replicas: int = Field(default=1, ge=0, le=1000, description="Minimum replicas. Default 1.")
+    max_replicas: int = Field(default=10, ge=1, le=1000, description="Maximum replicas. Default 10.")
+
+    @model_validator(mode="after")
+    def _replicas(self) -> AppConfig:
+        if self.min_replicas > self.max_replicas:
+            raise ProblemList(
+                [
+                    (
+                        "minReplicas",
+                        f"is greater than maxReplicas ({self.max_replicas}); minReplicas must be <= maxReplicas",
+                        self.min_replicas,
+                    )
+                ]
+            )
+        return self
+
+
+def _prefix(value: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[a-z][a-z0-9]{1,9}", value):
+        raise ValueError("must be 2-10 lowercase letters or digits, starting with a letter")
+    return value
+
+
+def _location(value: str) -> str:
+    if value not in REGIONS:
+        raise ValueError(f"unknown Azure region; known: {', '.join(sorted(REGIONS))}")
+    return value
+
+
+def _tags(value: dict[str, str]) -> dict[str, str]:
+    # https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
+    bad = [k for k in value if len(k) > 512 or any(c in k for c in "<>%&\\?/")]
+    long_values = [k for k, v in value.items() if len(v) > 256]
+    problems = []
+    if bad:
+        problems.append(f"tag names {bad} break Azure's rules (at most 512 characters, none of <>%&\\?/)")
+    if long_values:
+        problems.append(f"tag values of {long_values} exceed Azure's 256 characters")
+    if len(value) > 50:
+        problems.append(f"{len(value)} tags; Azure allows at most 50 per resource")
+    if problems:
+        raise ValueError("; ".join(problems))
+    return value
+
+
+class PlatformConfig(Model):
+    """Everything a stack says about the platform. Keys live under the stack file's ``azplatform:`` namespace."""
+
+    environment: Environment = Field(description="Which profile supplies defaults: dev, staging or prod.")
+    location: Annotated[str, AfterValidator(_location)] = Field(description="Azure region, for example westeurope.")
+    name_prefix: Annotated[str, AfterValidator(_prefix)] = Field(
+        description="Workload prefix in every resource name (2-10 lowercase alphanumerics)."
+    )
+    unique_suffix: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9]{3,6}$",
+        description="Suffix for globally unique names; default: a stable hash of prefix, environment and region.",
+    )
+    tags: Annotated[dict[str, str], AfterValidator(_tags)] = Field(
+        default_factory=dict, description="Tags on every taggable resource (merged with the platform's own)."
+    )
+    zone_redundant: bool = Field(description="Spread zonal resources over availability zones. Profile default.")
+    network: NetworkConfig = Field(description="VNet address space and subnets.")
+    observability: ObservabilityConfig = Field(description="Log Analytics and Application Insights settings.")
+    key_vault: KeyVaultConfig = Field(description="Key Vault settings.")
+    apim: ApimConfig = Field(description="API Management settings.")
+    apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
+
+    @property
+    def namer(self) -> Namer:
+        """The naming convention for this stack."""
+        region = REGIONS[self.location]
+        suffix = self.unique_suffix or stable_suffix(f"{self.name_prefix}/{self.environment}/{self.location}")
+        return Namer(self.name_prefix, self.environment, region.short, suffix)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cross_checks(cls, data: Any, info: ValidationInfo) -> Any:
+        # Runs on the raw values, tolerating bad ones, so that these problems are reported together with
+        # every field error rather than only once the fields are fixed.
+        problems = cross_check(data) if isinstance(data, Mapping) else []
+        if problems:
+            if info.context is not None and "problems" in info.context:
+                info.context["problems"].extend(problems)
+            else:
+                raise ProblemList([(p.path, p.message, p.value) for p in problems])
+        return data
+
+
+_APP_KINDS = {Kind.CONTAINER_APP, Kind.CONTAINER_APP_JOB}
+
+
+# --- loading ------------------------------------------------------------------------------------------
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` wins; nested mappings merge key by key; lists and scalars replace."""
+    merged: dict[str, Any] = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def parse_config_value(raw: Any) -> Any:
+    """Pulumi hands structured config to programs as JSON text; scalars stay as given."""
+    if isinstance(raw, str) and raw[:1] in "{[":
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return raw
+    return raw
+
+
+def load_platform_config(values: Mapping[str, Any], source: str) -> PlatformConfig:
+    """Validate a stack's ``azplatform:`` values (keys without the namespace) over its environment profile.
+
+    Raises :class:`ConfigError` naming ``source`` and every problem found.
+    """
+    data = {key: parse_config_value(value) for key, value in values.items()}
+    environment = data.get("environment")
+    merged = deep_merge(profile_for(environment), data) if isinstance(environment, str) else data
+    context: dict[str, list[Problem]] = {"problems": []}
+    problems: list[Problem] = []
+    config: PlatformConfig | None = None
+    try:
+        config = PlatformConfig.model_validate(merged, context=context)
+    except ValidationError as exc:
+        problems = _problems(exc)
+    problems += context["problems"]
+    if problems or config is None:
+        unique = {(p.path, p.message): p for p in problems}
+        raise ConfigError(source, unique.values(), NAMESPACE)
+    return config
+
+
+def _problems(exc: ValidationError) -> list[Problem]:
+    problems: list[Problem] = []
+    for error in exc.errors():
+        path = ".".join(str(part) for part in error["loc"])
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, ProblemList):
+            for sub_path, message, value in cause.problems:
+                problems.append(Problem(".".join(p for p in (path, sub_path) if p), message, value))
+            continue
+        problems.append(Problem(path, _message(error), error.get("input") if error["type"] != "missing" else None))
+    return problems
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(error["loc"][:-1])
+        return f"unknown key; allowed here: {', '.join(allowed)}" if allowed else "unknown key"
+    if kind == "missing":
+        return "is required and has no profile default"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The camelCase keys the model at ``loc`` accepts, for 'unknown key' messages."""
+    model: Any = PlatformConfig
+    for part in loc:
+        field = model.model_fields.get(_snake(str(part))) if hasattr(model, "model_fields") else None
+        if field is None:
+            # a dict entry (an app name): step into the dict's value type
+            args = getattr(model, "__args__", ())
+            model = args[-1] if args else None
+            continue
+        model = field.annotation
+    if model is None or not hasattr(model, "model_fields"):
+        return []
+    return sorted(to_camel(name) for name in model.model_fields)
+
+
+def _snake(camel: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in camel)
+
+
+# --- cross-field checks on raw values ---------------------------------------------------------------------
+
+
+def _as_network(value: Any) -> ipaddress.IPv4Network | None:
+    try:
+        return ipaddress.IPv4Network(value, strict=True) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _get(data: Any, *path: str) -> Any:
+    for part in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
+def cross_check(data: Mapping[str, Any]) -> list[Problem]:
+    """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
+    because field validation already reports them."""
+    return _network_problems(data) + _sku_problems(data) + _name_problems(data)
+
+
+def _network_problems(data: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    vnet = _as_network(_get(data, "network", "addressSpace"))
+    raw_subnets = _get(data, "network", "subnets")
+    subnets = {
+        key: net
+        for key, value in (raw_subnets.items() if isinstance(raw_subnets, Mapping) else [])
+        if key in _SUBNET_KEYS and (net := _as_network(value)) is not None
+    }
+    minimums = {key: minimum for key, minimum in SUBNET_MINIMUMS.items()}
+    apim_sku = _get(data, "apim", "sku")
+    if apim_sku in APIM_SUBNET_MINIMUMS:
+        minimums["apim"] = (
+            APIM_SUBNET_MINIMUMS[apim_sku],
+            f"API Management {apim_sku} needs at least /{APIM_SUBNET_MINIMUMS[apim_sku]}",
+        )
+    for key, net in subnets.items():
+        path = f"network.subnets.{key}"
+        if vnet is not None and not net.subnet_of(vnet):
+            problems.append(Problem(path, f"is outside network.addressSpace {vnet}", str(net)))
+        if key in minimums and net.prefixlen > minimums[key][0]:
+            problems.append(Problem(path, f"is a /{net.prefixlen}; {minimums[key][1]}", str(net)))
+    keys = list(subnets)
+    for i, first in enumerate(keys):
+        for second in keys[i + 1 :]:
+            if subnets[first].overlaps(subnets[second]):
+                problems.append(
+                    Problem(
+                        f"network.subnets.{second}",
+                        f"overlaps network.subnets.{first} ({subnets[first]}); subnets must be disjoint",
+                        str(subnets[second]),
+                    )
+                )
+    return problems
+
+
+def _sku_problems(data: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    if data.get("zoneRedundant") is True:
+        region = REGIONS.get(str(data.get("location")))
+        if region is not None and not region.zones:
+            problems.append(
+                Problem(
+                    "zoneRedundant",
+                    f"{data.get('location')} has no availability zones; set it to false",
+                    True,
+                )
+            )
+        if _get(data, "apim", "sku") == "Developer":
+            problems.append(
+                Problem(
+                    "apim.sku",
+                    "Developer has no availability zones (and no SLA); use Premium, or set zoneRedundant: false",
+                    "Developer",
+                )
+            )
+    return problems
+
+
+def _name_problems(data: Mapping[str, Any]) -> list[Problem]:
+    prefix, environment, location = data.get("namePrefix"), data.get("environment"), data.get("location")
+    if not (isinstance(prefix, str) and environment in ("dev", "staging", "prod") and location in REGIONS):
+        return []
+    suffix = data.get("uniqueSuffix") if isinstance(data.get("uniqueSuffix"), str) else None
+    namer = Namer(
+        prefix,
+        str(environment),
+        REGIONS[str(location)].short,
+        suffix or stable_suffix(f"{prefix}/{environment}/{location}"),
+    )
+    problems: list[Problem] = []
+    for kind in Kind:
+        if kind in _APP_KINDS:
+            continue
+        name = namer.name(kind)
+        for issue in kind.value.problems(name):
+            problems.append(
+                Problem("namePrefix", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", prefix)
+            )
+    apps = data.get("apps")
+    for app in apps if isinstance(apps, Mapping) else []:
+        for kind in _APP_KINDS:
+            name = namer.name(kind, str(app))
+            for issue in kind.value.problems(name):
+                problems.append(
+                    Problem(f"apps.{app}", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", app)
+                )
+    return problems
+
+
+def _kind_label(kind: Kind) -> str:
+    return kind.name.lower().replace("_", " ")
+
+
+_SUBNET_KEYS = {to_camel(name) for name in SubnetsConfig.model_fields}

@@ -1,0 +1,39 @@
+"""The offline plan: run the real program against a stack file under recording mocks (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+from stacks.offline.harness import AzureMocks, RecordingMonitor, render
+from stacks.offline.plan import Plan, PlannedResource, Violation
+from stacks.offline.stackfile import StackFile, read_stack
+
+__all__ = [
+    "AzureMocks",
+    "Plan",
+    "PlannedResource",
+    "RecordingMonitor",
+    "StackFile",
+    "Violation",
+    "read_stack",
+    "render",
+    "render_stack",
+]
+
+
+def render_stack(project_dir: Path, stack: str) -> Plan:
+    """Render ``Pulumi.<stack>.yaml`` through the project's own ``__main__.py``, as ``pulumi up`` would."""
+    stack_file = read_stack(project_dir, stack)
+    entry = project_dir / "__main__.py"
+
+    def program() -> None:
+        runpy.run_path(str(entry), run_name="__main__")
+
+    return render(
+        program,
+        project=stack_file.project,
+        stack=stack,
+        config=stack_file.config,
+        secret_keys=stack_file.secret_keys,
+    )

@@ -1,0 +1,187 @@
+"""Run a real Pulumi program under recording mocks and return its plan.
+
+This is the offline plan of DESIGN.md: the program runs with ``preview=False`` so every ``apply`` runs,
+invokes get realistic answers, every resource gets an ARM-shaped id, and each RegisterResourceRequest is
+recorded (type, name, parent, inputs, dependencies, options). Secret values are masked as ``[secret]``.
+
+Other teams use the same entry point, :func:`render`, to test their own stacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from google.protobuf import json_format
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_in_stack
+
+from stacks.offline import arm
+from stacks.offline.plan import SECRET, Plan, PlannedResource, ResourceOptions
+
+_SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+_RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+
+InvokeHandler = Callable[[Mapping[str, Any]], dict[str, Any]]
+
+
+def _mask(value: Any) -> Any:
+    """Replace secret-wrapped values with ``[secret]`` and resource references with their URN."""
+    if isinstance(value, dict):
+        if value.get(_SECRET_SIG_KEY) == _SECRET_SIG:
+            return SECRET
+        if value.get(_SECRET_SIG_KEY) == _RESOURCE_SIG:
+            return value.get("urn")
+        return {k: _mask(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf Structs carry every number as a double
+    return value
+
+
+def _client_config(_: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "clientId": arm.CLIENT_ID,
+        "objectId": arm.CLIENT_OBJECT_ID,
+        "subscriptionId": arm.SUBSCRIPTION_ID,
+        "tenantId": arm.TENANT_ID,
+    }
+
+
+DEFAULT_INVOKES: dict[str, InvokeHandler] = {
+    "azure-native:authorization:getClientConfig": _client_config,
+}
+
+
+class AzureMocks(pulumi_mocks.Mocks):
+    """Answers registrations with ARM-shaped ids and realistic computed outputs, and invokes from a table."""
+
+    def __init__(self, invokes: Mapping[str, InvokeHandler] | None = None) -> None:
+        self.invokes = {**DEFAULT_INVOKES, **(invokes or {})}
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        inputs: dict[str, Any] = dict(args.inputs)
+        if not args.custom:
+            return f"{args.name}_id", inputs
+        rid = arm.arm_id(args.typ, args.name, inputs)
+        state = copy.deepcopy(inputs)
+        state.setdefault("name", rid.rsplit("/", 1)[-1])
+        state.update(arm.computed_outputs(args.typ, inputs, rid))
+        state["id"] = rid
+        return rid, state
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        handler = self.invokes.get(args.token)
+        if handler is None:
+            raise NotImplementedError(
+                f"the offline plan has no answer for invoke {args.token}; add one to AzureMocks(invokes=...)"
+            )
+        return handler(args.args), []
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A MockMonitor that keeps every RegisterResourceRequest and the stack's outputs."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.recorded: list[PlannedResource] = []
+        self.stack_urn: str | None = None
+        self.stack_outputs: dict[str, Any] = {}
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            self.stack_urn = response.urn
+            return response
+        raw = json_format.MessageToDict(request.object, preserving_proto_field_name=True)
+        self.recorded.append(
+            PlannedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent if request.parent and request.parent != self.stack_urn else None,
+                protect=bool(request.protect),
+                dependencies=sorted(set(request.dependencies)),
+                inputs=_mask(raw),
+                options=ResourceOptions(
+                    ignoreChanges=list(request.ignoreChanges),
+                    replaceOnChanges=list(request.replaceOnChanges),
+                    deleteBeforeReplace=bool(request.deleteBeforeReplace),
+                    retainOnDelete=bool(request.retainOnDelete),
+                ),
+                propertyDependencies={
+                    k: sorted(set(v.urns)) for k, v in sorted(request.propertyDependencies.items()) if v.urns
+                },
+                provider=request.provider or None,
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        if self.stack_urn is not None and request.urn == self.stack_urn:
+            self.stack_outputs = _mask(json_format.MessageToDict(request.outputs))
+        return super().RegisterResourceOutputs(request)
+
+
+def _configure(mocks: pulumi_mocks.Mocks, monitor: RecordingMonitor, project: str, stack: str) -> None:
+    """Point the Pulumi runtime at the mocks, with a fresh root so the program gets its own Stack."""
+    pulumi_settings.reset_options(project=project, stack=stack, preview=False)
+    features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+    pulumi_settings.configure(
+        pulumi_mocks.MockSettings(
+            monitor=monitor,
+            monitor_features=features,
+            engine=pulumi_mocks.MockEngine(None),
+            project=project,
+            stack=stack,
+            dry_run=False,
+            organization="organization",
+            callbacks=None,
+        )
+    )
+
+
+def config_strings(namespace_values: Mapping[str, Any]) -> dict[str, str]:
+    """Pulumi passes config to programs as strings; structured values travel as JSON."""
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in namespace_values.items()}
+
+
+def render(
+    program: Callable[[], None],
+    *,
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    secret_keys: Sequence[str] = (),
+    invokes: Mapping[str, InvokeHandler] | None = None,
+) -> Plan:
+    """Run ``program`` as ``pulumi up`` would, against ``config`` (full ``ns:key`` names), and return its plan.
+
+    Exceptions the program raises (a config error, for example) propagate unchanged.
+    """
+    mocks = AzureMocks(invokes)
+    monitor = RecordingMonitor(mocks)
+    _configure(mocks, monitor, project, stack)
+    set_all_config(config_strings(config), list(secret_keys))
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(run_in_stack(program))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+        pulumi_settings.reset_options()
+    return Plan(
+        project=project,
+        stack=stack,
+        resources=list(monitor.recorded),
+        outputs=dict(monitor.stack_outputs),
+    )

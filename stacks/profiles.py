@@ -1,0 +1,37 @@
+"""Environment profiles: the defaults each environment starts from. A stack file overrides only what differs.
+
+dev, staging and prod share one topology (dev/prod parity); they differ in size, SKU, redundancy and retention.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+PROFILES: dict[str, dict[str, Any]] = {
+    "dev": {
+        "zoneRedundant": False,
+        "observability": {"retentionDays": 30, "dailyQuotaGb": 5},
+        "keyVault": {"sku": "standard"},
+        # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
+        "apim": {"sku": "Developer", "capacity": 1},
+    },
+    "staging": {
+        "zoneRedundant": True,
+        "observability": {"retentionDays": 60},
+        "keyVault": {"sku": "standard"},
+        "apim": {"sku": "Premium", "capacity": 1},
+    },
+    "prod": {
+        "zoneRedundant": True,
+        "observability": {"retentionDays": 90},
+        "keyVault": {"sku": "premium"},
+        # Three units spread over zones 1-3.
+        "apim": {"sku": "Premium", "capacity": 3},
+    },
+}
+
+
+def profile_for(environment: str) -> dict[str, Any]:
+    """A copy of the environment's defaults (empty for an unknown environment, which validation reports)."""
+    return copy.deepcopy(PROFILES.get(environment, {}))
