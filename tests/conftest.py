@@ -1,0 +1,67 @@
+"""Shared fixtures: each stack is rendered once per test session, and tests assert on that one plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.config import deep_merge
+from stacks.offline import Plan, read_stack, render, render_stack
+from stacks.program import main as program_main
+
+ROOT = Path(__file__).resolve().parent.parent
+STACKS = ("dev", "staging", "prod")
+
+
+@pytest.fixture(scope="session")
+def project_dir() -> Path:
+    """The repository root, holding Pulumi.yaml and the stack files."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def dev_plan() -> Plan:
+    """Pulumi.dev.yaml rendered once."""
+    return render_stack(ROOT, "dev")
+
+
+@pytest.fixture(scope="session")
+def staging_plan() -> Plan:
+    """Pulumi.staging.yaml rendered once."""
+    return render_stack(ROOT, "staging")
+
+
+@pytest.fixture(scope="session")
+def prod_plan() -> Plan:
+    """Pulumi.prod.yaml rendered once."""
+    return render_stack(ROOT, "prod")
+
+
+@pytest.fixture(scope="session")
+def plans(dev_plan: Plan, staging_plan: Plan, prod_plan: Plan) -> dict[str, Plan]:
+    """All three stacks, by name."""
+    return {"dev": dev_plan, "staging": staging_plan, "prod": prod_plan}
+
+
+def stack_values(stack: str) -> dict[str, Any]:
+    """A stack file's ``azplatform:`` values, without the namespace (for building config variants)."""
+    config = read_stack(ROOT, stack).config
+    return {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("azplatform:")}
+
+
+def render_variant(stack: str, overrides: Mapping[str, Any]) -> Plan:
+    """Render a stack with ``overrides`` deep-merged into its ``azplatform:`` values (for scenario fixtures)."""
+    stack_file = read_stack(ROOT, stack)
+    values = deep_merge(stack_values(stack), overrides)
+    config = {k: v for k, v in stack_file.config.items() if not k.startswith("azplatform:")}
+    config.update({f"azplatform:{k}": v for k, v in values.items()})
+    return render(program_main, project=stack_file.project, stack=stack, config=config)
+
+
+@pytest.fixture(scope="session")
+def variant() -> Callable[[str, Mapping[str, Any]], Plan]:
+    """``variant(stack, overrides)`` renders a modified stack. Use it in a session fixture, not per test."""
+    return render_variant
