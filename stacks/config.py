@@ -30,6 +30,8 @@ from stacks.regions import REGIONS
 NAMESPACE = "azplatform"
 
 Environment = Literal["dev", "staging", "prod"]
+# The environment as it appears in resource names: short, so that 24-character Key Vault names keep room.
+ENVIRONMENT_CODES: dict[str, str] = {"dev": "dev", "staging": "stg", "prod": "prod"}
 
 
 class Model(BaseModel):
@@ -144,6 +146,12 @@ class AppConfig(Model):
         return self
 
 
+def make_namer(prefix: str, environment: str, location: str, unique_suffix: str | None) -> Namer:
+    """The stack's naming convention; the suffix defaults to a stable hash of prefix, environment and region."""
+    suffix = unique_suffix or stable_suffix(f"{prefix}/{environment}/{location}")
+    return Namer(prefix, ENVIRONMENT_CODES[environment], REGIONS[location].short, suffix)
+
+
 def _prefix(value: str) -> str:
     import re
 
@@ -200,9 +208,7 @@ class PlatformConfig(Model):
     @property
     def namer(self) -> Namer:
         """The naming convention for this stack."""
-        region = REGIONS[self.location]
-        suffix = self.unique_suffix or stable_suffix(f"{self.name_prefix}/{self.environment}/{self.location}")
-        return Namer(self.name_prefix, self.environment, region.short, suffix)
+        return make_namer(self.name_prefix, self.environment, self.location, self.unique_suffix)
 
     @model_validator(mode="before")
     @classmethod
@@ -399,12 +405,7 @@ def _name_problems(data: Mapping[str, Any]) -> list[Problem]:
     if not (isinstance(prefix, str) and environment in ("dev", "staging", "prod") and location in REGIONS):
         return []
     suffix = data.get("uniqueSuffix") if isinstance(data.get("uniqueSuffix"), str) else None
-    namer = Namer(
-        prefix,
-        str(environment),
-        REGIONS[str(location)].short,
-        suffix or stable_suffix(f"{prefix}/{environment}/{location}"),
-    )
+    namer = make_namer(prefix, str(environment), str(location), suffix)
     problems: list[Problem] = []
     for kind in Kind:
         if kind in _APP_KINDS:

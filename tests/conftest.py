@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,12 @@ def plans(dev_plan: Plan, staging_plan: Plan, prod_plan: Plan) -> dict[str, Plan
 
 
 def stack_values(stack: str) -> dict[str, Any]:
-    """A stack file's ``azplatform:`` values, without the namespace (for building config variants)."""
+    """A stack file's ``azplatform:`` values, without the namespace (a fresh copy, for building variants)."""
+    return copy.deepcopy(_stack_values(stack))
+
+
+@functools.cache
+def _stack_values(stack: str) -> dict[str, Any]:
     config = read_stack(ROOT, stack).config
     return {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("azplatform:")}
 
