@@ -63,11 +63,18 @@ DEFAULT_INVOKES: dict[str, InvokeHandler] = {
 class AzureMocks(pulumi_mocks.Mocks):
     """Answers registrations with ARM-shaped ids and realistic computed outputs, and invokes from a table."""
 
-    def __init__(self, invokes: Mapping[str, InvokeHandler] | None = None) -> None:
+    def __init__(
+        self,
+        invokes: Mapping[str, InvokeHandler] | None = None,
+        stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         self.invokes = {**DEFAULT_INVOKES, **(invokes or {})}
+        self.stack_references = {name: dict(outputs) for name, outputs in (stack_references or {}).items()}
 
     def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         inputs: dict[str, Any] = dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            return self._stack_reference(str(inputs.get("name", args.name)))
         if not args.custom:
             return f"{args.name}_id", inputs
         rid = arm.arm_id(args.typ, args.name, inputs)
@@ -76,6 +83,16 @@ class AzureMocks(pulumi_mocks.Mocks):
         state.update(arm.computed_outputs(args.typ, inputs, rid))
         state["id"] = rid
         return rid, state
+
+    def _stack_reference(self, stack_name: str) -> tuple[str, dict[str, Any]]:
+        """A StackReference reads the outputs given for that stack (for example a rendered platform plan's)."""
+        if stack_name not in self.stack_references:
+            known = ", ".join(sorted(self.stack_references)) or "none"
+            raise LookupError(
+                f"the offline plan has no outputs for stack reference {stack_name!r} (given: {known}); "
+                "pass render(..., stack_references={name: outputs})"
+            )
+        return stack_name, {"name": stack_name, "outputs": self.stack_references[stack_name], "secretOutputNames": []}
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         handler = self.invokes.get(args.token)
@@ -162,12 +179,14 @@ def render(
     config: Mapping[str, Any],
     secret_keys: Sequence[str] = (),
     invokes: Mapping[str, InvokeHandler] | None = None,
+    stack_references: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Plan:
     """Run ``program`` as ``pulumi up`` would, against ``config`` (full ``ns:key`` names), and return its plan.
 
-    Exceptions the program raises (a config error, for example) propagate unchanged.
+    ``stack_references`` answers ``pulumi.StackReference`` reads: stack name -> its outputs. Exceptions the
+    program raises (a config error, for example) propagate unchanged.
     """
-    mocks = AzureMocks(invokes)
+    mocks = AzureMocks(invokes, stack_references)
     monitor = RecordingMonitor(mocks)
     _configure(mocks, monitor, project, stack)
     set_all_config(config_strings(config), list(secret_keys))
