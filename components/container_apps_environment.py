@@ -21,6 +21,7 @@ import pulumi_azure_native as azure_native
 
 from components.common import CommonArgs
 from components.observability import diagnostic_setting
+from components.private_network import linked_private_zone
 
 TYPE_TOKEN = "azplatform:index:ContainerAppsEnvironment"
 
@@ -142,13 +143,15 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
             diagnostic_setting(self, name, self.environment.id, args.diagnostics_workspace_id)
 
         # VNet-scope ingress resolves through a private zone named after the default domain.
-        self.dns_zone = azure_native.privatedns.PrivateZone(
+        self.dns_zone = linked_private_zone(
+            self,
             f"{name}-zone",
-            private_zone_name=self.environment.default_domain,
+            f"{name}-zone-link",
+            zone_name=self.environment.default_domain,
             resource_group_name=args.resource_group_name,
-            location="global",
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            vnet_id=args.vnet_id,
+            link_name=f"link-{args.name}",
+            tags=args.tags,
         )
         self.dns_records = [
             azure_native.privatedns.PrivateRecordSet(
@@ -163,17 +166,6 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
             )
             for label, record in (("wildcard", "*"), ("apex", "@"))
         ]
-        self.dns_link = azure_native.privatedns.VirtualNetworkLink(
-            f"{name}-zone-link",
-            private_zone_name=self.dns_zone.name,
-            resource_group_name=args.resource_group_name,
-            virtual_network_link_name=f"link-{args.name}",
-            location="global",
-            virtual_network=azure_native.privatedns.SubResourceArgs(id=args.vnet_id),
-            registration_enabled=False,
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
 
         self.id = self.environment.id
         self.name = self.environment.name

@@ -163,6 +163,13 @@ class RedisStreamsScaleRule:
         return [self.password_secret] + ([self.username_secret] if self.username_secret else [])
 
 
+def service_bus_entity_ok(queue_name: str | None, topic_name: str | None, subscription_name: str | None) -> bool:
+    """KEDA scales on one entity: a queue, or a topic subscription (topic and subscription together)."""
+    if queue_name is not None:
+        return topic_name is None and subscription_name is None
+    return topic_name is not None and subscription_name is not None
+
+
 @dataclass(frozen=True, kw_only=True)
 class ServiceBusScaleRule:
     """Scale on the active messages of a Service Bus queue or topic subscription, authenticated as the app's
@@ -189,9 +196,7 @@ class ServiceBusScaleRule:
     """Rule name. Default ``azure-servicebus``."""
 
     def __post_init__(self) -> None:
-        queue = self.queue_name is not None
-        topic = self.topic_name is not None and self.subscription_name is not None
-        if queue == topic or (not topic and (self.topic_name or self.subscription_name)):
+        if not service_bus_entity_ok(self.queue_name, self.topic_name, self.subscription_name):
             raise ValueError(
                 f"azure-servicebus rule {self.name!r}: set queue_name, or topic_name with subscription_name"
             )

@@ -42,6 +42,7 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from components.container_app import consumption_allocation_ok, parse_memory
 from components.container_apps_environment import CONSUMPTION, DEDICATED_PROFILE_SIZES
 from components.container_registry import PRIVATE_SKUS
+from components.scale_rules import service_bus_entity_ok
 from stacks.config_base import Model
 from stacks.errors import Problem, ProblemList
 from stacks.regions import REGIONS
@@ -231,9 +232,7 @@ class ServiceBusRuleConfig(Model):
 
     @model_validator(mode="after")
     def _entity(self) -> ServiceBusRuleConfig:
-        queue = self.queue_name is not None
-        topic = self.topic_name is not None and self.subscription_name is not None
-        if queue == topic or (not topic and (self.topic_name or self.subscription_name)):
+        if not service_bus_entity_ok(self.queue_name, self.topic_name, self.subscription_name):
             _raise([("", "set queueName, or topicName together with subscriptionName", None)])
         return self
 

@@ -57,6 +57,7 @@ def test_environment_is_internal_and_injected_into_the_delegated_container_apps_
     subnet = next(s for s in vnet.inputs["subnets"] if s["name"] == subnet_name)
     assert subnet_name.startswith("snet-azp-aca-")
     assert [d["serviceName"] for d in subnet["delegations"]] == ["Microsoft.App/environments"]
+    assert vnet.urn in env.dependencies
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -132,6 +133,11 @@ def test_registry_is_private_and_entra_only(plans: dict[str, Plan], stack: str) 
         .inputs["resourceUri"]
         .endswith("/registries/" + registry.inputs["registryName"])
     )
+
+
+def test_registry_asks_for_zone_redundancy_where_the_platform_is_zone_redundant(plans: dict[str, Plan]) -> None:
+    assert plans["prod"].one(REGISTRY).inputs["zoneRedundancy"] == "Enabled"
+    assert plans["dev"].one(REGISTRY).inputs["zoneRedundancy"] == "Disabled"
 
 
 def test_prod_registry_is_protected_and_locked_and_dev_is_not(plans: dict[str, Plan]) -> None:
