@@ -301,6 +301,12 @@ class JobConfig(Model):
     max_executions: int = Field(default=10, ge=1, description="Most executions per poll. Default 10.")
     polling_interval_seconds: int = Field(default=30, ge=1, description="Trigger polling interval. Default 30.")
 
+    @model_validator(mode="after")
+    def _executions(self) -> JobConfig:
+        if self.min_executions > self.max_executions:
+            _raise([("minExecutions", f"is greater than maxExecutions ({self.max_executions})", self.min_executions)])
+        return self
+
 
 # Container Apps secret names: lowercase alphanumerics, '-' and '.', alphanumeric at both ends.
 # https://learn.microsoft.com/azure/container-apps/manage-secrets
@@ -377,6 +383,8 @@ class AppConfig(Model):
                 probe = getattr(self.probes, kind)
                 if probe is not None and probe.port is None:
                     add((f"probes.{kind}.port", "is required: the app has no targetPort to probe", None))
+        if self.ingress_scope == "vnet" and not self.has_ingress:
+            add(("ingressScope", "applies to apps with ingress; set targetPort or remove it", self.ingress_scope))
         if self.kind == "job":
             if self.target_port is not None:
                 add(("targetPort", "jobs have no ingress; remove it or use kind: app", self.target_port))

@@ -298,3 +298,13 @@ def test_probe_success_threshold_above_one_on_liveness_is_a_config_error() -> No
 def test_probe_on_an_app_without_a_port_needs_one() -> None:
     problem = only("dev", {"apps": {"worker": {"probes": {"liveness": {"path": "/healthz"}}}}})
     assert problem.path == "apps.worker.probes.liveness.port"
+
+
+def test_job_min_executions_above_max_is_a_config_error() -> None:
+    problem = only("dev", {"apps": {"batch": {**JOB, "job": {"minExecutions": 5, "maxExecutions": 2}}}})
+    assert problem.path == "apps.batch.job.minExecutions"
+
+
+def test_vnet_ingress_scope_without_ingress_is_a_config_error() -> None:
+    problem = only("dev", {"apps": {"worker": {"ingressScope": "vnet"}}})
+    assert problem.path == "apps.worker.ingressScope"
