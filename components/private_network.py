@@ -179,24 +179,15 @@ class PrivateNetwork(pulumi.ComponentResource):
         self.dns_zone_ids = {}
         for zone_name in args.private_dns_zones:
             key = zone_name.replace(".", "-")
-            zone = azure_native.privatedns.PrivateZone(
+            zone = linked_private_zone(
+                self,
                 f"{name}-zone-{key}",
-                private_zone_name=zone_name,
-                resource_group_name=args.resource_group_name,
-                location="global",
-                tags=dict(args.tags),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-            azure_native.privatedns.VirtualNetworkLink(
                 f"{name}-link-{key}",
-                private_zone_name=zone.name,
+                zone_name=zone_name,
                 resource_group_name=args.resource_group_name,
-                virtual_network_link_name=f"link-{args.name}",
-                location="global",
-                virtual_network=azure_native.privatedns.SubResourceArgs(id=self.vnet.id),
-                registration_enabled=False,
-                tags=dict(args.tags),
-                opts=pulumi.ResourceOptions(parent=self),
+                vnet_id=self.vnet.id,
+                link_name=f"link-{args.name}",
+                tags=args.tags,
             )
             self.zones[zone_name] = zone
             self.dns_zone_ids[zone_name] = zone.id
@@ -208,6 +199,40 @@ class PrivateNetwork(pulumi.ComponentResource):
         self.id = self.vnet.id
         self.name = self.vnet.name
         self.register_outputs({"id": self.id, "subnetIds": self.subnet_ids, "dnsZoneIds": self.dns_zone_ids})
+
+
+def linked_private_zone(
+    owner: pulumi.Resource,
+    zone_logical_name: str,
+    link_logical_name: str,
+    *,
+    zone_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    vnet_id: pulumi.Input[str],
+    link_name: str,
+    tags: Mapping[str, str],
+) -> azure_native.privatedns.PrivateZone:
+    """A private DNS zone (global) linked to a VNet, without auto-registration; both children of ``owner``."""
+    zone = azure_native.privatedns.PrivateZone(
+        zone_logical_name,
+        private_zone_name=zone_name,
+        resource_group_name=resource_group_name,
+        location="global",
+        tags=dict(tags),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )
+    azure_native.privatedns.VirtualNetworkLink(
+        link_logical_name,
+        private_zone_name=zone.name,
+        resource_group_name=resource_group_name,
+        virtual_network_link_name=link_name,
+        location="global",
+        virtual_network=azure_native.privatedns.SubResourceArgs(id=vnet_id),
+        registration_enabled=False,
+        tags=dict(tags),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )
+    return zone
 
 
 def _rule_args(rule: Rule) -> azure_native.network.SecurityRuleArgs:

@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -23,6 +21,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components.naming import Kind, Namer, stable_suffix
+from stacks.config_base import Model
+from stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
 from stacks.errors import ConfigError, Problem, ProblemList
 from stacks.profiles import profile_for
 from stacks.regions import REGIONS
@@ -32,14 +32,6 @@ NAMESPACE = "azplatform"
 Environment = Literal["dev", "staging", "prod"]
 # The environment as it appears in resource names: short, so that 24-character Key Vault names keep room.
 ENVIRONMENT_CODES: dict[str, str] = {"dev": "dev", "staging": "stg", "prod": "prod"}
-
-
-class Model(BaseModel):
-    """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
-
-    model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
-    )
 
 
 def _cidr(value: str) -> str:
@@ -119,33 +111,6 @@ class ApimConfig(Model):
     capacity: int = Field(ge=1, le=12, description="Scale units. Profile default.")
 
 
-class AppConfig(Model):
-    """One workload on the Container Apps environment."""
-
-    image: str = Field(
-        min_length=1, description="Container image reference, for example myregistry.azurecr.io/api:1.4.2."
-    )
-    target_port: int | None = Field(
-        default=None, ge=1, le=65535, description="Port the app listens on; none means no ingress (a worker)."
-    )
-    min_replicas: int = Field(default=1, ge=0, le=1000, description="Minimum replicas. Default 1.")
-    max_replicas: int = Field(default=10, ge=1, le=1000, description="Maximum replicas. Default 10.")
-
-    @model_validator(mode="after")
-    def _replicas(self) -> AppConfig:
-        if self.min_replicas > self.max_replicas:
-            raise ProblemList(
-                [
-                    (
-                        "minReplicas",
-                        f"is greater than maxReplicas ({self.max_replicas}); minReplicas must be <= maxReplicas",
-                        self.min_replicas,
-                    )
-                ]
-            )
-        return self
-
-
 def make_namer(prefix: str, environment: str, location: str, unique_suffix: str | None) -> Namer:
     """The stack's naming convention; the suffix defaults to a stable hash of prefix, environment and region."""
     suffix = unique_suffix or stable_suffix(f"{prefix}/{environment}/{location}")
@@ -203,6 +168,10 @@ class PlatformConfig(Model):
     observability: ObservabilityConfig = Field(description="Log Analytics and Application Insights settings.")
     key_vault: KeyVaultConfig = Field(description="Key Vault settings.")
     apim: ApimConfig = Field(description="API Management settings.")
+    container_apps: ContainerAppsConfig = Field(
+        default_factory=ContainerAppsConfig, description="Container Apps environment settings."
+    )
+    registry: RegistryConfig = Field(description="Container registry settings.")
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
 
     @property
@@ -338,7 +307,7 @@ def _get(data: Any, *path: str) -> Any:
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
-    return _network_problems(data) + _sku_problems(data) + _name_problems(data)
+    return _network_problems(data) + _sku_problems(data) + _name_problems(data) + compute_problems(data)
 
 
 def _network_problems(data: Mapping[str, Any]) -> list[Problem]:

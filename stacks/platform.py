@@ -9,12 +9,39 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.common import PrivateEndpointPlacement
+from components.container_app import (
+    ContainerApp,
+    ContainerAppArgs,
+    ContainerAppJob,
+    ContainerAppJobArgs,
+    ContainerSpec,
+    Probe,
+    TrafficSplit,
+    WorkloadArgs,
+    default_probes,
+)
+from components.container_apps_environment import (
+    ContainerAppsEnvironment,
+    ContainerAppsEnvironmentArgs,
+    DedicatedProfile,
+)
+from components.container_registry import ContainerRegistry, ContainerRegistryArgs
+from components.identity import UserIdentity, UserIdentityArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.naming import Kind
 from components.observability import Observability, ObservabilityArgs
 from components.private_endpoint import PRIVATE_DNS_ZONES
 from components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from components.scale_rules import (
+    CpuScaleRule,
+    HttpScaleRule,
+    MemoryScaleRule,
+    RedisStreamsScaleRule,
+    ScaleRule,
+    ServiceBusScaleRule,
+)
 from stacks.config import PlatformConfig
+from stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
 
 TYPE_TOKEN = "azplatform:index:Platform"
 
@@ -30,6 +57,11 @@ class PlatformOutputs:
     key_vault_uri: pulumi.Output[str]
     log_analytics_workspace_id: pulumi.Output[str]
     app_insights_connection_string: pulumi.Output[str]
+    container_apps_environment_id: pulumi.Output[str]
+    container_apps_default_domain: pulumi.Output[str]
+    container_apps_static_ip: pulumi.Output[str]
+    registry_login_server: pulumi.Output[str]
+    app_fqdns: dict[str, pulumi.Output[str]]
 
 
 class Placement(TypedDict):
@@ -134,6 +166,8 @@ class Platform(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+        self._build_compute(name, config, common, workspace_id, endpoint("registry"))
+
         self.outputs = PlatformOutputs(
             resource_group_name=rg,
             vnet_id=self.network.id,
@@ -142,5 +176,207 @@ class Platform(pulumi.ComponentResource):
             key_vault_uri=self.key_vault.vault_uri,
             log_analytics_workspace_id=workspace_id,
             app_insights_connection_string=self.observability.app_insights_connection_string,
+            container_apps_environment_id=self.container_apps.id,
+            container_apps_default_domain=self.container_apps.default_domain,
+            container_apps_static_ip=self.container_apps.static_ip,
+            registry_login_server=self.registry.login_server,
+            app_fqdns={key: app.fqdn for key, app in self.apps.items() if app.fqdn is not None},
         )
         self.register_outputs({})
+
+    # --- compute ----------------------------------------------------------------------------------------------
+
+    def _build_compute(
+        self,
+        name: str,
+        config: PlatformConfig,
+        common: Placement,
+        workspace_id: pulumi.Output[str],
+        registry_endpoint: PrivateEndpointPlacement,
+    ) -> None:
+        """The Container Apps environment, the registry, and one identity plus app (or job) per workload. Each
+        identity gets exactly AcrPull on the registry and Key Vault Secrets User on the vault."""
+        namer = config.namer
+        prod = config.environment == "prod"
+        settings = config.container_apps
+        self.container_apps = ContainerAppsEnvironment(
+            f"{name}-cae",
+            ContainerAppsEnvironmentArgs(
+                **common,
+                name=namer.name(Kind.CONTAINER_APPS_ENVIRONMENT),
+                infrastructure_subnet_id=self.network.subnet_ids[SubnetRole.CONTAINER_APPS.value],
+                vnet_id=self.network.id,
+                zone_redundant=settings.zone_redundant
+                if settings.zone_redundant is not None
+                else config.zone_redundant,
+                dedicated_profiles=[
+                    DedicatedProfile(
+                        name=profile_name,
+                        type=profile.type,
+                        minimum_count=profile.minimum_count,
+                        maximum_count=profile.maximum_count,
+                    )
+                    for profile_name, profile in sorted(settings.workload_profiles.items())
+                ],
+                diagnostics_workspace_id=workspace_id,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.network, self.observability]),
+        )
+        self.registry = ContainerRegistry(
+            f"{name}-acr",
+            ContainerRegistryArgs(
+                **common,
+                name=namer.name(Kind.CONTAINER_REGISTRY),
+                sku=config.registry.sku,
+                zone_redundant=config.zone_redundant,
+                private_endpoint=registry_endpoint,
+                diagnostics_workspace_id=workspace_id,
+                lock=prod,
+                protect=prod,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # KEDA reaches Azure Managed Redis by its deterministic host name: <cluster>.<region>.redis.azure.net,
+        # port 10000 (TLS). https://learn.microsoft.com/azure/redis/best-practices-connection
+        redis_address = f"{namer.name(Kind.MANAGED_REDIS)}.{config.location}.redis.azure.net:10000"
+        self.apps: dict[str, ContainerApp] = {}
+        self.jobs: dict[str, ContainerAppJob] = {}
+        self.app_identities: dict[str, UserIdentity] = {}
+        for key, app in sorted(config.apps.items()):
+            identity = UserIdentity(
+                f"{name}-{key}-id",
+                UserIdentityArgs(
+                    name=namer.name(Kind.MANAGED_IDENTITY, key),
+                    resource_group_name=common["resource_group_name"],
+                    location=common["location"],
+                    tags=common["tags"],
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.app_identities[key] = identity
+            grants = [self.registry.grant_pull(identity), self.key_vault.grant_secret_read(identity)]
+            workload = WorkloadArgs(
+                name=namer.name(Kind.CONTAINER_APP_JOB if app.kind == "job" else Kind.CONTAINER_APP, key),
+                resource_group_name=common["resource_group_name"],
+                location=common["location"],
+                tags=common["tags"],
+                environment_id=self.container_apps.id,
+                identity=identity,
+                container=ContainerSpec(
+                    image=app.image,
+                    cpu=app.cpu,
+                    memory=app.memory,
+                    env=app.env,
+                    secret_env=app.secret_env,
+                    container_name=key,
+                ),
+                workload_profile=app.workload_profile,
+                key_vault_secrets={
+                    secret: self.key_vault.secret_uri(vault_secret) for secret, vault_secret in app.secrets.items()
+                },
+                registry_server=self.registry.login_server,
+                # Azure pulls the image and resolves Key Vault references when it creates the app.
+                wait_for=grants,
+            )
+            rules = [_scale_rule(rule, redis_address) for rule in app.scale_rules]
+            if app.kind == "job":
+                job = app.job or JobConfig()
+                self.jobs[key] = ContainerAppJob(
+                    f"{name}-{key}",
+                    ContainerAppJobArgs(
+                        workload=workload,
+                        scale_rules=[r for r in rules if isinstance(r, RedisStreamsScaleRule | ServiceBusScaleRule)],
+                        replica_timeout_seconds=job.replica_timeout_seconds,
+                        replica_retry_limit=job.replica_retry_limit,
+                        parallelism=job.parallelism,
+                        replica_completion_count=job.replica_completion_count,
+                        min_executions=job.min_executions,
+                        max_executions=job.max_executions,
+                        polling_interval_seconds=job.polling_interval_seconds,
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                continue
+            self.apps[key] = ContainerApp(
+                f"{name}-{key}",
+                ContainerAppArgs(
+                    workload=workload,
+                    target_port=app.target_port,
+                    external=app.ingress_scope == "vnet",
+                    probes=_probes(app),
+                    min_replicas=app.min_replicas,
+                    max_replicas=app.max_replicas,
+                    scale_rules=rules,
+                    revisions_mode="Multiple" if app.revisions_mode == "multiple" else "Single",
+                    revision_suffix=app.revisions.suffix,
+                    traffic=[
+                        TrafficSplit(weight=split.weight, revision_suffix=split.revision_suffix, label=split.label)
+                        for split in app.revisions.traffic
+                    ],
+                    default_domain=self.container_apps.default_domain,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+
+
+def _scale_rule(rule: ScaleRuleConfig, redis_address: str) -> ScaleRule:
+    """The component rule for one configured rule."""
+    name = rule_name(rule)
+    if rule.type == "http":
+        return HttpScaleRule(name=name, concurrent_requests=rule.concurrent_requests)
+    if rule.type == "cpu":
+        return CpuScaleRule(name=name, utilization=rule.utilization)
+    if rule.type == "memory":
+        return MemoryScaleRule(name=name, utilization=rule.utilization)
+    if rule.type == "redis-streams":
+        return RedisStreamsScaleRule(
+            name=name,
+            address=rule.address or redis_address,
+            stream=rule.stream,
+            consumer_group=rule.consumer_group,
+            pending_entries_count=rule.pending_entries_count,
+            lag_count=rule.lag_count,
+            activation_lag_count=rule.activation_lag_count,
+            enable_tls=rule.enable_tls,
+            password_secret=rule.password_secret,
+            username_secret=rule.username_secret,
+        )
+    return ServiceBusScaleRule(
+        name=name,
+        namespace=rule.namespace,
+        queue_name=rule.queue_name,
+        topic_name=rule.topic_name,
+        subscription_name=rule.subscription_name,
+        message_count=rule.message_count,
+        activation_message_count=rule.activation_message_count,
+    )
+
+
+def _probes(app: AppConfig) -> list[Probe] | None:
+    """Configured probes over the defaults; none when the app has no port and no probes."""
+    if app.probes is None:
+        return None
+    defaults = {p.kind: p for p in default_probes(app.target_port)} if app.target_port is not None else {}
+    probes: list[Probe] = []
+    for kind in ("Startup", "Readiness", "Liveness"):
+        configured: ProbeConfig | None = getattr(app.probes, kind.lower())
+        if configured is None:
+            if kind in defaults:
+                probes.append(defaults[kind])
+            continue
+        port = configured.port or app.target_port
+        if port is None:  # config validation reports this first; kept for direct callers
+            raise ValueError(f"{kind} probe has no port and the app has no targetPort")
+        probes.append(
+            Probe(
+                kind=kind,
+                port=port,
+                path=configured.path,
+                initial_delay_seconds=configured.initial_delay_seconds,
+                period_seconds=configured.period_seconds,
+                timeout_seconds=configured.timeout_seconds,
+                failure_threshold=configured.failure_threshold,
+                success_threshold=configured.success_threshold,
+            )
+        )
+    return probes

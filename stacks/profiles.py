@@ -15,12 +15,15 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "standard"},
         # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
         "apim": {"sku": "Developer", "capacity": 1},
+        # Premium everywhere: the only registry SKU that can be private (parity with prod).
+        "registry": {"sku": "Premium"},
     },
     "staging": {
         "zoneRedundant": True,
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
         "apim": {"sku": "Premium", "capacity": 1},
+        "registry": {"sku": "Premium"},
     },
     "prod": {
         "zoneRedundant": True,
@@ -28,6 +31,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "premium"},
         # Three units spread over zones 1-3.
         "apim": {"sku": "Premium", "capacity": 3},
+        "registry": {"sku": "Premium"},
     },
 }
 

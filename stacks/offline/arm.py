@@ -210,7 +210,17 @@ _COMPUTED: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
 }
 
 
+def _user_assigned_identities(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Requests list user-assigned identity ids; Azure answers with a map of id -> {principalId, clientId}
+    (and the SDK's output types expect the map)."""
+    identity = inputs.get("identity")
+    if not isinstance(identity, Mapping) or not isinstance(identity.get("userAssignedIdentities"), list):
+        return {}
+    answered = {str(rid): _identity(inputs, str(rid)) for rid in identity["userAssignedIdentities"]}
+    return {"identity": {**identity, "userAssignedIdentities": answered}}
+
+
 def computed_outputs(type_token: str, inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     """Outputs Azure computes (URIs, principal ids, IPs) that downstream resources consume."""
     fn = _COMPUTED.get(type_token)
-    return fn(inputs, rid) if fn else {}
+    return {**_user_assigned_identities(inputs), **(fn(inputs, rid) if fn else {})}
