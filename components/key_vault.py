@@ -12,6 +12,7 @@ from components.observability import diagnostic_setting
 from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from components.protection import cannot_delete_lock
 from components.rbac import BuiltInRole, Principal, assign_role
+from components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:KeyVault"
 
@@ -67,7 +68,7 @@ class KeyVault(pulumi.ComponentResource):
                 parent=self,
                 protect=args.protect,
                 # Azure cannot move a vault between tenants or regions in place.
-                replace_on_changes=["location", "properties.tenantId"],
+                replace_on_changes=replace_on_changes("azure-native:keyvault:Vault"),
             ),
         )
         if args.private_endpoint is not None:

@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -23,6 +21,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components.naming import Kind, Namer, stable_suffix
+from stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
+from stacks.config_model import Model
 from stacks.errors import ConfigError, Problem, ProblemList
 from stacks.profiles import profile_for
 from stacks.regions import REGIONS
@@ -32,14 +32,6 @@ NAMESPACE = "azplatform"
 Environment = Literal["dev", "staging", "prod"]
 # The environment as it appears in resource names: short, so that 24-character Key Vault names keep room.
 ENVIRONMENT_CODES: dict[str, str] = {"dev": "dev", "staging": "stg", "prod": "prod"}
-
-
-class Model(BaseModel):
-    """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
-
-    model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
-    )
 
 
 def _cidr(value: str) -> str:
@@ -204,6 +196,10 @@ class PlatformConfig(Model):
     key_vault: KeyVaultConfig = Field(description="Key Vault settings.")
     apim: ApimConfig = Field(description="API Management settings.")
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
+    # --- data stores (stacks/config_data.py) ---
+    redis: RedisConfig = Field(description="Azure Managed Redis settings.")
+    cosmos: CosmosConfig = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
 
     @property
     def namer(self) -> Namer:
@@ -338,7 +334,7 @@ def _get(data: Any, *path: str) -> Any:
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
-    return _network_problems(data) + _sku_problems(data) + _name_problems(data)
+    return _network_problems(data) + _sku_problems(data) + _name_problems(data) + data_problems(data)
 
 
 def _network_problems(data: Mapping[str, Any]) -> list[Problem]:

@@ -15,12 +15,17 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "standard"},
         # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
         "apim": {"sku": "Developer", "capacity": 1},
+        # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
+        "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
+        "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
     },
     "staging": {
         "zoneRedundant": True,
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
         "apim": {"sku": "Premium", "capacity": 1},
+        "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
+        "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
     },
     "prod": {
         "zoneRedundant": True,
@@ -28,6 +33,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "premium"},
         # Three units spread over zones 1-3.
         "apim": {"sku": "Premium", "capacity": 3},
+        # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
+        "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
+        "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
     },
 }
 

@@ -1,0 +1,15 @@
+"""The base every config section model extends (in its own module so that ``stacks/config_<area>.py`` modules
+can import it without importing ``stacks.config``, which imports them)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+
+class Model(BaseModel):
+    """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
+    )
