@@ -12,9 +12,7 @@ import pulumi_azure_native as azure_native
 
 from components.alerting import Dimension, metric_alert
 from components.common import CommonArgs, PrivateEndpointPlacement
-from components.observability import diagnostic_setting
-from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from components.protection import cannot_delete_lock
+from components.interfaces import attach_interfaces
 from components.rbac import Principal
 from components.replacements import replace_on_changes
 
@@ -234,29 +232,18 @@ class CosmosDb(pulumi.ComponentResource):
                     ),
                 )
 
-        if args.private_endpoint is not None:
-            self.private_endpoint: PrivateEndpoint | None = PrivateEndpoint(
-                f"{name}-pep",
-                PrivateEndpointArgs(
-                    name=f"pep-{args.name}",
-                    resource_group_name=args.resource_group_name,
-                    location=args.location,
-                    subnet_id=args.private_endpoint.subnet_id,
-                    target_id=self.account.id,
-                    group_id="Sql",
-                    dns_zone_id=args.private_endpoint.dns_zone_id,
-                    tags=args.tags,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        else:
-            self.private_endpoint = None
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, name, self.account.id, args.diagnostics_workspace_id)
-        if args.lock:
-            # The lock also covers databases, containers and data-plane role assignments (child resources): in a
-            # locked environment, revoking a grant means lifting the lock first.
-            cannot_delete_lock(self, name, self.account, "Cosmos DB holds the platform's system of record")
+        # The lock also covers databases, containers and data-plane role assignments (child resources): in a
+        # locked environment, revoking a grant means lifting the lock first.
+        self.private_endpoint = attach_interfaces(
+            self,
+            name,
+            args,
+            self.account,
+            placement=args.private_endpoint,
+            azure_name=args.name,
+            group_id="Sql",
+            lock_reason="Cosmos DB holds the platform's system of record",
+        )
 
         self.id = self.account.id
         self.name = self.account.name

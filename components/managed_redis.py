@@ -15,9 +15,8 @@ import pulumi_azure_native as azure_native
 
 from components.alerting import metric_alert
 from components.common import CommonArgs, PrivateEndpointPlacement
+from components.interfaces import attach_interfaces
 from components.observability import diagnostic_setting
-from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from components.protection import cannot_delete_lock
 from components.rbac import Principal
 from components.replacements import replace_on_changes
 
@@ -186,32 +185,23 @@ class ManagedRedis(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
 
-        if args.private_endpoint is not None:
-            self.private_endpoint: PrivateEndpoint | None = PrivateEndpoint(
-                f"{name}-pep",
-                PrivateEndpointArgs(
-                    name=f"pep-{args.name}",
-                    resource_group_name=args.resource_group_name,
-                    location=args.location,
-                    subnet_id=args.private_endpoint.subnet_id,
-                    target_id=self.cluster.id,
-                    group_id="redisEnterprise",
-                    dns_zone_id=args.private_endpoint.dns_zone_id,
-                    tags=args.tags,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        else:
-            self.private_endpoint = None
+        # Metrics are emitted by the cluster; the connection audit log (ConnectionEvents) by the database.
+        # https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-cache-redisenterprise-databases-logs
+        # The lock covers the database and its access policy assignments too (locks apply to child resources):
+        # in a locked environment, revoking a grant means lifting the lock first.
+        self.private_endpoint = attach_interfaces(
+            self,
+            name,
+            args,
+            self.cluster,
+            placement=args.private_endpoint,
+            azure_name=args.name,
+            group_id="redisEnterprise",
+            lock_reason="Azure Managed Redis holds the platform's queues and cache",
+            logs=False,
+        )
         if args.diagnostics_workspace_id is not None:
-            # Metrics are emitted by the cluster; the connection audit log (ConnectionEvents) by the database.
-            # https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-cache-redisenterprise-databases-logs
-            diagnostic_setting(self, name, self.cluster.id, args.diagnostics_workspace_id, logs=False)
             diagnostic_setting(self, f"{name}-db", self.database.id, args.diagnostics_workspace_id, metrics=False)
-        if args.lock:
-            # The lock covers the database and its access policy assignments too (locks apply to child
-            # resources): in a locked environment, revoking a grant means lifting the lock first.
-            cannot_delete_lock(self, name, self.cluster, "Azure Managed Redis holds the platform's queues and cache")
 
         self.id = self.cluster.id
         self.name = self.cluster.name

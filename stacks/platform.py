@@ -47,6 +47,14 @@ class Placement(TypedDict):
     tags: dict[str, str]
 
 
+class Stateful(TypedDict):
+    """What every stateful component gets: diagnostics, and in prod protect and a lock."""
+
+    diagnostics_workspace_id: pulumi.Output[str]
+    lock: bool
+    protect: bool
+
+
 def platform_tags(config: PlatformConfig) -> dict[str, str]:
     """The tags every taggable resource carries: the stack's own plus the platform's."""
     return {**config.tags, "environment": config.environment, "platform": "azplatform", "managedBy": "pulumi"}
@@ -173,6 +181,8 @@ class Platform(pulumi.ComponentResource):
         """
         namer = config.namer
         prod = config.environment == "prod"
+        # Every data store: diagnostics to the workspace; in prod, protect and a CanNotDelete lock.
+        stateful = Stateful(diagnostics_workspace_id=workspace_id, lock=prod, protect=prod)
         redis = config.redis
         self.redis = ManagedRedis(
             f"{name}-redis",
@@ -192,9 +202,7 @@ class Platform(pulumi.ComponentResource):
                 if redis.access_keys_for_keda
                 else None,
                 private_endpoint=endpoint("redisEnterprise"),
-                diagnostics_workspace_id=workspace_id,
-                lock=prod,
-                protect=prod,
+                **stateful,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -239,9 +247,7 @@ class Platform(pulumi.ComponentResource):
                     for db_name, db in cosmos.databases.items()
                 ],
                 private_endpoint=endpoint("Sql"),
-                diagnostics_workspace_id=workspace_id,
-                lock=prod,
-                protect=prod,
+                **stateful,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
