@@ -26,7 +26,7 @@ from components.cosmos_db import (
 from components.identity import UserIdentity, UserIdentityArgs
 from components.managed_redis import KEDA_STREAMS_SCALER, AccessKeySecret, ManagedRedis, ManagedRedisArgs
 from components.replacements import ONE_WAY_CHANGES, REPLACE_ON_CHANGES
-from stacks.config import load_platform_config
+from stacks.config import deep_merge, load_platform_config
 from stacks.errors import ConfigError
 from stacks.offline import Plan, PlannedResource, render
 from stacks.offline.harness import redis_database_keys
@@ -155,18 +155,6 @@ def _every_option(identity_name: str = "app") -> None:
 def components_plan() -> Plan:
     """Both components with every option, outside the platform."""
     return render(_every_option, project="azplatform", stack="components", config={})
-
-
-def _child_of(plan: Plan, type_token: str, ancestor_type: str) -> list[PlannedResource]:
-    ancestors = {r.urn for r in plan.of_type(ancestor_type)}
-    found = []
-    for resource in plan.of_type(type_token):
-        parent = resource.parent
-        while parent is not None and parent not in ancestors:
-            parent = plan.by_urn(parent).parent
-        if parent is not None:
-            found.append(resource)
-    return found
 
 
 def _endpoint_for(plan: Plan, target: PlannedResource) -> PlannedResource:
@@ -553,16 +541,12 @@ def test_outputs_export_the_redis_host_and_cosmos_endpoint(prod_plan: Plan) -> N
 
 
 def _errors(stack: str, overrides: dict[str, Any]) -> dict[str, str]:
-    from stacks.config import deep_merge
-
     with pytest.raises(ConfigError) as info:
         load_platform_config(deep_merge(stack_values(stack), overrides), f"Pulumi.{stack}.yaml")
     return {p.path: p.message for p in info.value.problems}
 
 
 def _loads(stack: str, overrides: dict[str, Any]) -> None:
-    from stacks.config import deep_merge
-
     load_platform_config(deep_merge(stack_values(stack), overrides), f"Pulumi.{stack}.yaml")
 
 
