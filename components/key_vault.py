@@ -8,10 +8,9 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from components.common import CommonArgs, PrivateEndpointPlacement
-from components.observability import diagnostic_setting
-from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from components.protection import cannot_delete_lock
+from components.interfaces import attach_interfaces
 from components.rbac import BuiltInRole, Principal, assign_role
+from components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:KeyVault"
 
@@ -67,30 +66,19 @@ class KeyVault(pulumi.ComponentResource):
                 parent=self,
                 protect=args.protect,
                 # Azure cannot move a vault between tenants or regions in place.
-                replace_on_changes=["location", "properties.tenantId"],
+                replace_on_changes=replace_on_changes("azure-native:keyvault:Vault"),
             ),
         )
-        if args.private_endpoint is not None:
-            self.private_endpoint: PrivateEndpoint | None = PrivateEndpoint(
-                f"{name}-pep",
-                PrivateEndpointArgs(
-                    name=f"pep-{args.name}",
-                    resource_group_name=args.resource_group_name,
-                    location=args.location,
-                    subnet_id=args.private_endpoint.subnet_id,
-                    target_id=self.vault.id,
-                    group_id="vault",
-                    dns_zone_id=args.private_endpoint.dns_zone_id,
-                    tags=args.tags,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        else:
-            self.private_endpoint = None
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, name, self.vault.id, args.diagnostics_workspace_id)
-        if args.lock:
-            cannot_delete_lock(self, name, self.vault, "Key Vault holds the platform's secrets and certificates")
+        self.private_endpoint = attach_interfaces(
+            self,
+            name,
+            args,
+            self.vault,
+            placement=args.private_endpoint,
+            azure_name=args.name,
+            group_id="vault",
+            lock_reason="Key Vault holds the platform's secrets and certificates",
+        )
         self.id = self.vault.id
         self.name = self.vault.name
         self.vault_uri = self.vault.properties.vault_uri

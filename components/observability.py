@@ -9,6 +9,7 @@ import pulumi_azure_native as azure_native
 
 from components.common import CommonArgs
 from components.protection import cannot_delete_lock
+from components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:Observability"
 
@@ -85,7 +86,11 @@ class Observability(pulumi.ComponentResource):
                 disable_local_auth=True, enable_log_access_using_only_resource_permissions=True
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                replace_on_changes=replace_on_changes("azure-native:operationalinsights:Workspace"),
+            ),
         )
         self.app_insights = azure_native.applicationinsights.Component(
             f"{name}-appi",

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.common import CommonArgs, PrivateEndpointPlacement
+
 TYPE_TOKEN = "azplatform:index:PrivateEndpoint"
 
 # Private Link group id -> the privatelink zone its records go in.
@@ -85,3 +87,33 @@ class PrivateEndpoint(pulumi.ComponentResource):
         self.id = self.endpoint.id
         self.name = self.endpoint.name
         self.register_outputs({"id": self.id})
+
+
+def private_endpoint_for(
+    owner: pulumi.Resource,
+    owner_name: str,
+    placement: PrivateEndpointPlacement | None,
+    *,
+    common: CommonArgs,
+    azure_name: str,
+    target_id: pulumi.Input[str],
+    group_id: str,
+) -> PrivateEndpoint | None:
+    """The private endpoint ``pep-<azure_name>`` of a component's resource, as the owner's child; None when the
+    component was given no placement."""
+    if placement is None:
+        return None
+    return PrivateEndpoint(
+        f"{owner_name}-pep",
+        PrivateEndpointArgs(
+            name=f"pep-{azure_name}",
+            resource_group_name=common.resource_group_name,
+            location=common.location,
+            subnet_id=placement.subnet_id,
+            target_id=target_id,
+            group_id=group_id,
+            dns_zone_id=placement.dns_zone_id,
+            tags=common.tags,
+        ),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )

@@ -75,9 +75,17 @@ NSG_RULES: dict[SubnetRole, list[Rule]] = {
         Rule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["*"], protocol="*"),
         _DENY_INTERNET,
     ],
-    # Private endpoint NICs only ever answer the VNet: 443 (Key Vault, Cosmos, registry), 10000 (Managed Redis).
+    # Private endpoint NICs only ever answer the VNet: 443 (Key Vault, Cosmos, registry), 10000 (Managed Redis),
+    # 8500-8599 (Managed Redis shards, which clients reach directly under the OSS cluster policy).
+    # https://learn.microsoft.com/azure/redis/architecture#cluster-policies
     SubnetRole.PRIVATE_ENDPOINTS: [
-        Rule("allow-services-from-vnet", 100, "VirtualNetwork", ["443", "10000"], destination="VirtualNetwork"),
+        Rule(
+            "allow-services-from-vnet",
+            100,
+            "VirtualNetwork",
+            ["443", "10000", "8500-8599"],
+            destination="VirtualNetwork",
+        ),
         _DENY_INTERNET,
     ],
 }

@@ -23,6 +23,7 @@ from pydantic.alias_generators import to_camel
 from components.naming import Kind, Namer, stable_suffix
 from stacks.config_base import Model
 from stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
+from stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
 from stacks.errors import ConfigError, Problem, ProblemList
 from stacks.profiles import profile_for
 from stacks.regions import REGIONS
@@ -173,6 +174,10 @@ class PlatformConfig(Model):
     )
     registry: RegistryConfig = Field(description="Container registry settings.")
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
+    # --- data stores (stacks/config_data.py) ---
+    redis: RedisConfig = Field(description="Azure Managed Redis settings.")
+    cosmos: CosmosConfig = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
+    alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
 
     @property
     def namer(self) -> Namer:
@@ -307,7 +312,13 @@ def _get(data: Any, *path: str) -> Any:
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
-    return _network_problems(data) + _sku_problems(data) + _name_problems(data) + compute_problems(data)
+    return (
+        _network_problems(data)
+        + _sku_problems(data)
+        + _name_problems(data)
+        + compute_problems(data)
+        + data_problems(data)
+    )
 
 
 def _network_problems(data: Mapping[str, Any]) -> list[Problem]:

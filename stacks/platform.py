@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypedDict
 
 import pulumi
 import pulumi_azure_native as azure_native
 
+from components.alerting import ActionGroup, ActionGroupArgs
 from components.common import PrivateEndpointPlacement
 from components.container_app import (
     ContainerApp,
@@ -26,8 +28,11 @@ from components.container_apps_environment import (
     DedicatedProfile,
 )
 from components.container_registry import ContainerRegistry, ContainerRegistryArgs
+from components.cosmos_db import ContainerSpec as CosmosContainerSpec
+from components.cosmos_db import CosmosDb, CosmosDbArgs, DatabaseSpec, IndexingSpec, SecondaryRegion
 from components.identity import UserIdentity, UserIdentityArgs
 from components.key_vault import KeyVault, KeyVaultArgs
+from components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
 from components.naming import Kind
 from components.observability import Observability, ObservabilityArgs
 from components.private_endpoint import PRIVATE_DNS_ZONES
@@ -40,8 +45,9 @@ from components.scale_rules import (
     ScaleRule,
     ServiceBusScaleRule,
 )
-from stacks.config import PlatformConfig
+from stacks.config import ENVIRONMENT_CODES, PlatformConfig
 from stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
+from stacks.regions import REGIONS
 
 TYPE_TOKEN = "azplatform:index:Platform"
 
@@ -62,6 +68,8 @@ class PlatformOutputs:
     container_apps_static_ip: pulumi.Output[str]
     registry_login_server: pulumi.Output[str]
     app_fqdns: dict[str, pulumi.Output[str]]
+    redis_host_name: pulumi.Output[str]
+    cosmos_endpoint: pulumi.Output[str]
 
 
 class Placement(TypedDict):
@@ -70,6 +78,14 @@ class Placement(TypedDict):
     resource_group_name: pulumi.Output[str]
     location: str
     tags: dict[str, str]
+
+
+class Stateful(TypedDict):
+    """What every stateful component gets: diagnostics, and in prod protect and a lock."""
+
+    diagnostics_workspace_id: pulumi.Output[str]
+    lock: bool
+    protect: bool
 
 
 def platform_tags(config: PlatformConfig) -> dict[str, str]:
@@ -166,6 +182,7 @@ class Platform(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+        self._build_data(name, config, common, endpoint, workspace_id)
         self._build_compute(name, config, common, workspace_id, endpoint("registry"))
 
         self.outputs = PlatformOutputs(
@@ -181,8 +198,113 @@ class Platform(pulumi.ComponentResource):
             container_apps_static_ip=self.container_apps.static_ip,
             registry_login_server=self.registry.login_server,
             app_fqdns={key: app.fqdn for key, app in self.apps.items() if app.fqdn is not None},
+            redis_host_name=self.redis.host_name,
+            cosmos_endpoint=self.cosmos.endpoint,
         )
         self.register_outputs({})
+
+    # --- data: Azure Managed Redis, Cosmos DB, their alerts -------------------------------------------------
+
+    def _build_data(
+        self,
+        name: str,
+        config: PlatformConfig,
+        common: Placement,
+        endpoint: Callable[[str], PrivateEndpointPlacement],
+        workspace_id: pulumi.Output[str],
+    ) -> None:
+        """Redis and Cosmos, private and Entra-only; in prod protected and locked; alerts to the action group.
+
+        Apps get access through ``self.redis.grant_data_access(identity)`` and
+        ``self.cosmos.grant_data_contributor(identity)`` / ``grant_data_reader(identity)``.
+        """
+        namer = config.namer
+        prod = config.environment == "prod"
+        # Every data store: diagnostics to the workspace; in prod, protect and a CanNotDelete lock.
+        stateful = Stateful(diagnostics_workspace_id=workspace_id, lock=prod, protect=prod)
+        redis = config.redis
+        self.redis = ManagedRedis(
+            f"{name}-redis",
+            ManagedRedisArgs(
+                **common,
+                name=namer.name(Kind.MANAGED_REDIS),
+                sku=redis.sku,
+                high_availability=redis.high_availability,
+                eviction_policy=redis.eviction_policy,
+                clustering_policy=redis.clustering_policy,
+                modules=redis.modules,
+                persistence=redis.persistence,
+                rdb_frequency=redis.rdb_frequency or "1h",
+                access_keys=AccessKeySecret(
+                    vault_name=self.key_vault.name, resource_group_name=common["resource_group_name"]
+                )
+                if redis.access_keys_for_keda
+                else None,
+                private_endpoint=endpoint("redisEnterprise"),
+                **stateful,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        cosmos = config.cosmos
+        zone_redundant = config.zone_redundant
+        self.cosmos = CosmosDb(
+            f"{name}-cosmos",
+            CosmosDbArgs(
+                **common,
+                name=namer.name(Kind.COSMOS_ACCOUNT),
+                serverless=cosmos.serverless,
+                zone_redundant=zone_redundant,
+                secondary_regions=[
+                    # A secondary region without availability zones is added non-zonal.
+                    SecondaryRegion(location=loc, zone_redundant=zone_redundant and REGIONS[loc].zones)
+                    for loc in cosmos.secondary_locations
+                ],
+                backup_tier=cosmos.backup_tier,
+                consistency_level=cosmos.consistency_level,
+                databases=[
+                    DatabaseSpec(
+                        name=db_name,
+                        max_throughput=None if cosmos.serverless else db.max_throughput,
+                        containers=[
+                            CosmosContainerSpec(
+                                name=c_name,
+                                partition_key_paths=container.partition_key_paths,
+                                default_ttl=container.default_ttl,
+                                indexing=IndexingSpec(
+                                    mode=container.indexing.mode,
+                                    included_paths=container.indexing.included_paths,
+                                    excluded_paths=container.indexing.excluded_paths,
+                                )
+                                if container.indexing is not None
+                                else None,
+                                max_throughput=cosmos.container_max_throughput(db_name, c_name),
+                            )
+                            for c_name, container in db.containers.items()
+                        ],
+                    )
+                    for db_name, db in cosmos.databases.items()
+                ],
+                private_endpoint=endpoint("Sql"),
+                **stateful,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        alerts = config.alerts
+        self.action_group = ActionGroup(
+            f"{name}-alerts",
+            ActionGroupArgs(
+                name=namer.name(Kind.ACTION_GROUP),
+                short_name=f"{config.name_prefix}-{ENVIRONMENT_CODES[config.environment]}"[:12],
+                resource_group_name=common["resource_group_name"],
+                emails=alerts.emails,
+                tags=common["tags"],
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.redis.alert_memory_above(alerts.redis_memory_percent, self.action_group.id)
+        self.cosmos.alert_throttling(alerts.cosmos_throttled_requests, self.action_group.id)
 
     # --- compute ----------------------------------------------------------------------------------------------
 

@@ -17,6 +17,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         "apim": {"sku": "Developer", "capacity": 1},
         # Premium everywhere: the only registry SKU that can be private (parity with prod).
         "registry": {"sku": "Premium"},
+        # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
+        "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
+        "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
     },
     "staging": {
         "zoneRedundant": True,
@@ -24,6 +27,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "standard"},
         "apim": {"sku": "Premium", "capacity": 1},
         "registry": {"sku": "Premium"},
+        "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
+        "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
     },
     "prod": {
         "zoneRedundant": True,
@@ -32,6 +37,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         # Three units spread over zones 1-3.
         "apim": {"sku": "Premium", "capacity": 3},
         "registry": {"sku": "Premium"},
+        # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
+        "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
+        "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
     },
 }
 

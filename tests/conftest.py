@@ -12,6 +12,7 @@ import pytest
 
 from stacks.config import deep_merge
 from stacks.offline import Plan, read_stack, render, render_stack
+from stacks.offline.harness import InvokeHandler
 from stacks.program import main as program_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,13 +60,16 @@ def _stack_values(stack: str) -> dict[str, Any]:
     return {k.split(":", 1)[1]: v for k, v in config.items() if k.startswith("azplatform:")}
 
 
-def render_variant(stack: str, overrides: Mapping[str, Any]) -> Plan:
-    """Render a stack with ``overrides`` deep-merged into its ``azplatform:`` values (for scenario fixtures)."""
+def render_variant(
+    stack: str, overrides: Mapping[str, Any], invokes: Mapping[str, InvokeHandler] | None = None
+) -> Plan:
+    """Render a stack with ``overrides`` deep-merged into its ``azplatform:`` values (for scenario fixtures);
+    ``invokes`` adds to or replaces the harness's invoke answers."""
     stack_file = read_stack(ROOT, stack)
     values = deep_merge(stack_values(stack), overrides)
     config = {k: v for k, v in stack_file.config.items() if not k.startswith("azplatform:")}
     config.update({f"azplatform:{k}": v for k, v in values.items()})
-    return render(program_main, project=stack_file.project, stack=stack, config=config)
+    return render(program_main, project=stack_file.project, stack=stack, config=config, invokes=invokes)
 
 
 @pytest.fixture(scope="session")

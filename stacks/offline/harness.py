@@ -10,7 +10,9 @@ Other teams use the same entry point, :func:`render`, to test their own stacks.
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
+import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -55,8 +57,19 @@ def _client_config(_: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def redis_database_keys(args: Mapping[str, Any]) -> dict[str, Any]:
+    """Answer ``listDatabaseKeys`` with keys derived from the database's name: realistic (44 base64 characters)
+    and recognisable, so a test can prove the plan never holds one in plain text."""
+    seed = f"{args.get('resourceGroupName')}/{args.get('clusterName')}/{args.get('databaseName')}"
+    return {
+        "primaryKey": base64.b64encode(hashlib.sha256(f"primary/{seed}".encode()).digest()).decode(),
+        "secondaryKey": base64.b64encode(hashlib.sha256(f"secondary/{seed}".encode()).digest()).decode(),
+    }
+
+
 DEFAULT_INVOKES: dict[str, InvokeHandler] = {
     "azure-native:authorization:getClientConfig": _client_config,
+    "azure-native:redisenterprise:listDatabaseKeys": redis_database_keys,
 }
 
 
