@@ -13,8 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -23,6 +21,8 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components.naming import Kind, Namer, stable_suffix
+from stacks.config_base import Model
+from stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
 from stacks.errors import ConfigError, Problem, ProblemList
 from stacks.profiles import profile_for
 from stacks.regions import REGIONS
@@ -32,14 +32,6 @@ NAMESPACE = "azplatform"
 Environment = Literal["dev", "staging", "prod"]
 # The environment as it appears in resource names: short, so that 24-character Key Vault names keep room.
 ENVIRONMENT_CODES: dict[str, str] = {"dev": "dev", "staging": "stg", "prod": "prod"}
-
-
-class Model(BaseModel):
-    """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
-
-    model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
-    )
 
 
 def _cidr(value: str) -> str:
@@ -108,15 +100,6 @@ class KeyVaultConfig(Model):
     soft_delete_retention_days: int = Field(
         default=90, ge=7, le=90, description="Soft-delete retention in days (Azure allows 7-90). Default 90."
     )
-
-
-class ApimConfig(Model):
-    """API Management, the AI gateway."""
-
-    sku: Literal["Developer", "Premium", "PremiumV2"] = Field(
-        description="SKU: Developer (no SLA, no zones) for dev, Premium for staging and prod. Profile default."
-    )
-    capacity: int = Field(ge=1, le=12, description="Scale units. Profile default.")
 
 
 class AppConfig(Model):
@@ -202,7 +185,10 @@ class PlatformConfig(Model):
     network: NetworkConfig = Field(description="VNet address space and subnets.")
     observability: ObservabilityConfig = Field(description="Log Analytics and Application Insights settings.")
     key_vault: KeyVaultConfig = Field(description="Key Vault settings.")
-    apim: ApimConfig = Field(description="API Management settings.")
+    apim: ApimConfig | None = Field(
+        description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
+    )
+    app_gateway: AppGatewayConfig = Field(description="Application Gateway WAF_v2, the single public entry point.")
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
 
     @property
@@ -307,10 +293,16 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
             args = getattr(model, "__args__", ())
             model = args[-1] if args else None
             continue
-        model = field.annotation
+        model = _unwrap_optional(field.annotation)
     if model is None or not hasattr(model, "model_fields"):
         return []
     return sorted(to_camel(name) for name in model.model_fields)
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    """``SomeModel | None`` -> ``SomeModel`` (an optional section still lists its keys)."""
+    models = [a for a in getattr(annotation, "__args__", ()) if hasattr(a, "model_fields")]
+    return models[0] if len(models) == 1 and type(None) in annotation.__args__ else annotation
 
 
 def _snake(camel: str) -> str:
@@ -338,7 +330,7 @@ def _get(data: Any, *path: str) -> Any:
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
-    return _network_problems(data) + _sku_problems(data) + _name_problems(data)
+    return _network_problems(data) + _sku_problems(data) + _name_problems(data) + edge_problems(data)
 
 
 def _network_problems(data: Mapping[str, Any]) -> list[Problem]:

@@ -15,19 +15,24 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "standard"},
         # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
         "apim": {"sku": "Developer", "capacity": 1},
+        # WAF_v2 scales to zero reserved instances; Prevention everywhere (Detection is a dev-only opt-in).
+        "appGateway": {"minCapacity": 0, "maxCapacity": 2, "wafMode": "Prevention"},
     },
     "staging": {
         "zoneRedundant": True,
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
         "apim": {"sku": "Premium", "capacity": 1},
+        "appGateway": {"minCapacity": 1, "maxCapacity": 5, "wafMode": "Prevention"},
     },
     "prod": {
         "zoneRedundant": True,
         "observability": {"retentionDays": 90},
         "keyVault": {"sku": "premium"},
-        # Three units spread over zones 1-3.
+        # Three units, which Azure spreads over the region's zones (automatic zone redundancy).
         "apim": {"sku": "Premium", "capacity": 3},
+        # Two warm instances: one per zone survives a zone outage while autoscale adds more.
+        "appGateway": {"minCapacity": 2, "maxCapacity": 10, "wafMode": "Prevention"},
     },
 }
 

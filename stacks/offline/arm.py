@@ -213,4 +213,9 @@ _COMPUTED: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
 def computed_outputs(type_token: str, inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     """Outputs Azure computes (URIs, principal ids, IPs) that downstream resources consume."""
     fn = _COMPUTED.get(type_token)
-    return fn(inputs, rid) if fn else {}
+    state = fn(inputs, rid) if fn else {}
+    identity = inputs.get("identity")
+    if isinstance(identity, Mapping) and isinstance(identity.get("userAssignedIdentities"), list):
+        # azure-native takes user-assigned identities as a list of ids; Azure answers with a map id -> details.
+        state["identity"] = {**identity, "userAssignedIdentities": {i: {} for i in identity["userAssignedIdentities"]}}
+    return state

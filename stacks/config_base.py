@@ -1,0 +1,15 @@
+"""The base of every config section model, in its own module so that the section modules (``config_<area>.py``)
+and ``stacks.config``, which imports them, can share it without an import cycle."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+from pydantic.alias_generators import to_camel
+
+
+class Model(BaseModel):
+    """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
+    )
