@@ -229,6 +229,8 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 
 def parse_config_value(raw: Any) -> Any:
     """Pulumi hands structured config to programs as JSON text; scalars stay as given."""
+    if raw == "null":
+        return None  # a section switched off, such as apim: null
     if isinstance(raw, str) and raw[:1] in "{[":
         try:
             return json.loads(raw)

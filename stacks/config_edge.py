@@ -90,7 +90,9 @@ class AppGatewayConfig(Model):
     waf_mode: Literal["Prevention", "Detection"] = Field(
         description="Prevention blocks attacks; Detection only logs them and is allowed in dev only. Profile default."
     )
-    host_name: str = Field(pattern=_FQDN, max_length=253, description="Public host name of the HTTPS listener (lowercase FQDN).")
+    host_name: str = Field(
+        pattern=_FQDN, max_length=253, description="Public host name of the HTTPS listener (lowercase FQDN)."
+    )
     certificate_secret_name: str = Field(
         default="appgw-tls",
         pattern=_SECRET_NAME,
