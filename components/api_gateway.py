@@ -24,9 +24,10 @@ TYPE_TOKEN = "azplatform:index:ApiGateway"
 # Availability zones are a Premium (classic) feature; Developer runs one unit with no SLA.
 # https://learn.microsoft.com/azure/reliability/reliability-api-management#requirements
 ZONE_SKUS = frozenset({"Premium"})
-# Premium v2 is injected into a subnet delegated to Microsoft.Web/hostingEnvironments, not the classic way.
-# https://learn.microsoft.com/azure/api-management/inject-vnet-v2
-SKUS = frozenset({"Developer", "Premium", "PremiumV2"})
+# The classic tiers with internal VNet injection. Premium v2 injects differently (a subnet delegated to
+# Microsoft.Web/hostingEnvironments) and needs API 2024-06-01-preview or later, while this SDK deploys the service
+# with 2024-05-01, whose SKU list has no PremiumV2. https://learn.microsoft.com/azure/api-management/inject-vnet-v2
+SKUS = frozenset({"Developer", "Premium"})
 
 # Gateway protocols and ciphers: everything older than TLS 1.2 off on both sides, and the ciphers without
 # forward secrecy or with SHA-1 / 3DES off. Names as the Create or Update API documents them; ciphers that
@@ -171,7 +172,7 @@ class ApiGatewayArgs(CommonArgs):
     identity_name: str
     """Name of the user-assigned identity the gateway authenticates as (Key Vault, Application Insights)."""
     sku: str
-    """Developer, Premium or PremiumV2."""
+    """Developer or Premium."""
     capacity: int
     """Scale units (Developer: 1)."""
     publisher_name: str
@@ -179,7 +180,7 @@ class ApiGatewayArgs(CommonArgs):
     publisher_email: str
     """Where Azure sends service notifications."""
     subnet_id: pulumi.Input[str]
-    """The API Management subnet (classic: undelegated; Premium v2: delegated to Microsoft.Web/hostingEnvironments)."""
+    """The API Management subnet (undelegated, with an NSG that admits ApiManagement on 3443)."""
     zones: Sequence[str] = ()
     """Explicit availability zones (Premium). Default: none, Azure spreads the units over zones by itself."""
     public_ip_address_id: pulumi.Input[str] | None = None
@@ -302,8 +303,6 @@ class ApiGateway(pulumi.ComponentResource):
                 custom_timeouts=pulumi.CustomTimeouts(create="3h", update="3h", delete="2h"),
             ),
         )
-        service_name = self.service.name
-        rg = args.resource_group_name
         self.gateway_url = self.service.gateway_url
         self.gateway_hostname = self.gateway_url.apply(lambda url: url.removeprefix("https://").rstrip("/"))
         self.private_ip_address = self.service.private_ip_addresses.apply(_first_ip)
@@ -314,21 +313,8 @@ class ApiGateway(pulumi.ComponentResource):
         if args.secret_store is not None:
             grants.append(args.secret_store.grant_secret_read(self.identity))
         self.named_values = {
-            value_id: azure_native.apimanagement.NamedValue(
-                f"{name}-nv-{value_id}",
-                service_name=service_name,
-                resource_group_name=rg,
-                named_value_id=value_id,
-                display_name=value_id,
-                secret=True,
-                key_vault=azure_native.apimanagement.KeyVaultContractCreatePropertiesArgs(
-                    secret_identifier=args.secret_store.secret_uri(secret_name),
-                    identity_client_id=self.identity.client_id,
-                ),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=grants),
-            )
+            value_id: self._key_vault_value(f"{name}-nv-{value_id}", args, value_id, secret_name, grants)
             for value_id, secret_name in args.named_values.items()
-            if args.secret_store is not None
         }
         self.cache = self._external_cache(name, args, grants) if args.external_cache_secret else None
         if args.app_insights is not None:
@@ -375,6 +361,32 @@ class ApiGateway(pulumi.ComponentResource):
             )
             for label, relative in labels.items()
         ]
+
+    # --- secrets ------------------------------------------------------------------------------------------
+
+    def _key_vault_value(
+        self, resource_name: str, args: ApiGatewayArgs, value_id: str, secret: str, grants: Sequence[pulumi.Resource]
+    ) -> azure_native.apimanagement.NamedValue:
+        """A secret named value that API Management reads from Key Vault as its identity (and re-reads every four
+        hours), so that the value never passes through the deployment.
+        https://learn.microsoft.com/azure/api-management/api-management-howto-properties#key-vault-secrets
+        """
+        if args.secret_store is None:
+            raise ValueError("Key Vault named values need a secret_store")
+        return azure_native.apimanagement.NamedValue(
+            resource_name,
+            service_name=self.service.name,
+            resource_group_name=args.resource_group_name,
+            named_value_id=value_id,
+            display_name=value_id,
+            secret=True,
+            key_vault=azure_native.apimanagement.KeyVaultContractCreatePropertiesArgs(
+                secret_identifier=args.secret_store.secret_uri(secret),
+                identity_client_id=self.identity.client_id,
+            ),
+            # Azure fetches the secret when the named value is created: the identity's read grant comes first.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(grants)),
+        )
 
     # --- logging ------------------------------------------------------------------------------------------
 
@@ -436,20 +448,10 @@ class ApiGateway(pulumi.ComponentResource):
         access key (no Entra auth to Azure Managed Redis), so the string stays in Key Vault behind a named value.
         https://learn.microsoft.com/azure/api-management/api-management-howto-cache-external
         """
-        if args.secret_store is None or args.external_cache_secret is None:
-            raise ValueError("the external cache needs a secret_store and a secret name")
-        connection = azure_native.apimanagement.NamedValue(
-            f"{name}-nv-redis",
-            service_name=self.service.name,
-            resource_group_name=args.resource_group_name,
-            named_value_id="redis-cache-connection",
-            display_name="redis-cache-connection",
-            secret=True,
-            key_vault=azure_native.apimanagement.KeyVaultContractCreatePropertiesArgs(
-                secret_identifier=args.secret_store.secret_uri(args.external_cache_secret),
-                identity_client_id=self.identity.client_id,
-            ),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(grants)),
+        if args.external_cache_secret is None:
+            raise ValueError("the external cache needs the name of its connection string secret")
+        connection = self._key_vault_value(
+            f"{name}-nv-redis", args, "redis-cache-connection", args.external_cache_secret, grants
         )
         return azure_native.apimanagement.Cache(
             f"{name}-cache",

@@ -22,6 +22,7 @@ from pydantic.alias_generators import to_camel
 
 from components.naming import Kind, Namer, stable_suffix
 from stacks.config_base import Model
+from stacks.config_base import get_path as _get
 from stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
 from stacks.errors import ConfigError, Problem, ProblemList
 from stacks.profiles import profile_for
@@ -319,14 +320,6 @@ def _as_network(value: Any) -> ipaddress.IPv4Network | None:
         return ipaddress.IPv4Network(value, strict=True) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-def _get(data: Any, *path: str) -> Any:
-    for part in path:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(part)
-    return data
 
 
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from stacks.config_base import Model
+from stacks.config_base import get_path as _get
 from stacks.errors import Problem, ProblemList
 
 # --- Application Gateway and its WAF policy ----------------------------------------------------------------
@@ -475,14 +476,6 @@ class ApimConfig(Model):
 
 
 # --- checks that need the environment or the apps ---------------------------------------------------------
-
-
-def _get(data: Any, *path: str) -> Any:
-    for part in path:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(part)
-    return data
 
 
 def edge_problems(data: Mapping[str, Any]) -> list[Problem]:

@@ -47,33 +47,17 @@ _SECTIONS = {s.value: s for s in Section}
 
 def waf_policy(config: AppGatewayConfig) -> WafPolicySpec:
     """The WAF policy the gateway config describes."""
+    # The config models and the component's dataclasses share their field names.
     geo = [r for r in config.custom_rules if isinstance(r, GeoFilterRuleConfig)]
     return WafPolicySpec(
         mode=WafMode(config.waf_mode),
         rate_limits=[
-            RateLimitRule(
-                name=r.name,
-                priority=r.priority,
-                threshold=r.threshold,
-                duration_minutes=r.duration_minutes,
-                path_prefix=r.path_prefix,
-            )
+            RateLimitRule(**r.model_dump(exclude={"kind"}))
             for r in config.custom_rules
             if isinstance(r, RateLimitRuleConfig)
         ],
-        geo_filter=GeoFilterRule(name=geo[0].name, priority=geo[0].priority, allowed_countries=geo[0].allowed_countries)
-        if geo
-        else None,
-        exclusions=[
-            WafExclusion(
-                match_variable=e.match_variable,
-                selector_match_operator=e.selector_match_operator,
-                selector=e.selector,
-                rule_group=e.rule_group,
-                rule_ids=e.rule_ids,
-            )
-            for e in config.exclusions
-        ],
+        geo_filter=GeoFilterRule(**geo[0].model_dump(exclude={"kind"})) if geo else None,
+        exclusions=[WafExclusion(**e.model_dump()) for e in config.exclusions],
         max_request_body_size_kb=config.max_request_body_size_kb,
         file_upload_limit_mb=config.file_upload_limit_mb,
     )
@@ -95,20 +79,27 @@ def backends(
     """The API's single backends (each with the circuit breaker) and, for a pool, the pool named ``api_id``."""
     backend = api.backend
     breaker = _breaker(backend.circuit_breaker)
+
+    def url(app: str | None, fixed: str | None) -> pulumi.Input[str]:
+        if app is not None:
+            return app_url(app)
+        if fixed is None:
+            raise ValueError(f"api {api_id}: a backend needs an app or a url")
+        return fixed
+
     if backend.pool is None:
-        url = app_url(backend.app) if backend.app is not None else backend.url
-        if url is None:
-            raise ValueError(f"api {api_id}: backend has neither app nor url")
-        return [BackendSpec(id=api_id, url=url, circuit_breaker=breaker, description=f"{api_id} backend")], []
-    singles: list[BackendSpec] = []
-    members: list[PoolMember] = []
-    for index, member in enumerate(backend.pool):
-        member_url = app_url(member.app) if member.app is not None else member.url
-        if member_url is None:
-            raise ValueError(f"api {api_id}: pool member {index} has neither app nor url")
-        member_id = f"{api_id}-{index}"
-        singles.append(BackendSpec(id=member_id, url=member_url, circuit_breaker=breaker))
-        members.append(PoolMember(backend_id=member_id, priority=member.priority, weight=member.weight))
+        single = BackendSpec(
+            id=api_id, url=url(backend.app, backend.url), circuit_breaker=breaker, description=f"{api_id} backend"
+        )
+        return [single], []
+    singles = [
+        BackendSpec(id=f"{api_id}-{index}", url=url(member.app, member.url), circuit_breaker=breaker)
+        for index, member in enumerate(backend.pool)
+    ]
+    members = [
+        PoolMember(backend_id=single.id, priority=member.priority, weight=member.weight)
+        for single, member in zip(singles, backend.pool, strict=True)
+    ]
     return singles, [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} pool")]
 
 
