@@ -97,5 +97,6 @@ class KeyVault(pulumi.ComponentResource):
         return assign_role(self, self._name, self.id, BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
 
     def grant_certificate_read(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
-        """Key Vault Certificate User: read certificates (Application Gateway's TLS certificate)."""
+        """Key Vault Certificate User: read certificates. (Application Gateway reads its TLS certificate through the
+        certificate's secret, so it needs ``grant_secret_read`` instead.)"""
         return assign_role(self, self._name, self.id, BuiltInRole.KEY_VAULT_CERTIFICATE_USER, principal)

@@ -50,11 +50,26 @@ NSG_RULES: dict[SubnetRole, list[Rule]] = {
         Rule("allow-azure-load-balancer", 130, "AzureLoadBalancer", ["*"], protocol="*"),
     ],
     # https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#configure-nsg-rules
+    # The ports API Management needs in both modes, inbound and outbound:
+    # https://learn.microsoft.com/azure/api-management/virtual-network-reference#required-ports
     SubnetRole.APIM: [
         Rule("allow-apim-management", 100, "ApiManagement", ["3443"], destination="VirtualNetwork"),
         Rule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["6390"], destination="VirtualNetwork"),
         Rule("allow-https-from-vnet", 120, "VirtualNetwork", ["443"], destination="VirtualNetwork"),
         _DENY_INTERNET,
+        *(
+            Rule(name, priority, "VirtualNetwork", ports, destination=tag, direction="Outbound")
+            for name, priority, tag, ports in (
+                ("allow-storage-outbound", 100, "Storage", ["443"]),
+                ("allow-sql-outbound", 110, "Sql", ["1433"]),
+                ("allow-key-vault-outbound", 120, "AzureKeyVault", ["443"]),
+                ("allow-azure-monitor-outbound", 130, "AzureMonitor", ["1886", "443"]),
+                # Certificate chain validation (CRLs, OCSP) is plain HTTP.
+                ("allow-certificate-validation-outbound", 140, "Internet", ["80"]),
+                # validate-jwt fetches Entra ID's OpenID metadata; managed identities get their tokens there.
+                ("allow-entra-id-outbound", 150, "AzureActiveDirectory", ["443"]),
+            )
+        ),
     ],
     # https://learn.microsoft.com/azure/api-management/inject-vnet-v2#network-security-group
     SubnetRole.APIM_V2: [

@@ -22,8 +22,10 @@ from pydantic.alias_generators import to_camel
 
 from components.naming import Kind, Namer, stable_suffix
 from stacks.config_base import Model
+from stacks.config_base import get_path as _get
 from stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
 from stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
+from stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
 from stacks.errors import ConfigError, Problem, ProblemList
 from stacks.profiles import profile_for
 from stacks.regions import REGIONS
@@ -103,15 +105,6 @@ class KeyVaultConfig(Model):
     )
 
 
-class ApimConfig(Model):
-    """API Management, the AI gateway."""
-
-    sku: Literal["Developer", "Premium", "PremiumV2"] = Field(
-        description="SKU: Developer (no SLA, no zones) for dev, Premium for staging and prod. Profile default."
-    )
-    capacity: int = Field(ge=1, le=12, description="Scale units. Profile default.")
-
-
 def make_namer(prefix: str, environment: str, location: str, unique_suffix: str | None) -> Namer:
     """The stack's naming convention; the suffix defaults to a stable hash of prefix, environment and region."""
     suffix = unique_suffix or stable_suffix(f"{prefix}/{environment}/{location}")
@@ -168,7 +161,10 @@ class PlatformConfig(Model):
     network: NetworkConfig = Field(description="VNet address space and subnets.")
     observability: ObservabilityConfig = Field(description="Log Analytics and Application Insights settings.")
     key_vault: KeyVaultConfig = Field(description="Key Vault settings.")
-    apim: ApimConfig = Field(description="API Management settings.")
+    apim: ApimConfig | None = Field(
+        description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
+    )
+    app_gateway: AppGatewayConfig = Field(description="Application Gateway WAF_v2, the single public entry point.")
     container_apps: ContainerAppsConfig = Field(
         default_factory=ContainerAppsConfig, description="Container Apps environment settings."
     )
@@ -217,6 +213,8 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
 
 def parse_config_value(raw: Any) -> Any:
     """Pulumi hands structured config to programs as JSON text; scalars stay as given."""
+    if raw == "null":
+        return None  # a section switched off, such as apim: null
     if isinstance(raw, str) and raw[:1] in "{[":
         try:
             return json.loads(raw)
@@ -281,10 +279,16 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
             args = getattr(model, "__args__", ())
             model = args[-1] if args else None
             continue
-        model = field.annotation
+        model = _unwrap_optional(field.annotation)
     if model is None or not hasattr(model, "model_fields"):
         return []
     return sorted(to_camel(name) for name in model.model_fields)
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    """``SomeModel | None`` -> ``SomeModel`` (an optional section still lists its keys)."""
+    models = [a for a in getattr(annotation, "__args__", ()) if hasattr(a, "model_fields")]
+    return models[0] if len(models) == 1 and type(None) in annotation.__args__ else annotation
 
 
 def _snake(camel: str) -> str:
@@ -301,14 +305,6 @@ def _as_network(value: Any) -> ipaddress.IPv4Network | None:
         return None
 
 
-def _get(data: Any, *path: str) -> Any:
-    for part in path:
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(part)
-    return data
-
-
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
@@ -318,6 +314,7 @@ def cross_check(data: Mapping[str, Any]) -> list[Problem]:
         + _name_problems(data)
         + compute_problems(data)
         + data_problems(data)
+        + edge_problems(data)
     )
 
 

@@ -1,7 +1,10 @@
-"""The base every config section model shares (kept apart so that section modules can import it without a cycle
-through ``stacks.config``)."""
+"""The base of every config section model, in its own module so that the section modules (``config_<area>.py``)
+and ``stacks.config``, which imports them, can share it without an import cycle."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
@@ -13,3 +16,12 @@ class Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
     )
+
+
+def get_path(data: Any, *path: str) -> Any:
+    """``data[path[0]][path[1]]...`` on raw config values, or None where a level is missing or not a mapping."""
+    for part in path:
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data

@@ -20,6 +20,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
+        # WAF_v2 scales to zero reserved instances; Prevention everywhere (Detection is a dev-only opt-in).
+        "appGateway": {"minCapacity": 0, "maxCapacity": 2, "wafMode": "Prevention"},
     },
     "staging": {
         "zoneRedundant": True,
@@ -29,17 +31,20 @@ PROFILES: dict[str, dict[str, Any]] = {
         "registry": {"sku": "Premium"},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
+        "appGateway": {"minCapacity": 1, "maxCapacity": 5, "wafMode": "Prevention"},
     },
     "prod": {
         "zoneRedundant": True,
         "observability": {"retentionDays": 90},
         "keyVault": {"sku": "premium"},
-        # Three units spread over zones 1-3.
+        # Three units, which Azure spreads over the region's zones (automatic zone redundancy).
         "apim": {"sku": "Premium", "capacity": 3},
         "registry": {"sku": "Premium"},
         # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
         "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
+        # Two warm instances: one per zone survives a zone outage while autoscale adds more.
+        "appGateway": {"minCapacity": 2, "maxCapacity": 10, "wafMode": "Prevention"},
     },
 }
 

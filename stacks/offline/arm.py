@@ -86,6 +86,12 @@ _TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlRoleAssignments/{roleAssignmentId}"
     ),
     "azure-native:apimanagement:ApiManagementService": "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}",
+    "azure-native:apimanagement:Backend": (
+        "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}/backends/{backendId}"
+    ),
+    "azure-native:apimanagement:Logger": (
+        "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}/loggers/{loggerId}"
+    ),
 }
 
 
