@@ -35,8 +35,11 @@ def _of(resources: Sequence[Resource], *types: str) -> list[Resource]:
 
 
 def _refers(source: Resource, key: str, value: Any, target: Resource) -> bool:
-    """Whether ``source``'s input ``key`` (holding ``value``) points at ``target``."""
-    return same_id(value, target.id) or target.urn in source.property_dependencies.get(key, ())
+    """Whether ``source``'s input ``key`` (holding ``value``) points at ``target``: by id when both are known (a
+    hand-edited value wins over stale dependencies), else by the input's property dependencies."""
+    if isinstance(value, str) and value and target.id:
+        return same_id(value, target.id)
+    return target.urn in source.property_dependencies.get(key, ())
 
 
 def _nested_under(source: Resource, marker: str, target: Resource) -> bool:

@@ -213,4 +213,16 @@ _COMPUTED: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
 def computed_outputs(type_token: str, inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     """Outputs Azure computes (URIs, principal ids, IPs) that downstream resources consume."""
     fn = _COMPUTED.get(type_token)
-    return fn(inputs, rid) if fn else {}
+    out = fn(inputs, rid) if fn else {}
+    out.update(_identity_outputs(inputs))
+    return out
+
+
+def _identity_outputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A user-assigned identity list goes in; Azure answers with a map keyed by identity id (the SDK's output type
+    is a Mapping, and echoing the list back makes the SDK's output translation fail)."""
+    identity = inputs.get("identity")
+    if not isinstance(identity, Mapping) or not isinstance(identity.get("userAssignedIdentities"), list):
+        return {}
+    assigned = {str(uid): {} for uid in identity["userAssignedIdentities"]}
+    return {"identity": {**identity, "userAssignedIdentities": assigned}}
