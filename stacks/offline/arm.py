@@ -224,5 +224,5 @@ def _identity_outputs(inputs: Mapping[str, Any]) -> dict[str, Any]:
     identity = inputs.get("identity")
     if not isinstance(identity, Mapping) or not isinstance(identity.get("userAssignedIdentities"), list):
         return {}
-    assigned = {str(uid): {} for uid in identity["userAssignedIdentities"]}
+    assigned: dict[str, dict[str, Any]] = {str(uid): {} for uid in identity["userAssignedIdentities"]}
     return {"identity": {**identity, "userAssignedIdentities": assigned}}
