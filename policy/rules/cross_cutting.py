@@ -188,7 +188,7 @@ def _zone_problems(resource: Resource) -> Iterator[str]:
     inputs = resource.inputs
     if resource.type in (azure.APPLICATION_GATEWAY, azure.PUBLIC_IP, azure.APIM):
         if len(_zones(inputs.get("zones"))) < 2:
-            yield f"zones is {inputs.get('zones')!r}; spread it over at least two zones (['1', '2', '3'])"
+            yield f"zones is {sorted(_zones(inputs.get('zones')))}; spread it over at least two zones (['1', '2', '3'])"
     elif resource.type == azure.CONTAINER_APPS_ENVIRONMENT:
         if inputs.get("zoneRedundant") is not True:
             yield "zoneRedundant is not true"
