@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from policy_cases import Mutation, append, delp, find, setp, with_inputs
 
-from policy import azure
+from policy import catalog
 from policy.engine import evaluate
 from policy.model import Environment, Resource, Rule
 from policy.offline import resources_of
@@ -66,12 +66,12 @@ KV_REFERENCE = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets
 VIOLATIONS = [
     Case("AZP-NET-001", "nsg-private", append("securityRules", value=INTERNET_SSH)),
     Case("AZP-NET-001", "nsg-agw", setp("securityRules", 0, "destinationPortRange", value="3389")),
-    Case("AZP-NET-001", "standalone-rule", synthetic=synthetic(azure.SECURITY_RULE, **INTERNET_SSH)),
+    Case("AZP-NET-001", "standalone-rule", synthetic=synthetic(catalog.SECURITY_RULE, **INTERNET_SSH)),
     Case("AZP-NET-002", "vnet", delp("subnets", 0, "networkSecurityGroup")),
     Case(
         "AZP-NET-002",
         "standalone-subnet",
-        synthetic=synthetic(azure.SUBNET, subnetName="snet-x", addressPrefix="10.0.9.0/24"),
+        synthetic=synthetic(catalog.SUBNET, subnetName="snet-x", addressPrefix="10.0.9.0/24"),
     ),
     Case("AZP-NET-003", "pip", setp("sku", "name", value="Basic")),
     Case("AZP-NET-004", "cae", setp("publicNetworkAccess", value="Enabled")),
@@ -168,9 +168,9 @@ VIOLATIONS = [
 
 # Compliant cases for rules whose types the estate does not hold (the estate covers the others).
 COMPLIANT_SYNTHETIC = [
-    ("AZP-NET-001", synthetic(azure.SECURITY_RULE, **{**INTERNET_SSH, "sourceAddressPrefix": "VirtualNetwork"})),
-    ("AZP-NET-002", synthetic(azure.SUBNET, subnetName="snet-x", networkSecurityGroup={"id": "/x/nsg"})),
-    ("AZP-NET-002", synthetic(azure.SUBNET, subnetName="GatewaySubnet")),
+    ("AZP-NET-001", synthetic(catalog.SECURITY_RULE, **{**INTERNET_SSH, "sourceAddressPrefix": "VirtualNetwork"})),
+    ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="snet-x", networkSecurityGroup={"id": "/x/nsg"})),
+    ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="GatewaySubnet")),
     ("AZP-TLS-001", synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_2")),
 ]
 
@@ -296,13 +296,13 @@ def _resource_parameters(type_token: str) -> set[str]:
     return set(inspect.signature(resource_class._internal_init).parameters)
 
 
-@pytest.mark.parametrize("type_token", sorted(azure.TAGGABLE))
+@pytest.mark.parametrize("type_token", sorted(catalog.TAGGABLE))
 def test_taggable_types_accept_tags_in_the_sdk(type_token: str) -> None:
     assert "tags" in _resource_parameters(type_token)
 
 
 @pytest.mark.parametrize(
-    "type_token", sorted({*azure.DATA_STORES, *azure.EMITS_LOGS, *azure.NEEDS_IDENTITY, *azure.STATEFUL})
+    "type_token", sorted({*catalog.DATA_STORES, *catalog.EMITS_LOGS, *catalog.NEEDS_IDENTITY, *catalog.STATEFUL})
 )
 def test_rule_type_tokens_exist_in_the_sdk(type_token: str) -> None:
     assert "resource_group_name" in _resource_parameters(type_token)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policy import azure
+from policy import catalog
 from policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower
 from policy.registry import resource_rule
 
-_WORKLOADS = (azure.CONTAINER_APP, azure.CONTAINER_APP_JOB)
+_WORKLOADS = (catalog.CONTAINER_APP, catalog.CONTAINER_APP_JOB)
 
 
 @resource_rule(
@@ -17,7 +17,7 @@ _WORKLOADS = (azure.CONTAINER_APP, azure.CONTAINER_APP_JOB)
     severity=Severity.CRITICAL,
     reference="MCSB NS-2; Azure Policy: Container Apps environment should use network injection",
     levels=EVERYWHERE,
-    types=(azure.CONTAINER_APPS_ENVIRONMENT,),
+    types=(catalog.CONTAINER_APPS_ENVIRONMENT,),
 )
 def environment_internal(resource: Resource, _: Environment) -> Iterator[str]:
     """vnetConfiguration.internal true puts the environment's load balancer on a private IP in the VNet."""
@@ -34,7 +34,7 @@ def environment_internal(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.MEDIUM,
     reference="MCSB LT-3 (logging for security investigation); MCSB IM-1",
     levels=EVERYWHERE,
-    types=(azure.CONTAINER_APPS_ENVIRONMENT,),
+    types=(catalog.CONTAINER_APPS_ENVIRONMENT,),
 )
 def environment_logs_via_azure_monitor(resource: Resource, _: Environment) -> Iterator[str]:
     """'log-analytics' needs the workspace's shared key, which the workspace refuses (local auth off); none drops
@@ -50,7 +50,7 @@ def environment_logs_via_azure_monitor(resource: Resource, _: Environment) -> It
     severity=Severity.HIGH,
     reference="MCSB DP-3; Azure Policy: Container Apps should only be accessible over HTTPS",
     levels=EVERYWHERE,
-    types=(azure.CONTAINER_APP,),
+    types=(catalog.CONTAINER_APP,),
 )
 def app_no_insecure_ingress(resource: Resource, _: Environment) -> Iterator[str]:
     """allowInsecure lets HTTP through instead of redirecting it."""
@@ -100,7 +100,7 @@ def workload_registry_identity(resource: Resource, _: Environment) -> Iterator[s
     severity=Severity.HIGH,
     reference="MCSB IM-1; Azure Policy: Container registries should have local admin account disabled",
     levels=EVERYWHERE,
-    types=(azure.REGISTRY,),
+    types=(catalog.REGISTRY,),
 )
 def registry_admin_off(resource: Resource, _: Environment) -> Iterator[str]:
     """The admin user is one shared password with push rights."""
@@ -114,7 +114,7 @@ def registry_admin_off(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Public network access should be disabled for Container registries",
     levels=EVERYWHERE,
-    types=(azure.REGISTRY,),
+    types=(catalog.REGISTRY,),
 )
 def registry_private(resource: Resource, _: Environment) -> Iterator[str]:
     """Azure's default is Enabled, so Disabled must be explicit."""
@@ -131,7 +131,7 @@ def registry_private(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB NS-2; https://learn.microsoft.com/azure/container-registry/container-registry-private-link",
     levels=EVERYWHERE,
-    types=(azure.REGISTRY,),
+    types=(catalog.REGISTRY,),
 )
 def registry_premium(resource: Resource, _: Environment) -> Iterator[str]:
     """Basic and Standard registries cannot take a private endpoint; Azure rejects it."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy import azure
+from policy import catalog
 from policy.model import (
     ADVISORY_OUTSIDE_PROD,
     EVERYWHERE,
@@ -36,7 +36,7 @@ REQUIRED_TAGS = ("environment", "owner", "costCenter")
 )
 def required_tags(resource: Resource, environment: Environment) -> Iterator[str]:
     """Ownership and cost allocation; a wrong environment tag hides a resource from its environment's views."""
-    if resource.type not in azure.TAGGABLE and "tags" not in resource.inputs:
+    if resource.type not in catalog.TAGGABLE and "tags" not in resource.inputs:
         return
     tags = tags_of(resource)
     missing = [tag for tag in REQUIRED_TAGS if not tags.get(tag)]
@@ -47,7 +47,7 @@ def required_tags(resource: Resource, environment: Environment) -> Iterator[str]
 
 
 # Types whose TLS minimum a dedicated rule checks.
-_DEDICATED_TLS_RULES = {azure.REDIS_CLUSTER, azure.COSMOS_ACCOUNT, azure.APPLICATION_GATEWAY, azure.APIM}
+_DEDICATED_TLS_RULES = {catalog.REDIS_CLUSTER, catalog.COSMOS_ACCOUNT, catalog.APPLICATION_GATEWAY, catalog.APIM}
 _TLS_KEYS = ("minimumTlsVersion", "minimalTlsVersion", "minTlsVersion", "minimumTLSVersion")
 
 
@@ -86,7 +86,7 @@ def tls_minimum(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB IM-3 (manage application identities securely and automatically)",
     levels=EVERYWHERE,
-    types=azure.NEEDS_IDENTITY,
+    types=catalog.NEEDS_IDENTITY,
 )
 def managed_identity(resource: Resource, _: Environment) -> Iterator[str]:
     """They read Key Vault, pull images and call data stores: with an identity, not a key."""
@@ -172,7 +172,7 @@ def no_plaintext_secrets(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB BR-1 (backup and recovery) / data-loss protection; DESIGN.md",
     levels=PROD_ONLY,
-    types=azure.STATEFUL,
+    types=catalog.STATEFUL,
 )
 def stateful_protected(resource: Resource, _: Environment) -> Iterator[str]:
     """protect makes `pulumi up`/`destroy` refuse to delete it; the lock (AZP-STACK-004) covers everyone else."""
@@ -186,20 +186,20 @@ def _zones(value: Any) -> set[str]:
 
 def _zone_problems(resource: Resource) -> Iterator[str]:
     inputs = resource.inputs
-    if resource.type in (azure.APPLICATION_GATEWAY, azure.PUBLIC_IP, azure.APIM):
+    if resource.type in (catalog.APPLICATION_GATEWAY, catalog.PUBLIC_IP, catalog.APIM):
         if len(_zones(inputs.get("zones"))) < 2:
             yield f"zones is {sorted(_zones(inputs.get('zones')))}; spread it over at least two zones (['1', '2', '3'])"
-    elif resource.type == azure.CONTAINER_APPS_ENVIRONMENT:
+    elif resource.type == catalog.CONTAINER_APPS_ENVIRONMENT:
         if inputs.get("zoneRedundant") is not True:
             yield "zoneRedundant is not true"
-    elif resource.type == azure.COSMOS_ACCOUNT:
+    elif resource.type == catalog.COSMOS_ACCOUNT:
         locations = items(inputs.get("locations"))
         if not locations or any(get(location, "isZoneRedundant") is not True for location in locations):
             yield "not every locations[] entry has isZoneRedundant true"
-    elif resource.type == azure.REGISTRY:
+    elif resource.type == catalog.REGISTRY:
         if inputs.get("zoneRedundancy") != "Enabled":
             yield f"zoneRedundancy is {inputs.get('zoneRedundancy')!r}; use 'Enabled'"
-    elif resource.type == azure.REDIS_CLUSTER and lower(inputs.get("highAvailability")) == "disabled":
+    elif resource.type == catalog.REDIS_CLUSTER and lower(inputs.get("highAvailability")) == "disabled":
         # Azure Managed Redis replicates across zones when high availability is on, in regions with zones.
         # https://learn.microsoft.com/azure/redis/high-availability
         yield "highAvailability is 'Disabled': no replica, no zone redundancy"
@@ -214,13 +214,13 @@ def _zone_problems(resource: Resource) -> Iterator[str]:
     "be Zone Redundant (and the per-service zone-redundancy built-ins)",
     levels=ADVISORY_OUTSIDE_PROD,
     types=(
-        azure.APPLICATION_GATEWAY,
-        azure.PUBLIC_IP,
-        azure.APIM,
-        azure.CONTAINER_APPS_ENVIRONMENT,
-        azure.COSMOS_ACCOUNT,
-        azure.REGISTRY,
-        azure.REDIS_CLUSTER,
+        catalog.APPLICATION_GATEWAY,
+        catalog.PUBLIC_IP,
+        catalog.APIM,
+        catalog.CONTAINER_APPS_ENVIRONMENT,
+        catalog.COSMOS_ACCOUNT,
+        catalog.REGISTRY,
+        catalog.REDIS_CLUSTER,
     ),
 )
 def zone_redundant(resource: Resource, _: Environment) -> Iterator[str]:

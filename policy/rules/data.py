@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policy import azure
+from policy import catalog
 from policy.model import EVERYWHERE, RELAXED_IN_DEV, Environment, Resource, Severity, get, items, lower
 from policy.registry import resource_rule
 
@@ -19,7 +19,7 @@ from policy.registry import resource_rule
     "deletion protection enabled",
     # dev may turn it off: with it on, a destroyed dev vault's name stays reserved for the retention period.
     levels=RELAXED_IN_DEV,
-    types=(azure.KEY_VAULT,),
+    types=(catalog.KEY_VAULT,),
 )
 def vault_purge_protection(resource: Resource, _: Environment) -> Iterator[str]:
     """Without it, anyone with delete rights can purge a deleted vault and its secrets for good."""
@@ -40,7 +40,7 @@ SOFT_DELETE_MINIMUM_DAYS = 90
     severity=Severity.MEDIUM,
     reference="MCSB DP-8; Azure Policy: Key vaults should have soft delete enabled",
     levels=RELAXED_IN_DEV,
-    types=(azure.KEY_VAULT,),
+    types=(catalog.KEY_VAULT,),
 )
 def vault_soft_delete(resource: Resource, _: Environment) -> Iterator[str]:
     """Retention is 7-90 days; Azure's default, when unset, is 90."""
@@ -57,7 +57,7 @@ def vault_soft_delete(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB PA-7 (just enough administration); Azure Policy: Azure Key Vault should use RBAC permission model",
     levels=EVERYWHERE,
-    types=(azure.KEY_VAULT,),
+    types=(catalog.KEY_VAULT,),
 )
 def vault_rbac(resource: Resource, _: Environment) -> Iterator[str]:
     """Access policies grant vault-wide rights outside Azure RBAC and its audit trail."""
@@ -73,7 +73,7 @@ def vault_rbac(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Azure Key Vault should disable public network access",
     levels=EVERYWHERE,
-    types=(azure.KEY_VAULT,),
+    types=(catalog.KEY_VAULT,),
 )
 def vault_private(resource: Resource, _: Environment) -> Iterator[str]:
     """Reached only through its private endpoint."""
@@ -94,7 +94,7 @@ def vault_private(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB DP-3",
     levels=EVERYWHERE,
-    types=(azure.REDIS_CLUSTER,),
+    types=(catalog.REDIS_CLUSTER,),
 )
 def redis_tls(resource: Resource, _: Environment) -> Iterator[str]:
     """Unset is compliant: Azure Managed Redis supports nothing older than 1.2 (the SDK's minimumTlsVersion docs:
@@ -110,7 +110,7 @@ def redis_tls(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB NS-2",
     levels=EVERYWHERE,
-    types=(azure.REDIS_CLUSTER,),
+    types=(catalog.REDIS_CLUSTER,),
 )
 def redis_private(resource: Resource, _: Environment) -> Iterator[str]:
     """publicNetworkAccess is required by the API; it must say Disabled."""
@@ -125,7 +125,7 @@ def redis_private(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB DP-3",
     levels=EVERYWHERE,
-    types=(azure.REDIS_DATABASE,),
+    types=(catalog.REDIS_DATABASE,),
 )
 def redis_encrypted_protocol(resource: Resource, _: Environment) -> Iterator[str]:
     """clientProtocol Plaintext opens the port without TLS; unset means Azure's default, Encrypted."""
@@ -143,7 +143,7 @@ def redis_encrypted_protocol(resource: Resource, _: Environment) -> Iterator[str
     severity=Severity.HIGH,
     reference="MCSB IM-1; Azure Policy: Cosmos DB database accounts should have local authentication methods disabled",
     levels=EVERYWHERE,
-    types=(azure.COSMOS_ACCOUNT,),
+    types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
     """Account keys are full-control bearer secrets."""
@@ -157,7 +157,7 @@ def cosmos_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Azure Cosmos DB should disable public network access",
     levels=EVERYWHERE,
-    types=(azure.COSMOS_ACCOUNT,),
+    types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_private(resource: Resource, _: Environment) -> Iterator[str]:
     """Azure's default is Enabled, so Disabled must be explicit."""
@@ -172,7 +172,7 @@ def cosmos_private(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.MEDIUM,
     reference="MCSB BR-1 (ensure regular automated backups)",
     levels=RELAXED_IN_DEV,
-    types=(azure.COSMOS_ACCOUNT,),
+    types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_continuous_backup(resource: Resource, _: Environment) -> Iterator[str]:
     """Periodic backups restore only through a support ticket, to a snapshot hours old."""
@@ -187,7 +187,7 @@ def cosmos_continuous_backup(resource: Resource, _: Environment) -> Iterator[str
     severity=Severity.MEDIUM,
     reference="MCSB PA-7; Azure Policy: Azure Cosmos DB key based metadata write access should be disabled",
     levels=EVERYWHERE,
-    types=(azure.COSMOS_ACCOUNT,),
+    types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_metadata_writes_off(resource: Resource, _: Environment) -> Iterator[str]:
     """Otherwise a data-plane client can drop a container outside the deployment."""
@@ -201,7 +201,7 @@ def cosmos_metadata_writes_off(resource: Resource, _: Environment) -> Iterator[s
     severity=Severity.HIGH,
     reference="MCSB DP-3",
     levels=EVERYWHERE,
-    types=(azure.COSMOS_ACCOUNT,),
+    types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_tls12(resource: Resource, _: Environment) -> Iterator[str]:
     """Accounts created before the TLS 1.0/1.1 retirement kept 'Tls' as their default; say Tls12."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from policy import azure
+from policy import catalog
 from policy.model import (
     EVERYWHERE,
     RELAXED_IN_DEV,
@@ -30,7 +30,7 @@ from policy.registry import resource_rule
     reference="MCSB NS-6 (web application firewall); Azure Policy: Web Application Firewall (WAF) should be "
     "enabled for Application Gateway",
     levels=EVERYWHERE,
-    types=(azure.APPLICATION_GATEWAY,),
+    types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_sku(resource: Resource, _: Environment) -> Iterator[str]:
     """Only the WAF_v2 SKU runs a WAF policy, autoscales and spans zones."""
@@ -46,7 +46,7 @@ def gateway_sku(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.CRITICAL,
     reference="MCSB NS-6; Azure Policy: Web Application Firewall (WAF) should be enabled for Application Gateway",
     levels=EVERYWHERE,
-    types=(azure.APPLICATION_GATEWAY,),
+    types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_waf_policy(resource: Resource, _: Environment) -> Iterator[str]:
     """The policy carries mode, managed rule sets and custom rules; the inline configuration is being retired."""
@@ -83,7 +83,7 @@ def _ssl_policy_problem(policy: Any, where: str) -> str | None:
     severity=Severity.HIGH,
     reference="MCSB DP-3 (encrypt sensitive data in transit)",
     levels=EVERYWHERE,
-    types=(azure.APPLICATION_GATEWAY,),
+    types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_tls_policy(resource: Resource, _: Environment) -> Iterator[str]:
     """Predefined 2017-04-01S/2022-01-01(S) or a custom policy with minProtocolVersion TLSv1_2+."""
@@ -107,7 +107,7 @@ def _last_segment(sub_resource: Any) -> str:
     severity=Severity.HIGH,
     reference="MCSB DP-3",
     levels=RELAXED_IN_DEV,
-    types=(azure.APPLICATION_GATEWAY,),
+    types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_https_listener(resource: Resource, _: Environment) -> Iterator[str]:
     """At least one Https listener with a certificate; every routing rule on an Http listener is a redirect."""
@@ -128,7 +128,7 @@ def gateway_https_listener(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB DP-7 (secure certificate management)",
     levels=EVERYWHERE,
-    types=(azure.APPLICATION_GATEWAY,),
+    types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_certificates_from_key_vault(resource: Resource, _: Environment) -> Iterator[str]:
     """Key Vault references rotate without a deployment and keep the private key out of the state file."""
@@ -149,7 +149,7 @@ def gateway_certificates_from_key_vault(resource: Resource, _: Environment) -> I
     severity=Severity.HIGH,
     reference="MCSB NS-6",
     levels=EVERYWHERE,
-    types=(azure.WAF_POLICY,),
+    types=(catalog.WAF_POLICY,),
 )
 def waf_enabled(resource: Resource, _: Environment) -> Iterator[str]:
     """policySettings.state Enabled; requestBodyCheck not turned off."""
@@ -167,7 +167,7 @@ def waf_enabled(resource: Resource, _: Environment) -> Iterator[str]:
     reference="MCSB NS-6; Azure Policy: Web Application Firewall (WAF) should use the specified mode for "
     "Application Gateway",
     levels=RELAXED_IN_DEV,
-    types=(azure.WAF_POLICY,),
+    types=(catalog.WAF_POLICY,),
 )
 def waf_prevention(resource: Resource, _: Environment) -> Iterator[str]:
     """Detection only logs attacks; it lets them through."""
@@ -191,7 +191,7 @@ def _version(text: Any) -> tuple[int, ...]:
     severity=Severity.HIGH,
     reference="MCSB NS-6",
     levels=EVERYWHERE,
-    types=(azure.WAF_POLICY,),
+    types=(catalog.WAF_POLICY,),
 )
 def waf_core_rule_set(resource: Resource, _: Environment) -> Iterator[str]:
     """Without a managed core rule set the WAF only runs custom rules."""
@@ -213,7 +213,7 @@ def waf_core_rule_set(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.MEDIUM,
     reference="MCSB NS-6",
     levels=RELAXED_IN_DEV,
-    types=(azure.WAF_POLICY,),
+    types=(catalog.WAF_POLICY,),
 )
 def waf_bot_protection(resource: Resource, _: Environment) -> Iterator[str]:
     """Blocks known-bad bots and scanners by IP reputation."""
@@ -231,7 +231,7 @@ def waf_bot_protection(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.CRITICAL,
     reference="MCSB NS-2; Azure Policy: API Management services should use a virtual network",
     levels=EVERYWHERE,
-    types=(azure.APIM,),
+    types=(catalog.APIM,),
 )
 def apim_internal(resource: Resource, _: Environment) -> Iterator[str]:
     """The only way in is the Application Gateway, through the VNet."""
@@ -268,7 +268,7 @@ def _apim_switches_off(resource: Resource, keys: tuple[str, ...]) -> Iterator[st
     severity=Severity.HIGH,
     reference="MCSB DP-3",
     levels=EVERYWHERE,
-    types=(azure.APIM,),
+    types=(catalog.APIM,),
 )
 def apim_legacy_protocols_off(resource: Resource, _: Environment) -> Iterator[str]:
     """Set in customProperties, explicitly, for the gateway and for backends."""
@@ -281,7 +281,7 @@ def apim_legacy_protocols_off(resource: Resource, _: Environment) -> Iterator[st
     severity=Severity.MEDIUM,
     reference="MCSB DP-3",
     levels=EVERYWHERE,
-    types=(azure.APIM,),
+    types=(catalog.APIM,),
 )
 def apim_weak_ciphers_off(resource: Resource, _: Environment) -> Iterator[str]:
     """3DES is vulnerable to Sweet32."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy import azure
+from policy import catalog
 from policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower, mapping
 from policy.registry import resource_rule
 
@@ -44,11 +44,11 @@ def _is_gateway_nsg(rules: list[Mapping[str, Any]]) -> bool:
     reference="MCSB NS-1 (network segmentation); Azure Policy: Internet-facing virtual machines should be protected "
     "with network security groups",
     levels=EVERYWHERE,
-    types=(azure.NSG, azure.SECURITY_RULE),
+    types=(catalog.NSG, catalog.SECURITY_RULE),
 )
 def nsg_no_internet_inbound(resource: Resource, _: Environment) -> Iterator[str]:
     """Internet inbound is the gateway's alone; every other tier is reachable only from the VNet."""
-    if resource.type == azure.SECURITY_RULE:
+    if resource.type == catalog.SECURITY_RULE:
         rules = [mapping(resource.inputs)]
         gateway = False
     else:
@@ -72,12 +72,12 @@ def nsg_no_internet_inbound(resource: Resource, _: Environment) -> Iterator[str]
     severity=Severity.HIGH,
     reference="MCSB NS-1; Azure Policy: Subnets should be associated with a Network Security Group",
     levels=EVERYWHERE,
-    types=(azure.VIRTUAL_NETWORK, azure.SUBNET),
+    types=(catalog.VIRTUAL_NETWORK, catalog.SUBNET),
 )
 def subnet_has_nsg(resource: Resource, _: Environment) -> Iterator[str]:
     """Inline subnets of a VNet and standalone subnet resources alike."""
     subnets: list[Mapping[str, Any]]
-    if resource.type == azure.SUBNET:
+    if resource.type == catalog.SUBNET:
         subnets = [
             {**mapping(resource.inputs), "name": resource.inputs.get("subnetName") or resource.inputs.get("name")}
         ]
@@ -85,7 +85,7 @@ def subnet_has_nsg(resource: Resource, _: Environment) -> Iterator[str]:
         subnets = [mapping(s) for s in items(resource.inputs.get("subnets"))]
     for subnet in subnets:
         name = subnet.get("name")
-        if name in azure.NSG_EXEMPT_SUBNETS:
+        if name in catalog.NSG_EXEMPT_SUBNETS:
             continue
         if not get(subnet, "networkSecurityGroup", "id"):
             yield f"subnet {name!r} has no networkSecurityGroup"
@@ -98,7 +98,7 @@ def subnet_has_nsg(resource: Resource, _: Environment) -> Iterator[str]:
     reference="MCSB NS-5 (DDoS protection needs Standard); https://learn.microsoft.com/azure/virtual-network/"
     "ip-services/public-ip-basic-upgrade-guidance",
     levels=EVERYWHERE,
-    types=(azure.PUBLIC_IP,),
+    types=(catalog.PUBLIC_IP,),
 )
 def public_ip_standard(resource: Resource, _: Environment) -> Iterator[str]:
     """The SKU must be set: older API versions default to Basic."""
@@ -109,12 +109,12 @@ def public_ip_standard(resource: Resource, _: Environment) -> Iterator[str]:
 
 # Types whose public network access a dedicated rule checks (and requires to be explicitly Disabled).
 _DEDICATED_PNA_RULES = {
-    azure.KEY_VAULT,
-    azure.REGISTRY,
-    azure.COSMOS_ACCOUNT,
-    azure.REDIS_CLUSTER,
+    catalog.KEY_VAULT,
+    catalog.REGISTRY,
+    catalog.COSMOS_ACCOUNT,
+    catalog.REDIS_CLUSTER,
     # Internal VNet injection is APIM's control; Azure rejects disabling public access on an injected instance.
-    azure.APIM,
+    catalog.APIM,
 }
 
 
@@ -143,7 +143,7 @@ def no_public_network_access(resource: Resource, _: Environment) -> Iterator[str
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Configure private endpoints to use private DNS zones (per service)",
     levels=EVERYWHERE,
-    types=(azure.PRIVATE_DNS_ZONE_GROUP,),
+    types=(catalog.PRIVATE_DNS_ZONE_GROUP,),
 )
 def zone_group_has_private_zone(resource: Resource, _: Environment) -> Iterator[str]:
     """Without a zone config the service's FQDN keeps resolving to its public address."""
@@ -162,7 +162,7 @@ def zone_group_has_private_zone(resource: Resource, _: Environment) -> Iterator[
     severity=Severity.MEDIUM,
     reference="MCSB NS-2",
     levels=EVERYWHERE,
-    types=(azure.PRIVATE_ENDPOINT,),
+    types=(catalog.PRIVATE_ENDPOINT,),
 )
 def private_endpoint_connection(resource: Resource, _: Environment) -> Iterator[str]:
     """Manual connections wait for an approval nobody in the pipeline gives; the service stays unreachable."""

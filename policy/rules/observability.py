@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from policy import azure
+from policy import catalog
 from policy.model import EVERYWHERE, Environment, Resource, Severity, get
 from policy.registry import resource_rule
 
@@ -16,7 +16,7 @@ from policy.registry import resource_rule
     reference="MCSB IM-1; Azure Policy: Log Analytics Workspaces should block non-Azure Active Directory based "
     "ingestion",
     levels=EVERYWHERE,
-    types=(azure.LOG_ANALYTICS,),
+    types=(catalog.LOG_ANALYTICS,),
 )
 def workspace_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
     """Shared workspace keys would let anyone holding them write into (and poison) the audit trail."""
@@ -36,7 +36,7 @@ RETENTION_MINIMUM_DAYS: Mapping[Environment, int] = {"dev": 30, "staging": 30, "
     severity=Severity.MEDIUM,
     reference="MCSB LT-6 (configure log storage retention)",
     levels=EVERYWHERE,
-    types=(azure.LOG_ANALYTICS,),
+    types=(catalog.LOG_ANALYTICS,),
 )
 def workspace_retention(resource: Resource, environment: Environment) -> Iterator[str]:
     """retentionInDays at or above the environment's minimum."""
@@ -53,7 +53,7 @@ def workspace_retention(resource: Resource, environment: Environment) -> Iterato
     reference="MCSB IM-1; Azure Policy: Application Insights components should block non-Azure Active Directory "
     "based ingestion",
     levels=EVERYWHERE,
-    types=(azure.APP_INSIGHTS,),
+    types=(catalog.APP_INSIGHTS,),
 )
 def app_insights_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
     """The instrumentation key alone would let anyone send telemetry."""
@@ -68,7 +68,7 @@ def app_insights_local_auth_off(resource: Resource, _: Environment) -> Iterator[
     reference="MCSB LT-5 (centralize security log management); Azure Policy: Application Insights components "
     "should be linked to a Log Analytics workspace",
     levels=EVERYWHERE,
-    types=(azure.APP_INSIGHTS,),
+    types=(catalog.APP_INSIGHTS,),
 )
 def app_insights_workspace_based(resource: Resource, _: Environment) -> Iterator[str]:
     """Classic (non-workspace) Application Insights was retired in February 2024."""
