@@ -19,7 +19,7 @@ lint: $(BIN)/azplatform
 	$(BIN)/ruff format --check .
 
 typecheck: $(BIN)/azplatform
-	$(BIN)/mypy components stacks
+	$(BIN)/mypy components stacks policy
 
 unit: $(BIN)/azplatform
 	$(BIN)/pytest -q

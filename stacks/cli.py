@@ -1,6 +1,11 @@
-"""``azplatform``: the offline tooling. ``azplatform plan --stack NAME [--json FILE]``.
+"""``azplatform``: the offline tooling.
 
-Exit status: 0 clean, 1 a mandatory policy violation, 2 an invalid config (or stack file).
+- ``azplatform plan --stack NAME [--json FILE]``: render a stack, evaluate the policy rules, write the plan.
+- ``azplatform policy check PLAN.json [--stack-env ENV]``: evaluate the rules on a saved plan.
+- ``azplatform policy docs``: the rules table (docs/policy-rules.md).
+- ``azplatform policy pack-config --stack-env ENV``: the CrossGuard pack config (policy/config/<env>.json).
+
+Exit status: 0 clean, 1 a mandatory policy violation, 2 an invalid config, stack file or plan.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from stacks.errors import ConfigError
-from stacks.offline import render_stack
+from stacks.offline import Plan, render_stack
 from stacks.offline.stackfile import StackFileError
 from stacks.offline.summary import summary
 
@@ -27,7 +32,71 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     plan.add_argument("--json", type=Path, help="write the plan JSON here")
     plan.add_argument("--project-dir", type=Path, default=Path.cwd(), help="folder holding Pulumi.yaml")
+    _policy_parser(commands)
     return parser
+
+
+# --- azplatform policy ... ---------------------------------------------------------------------------------
+
+
+def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from policy.model import ENVIRONMENTS
+
+    policy = commands.add_parser("policy", help="the policy rules: check a plan, generate docs and pack config")
+    actions = policy.add_subparsers(dest="policy_command", required=True)
+    check = actions.add_parser("check", help="evaluate the rules on a saved plan JSON")
+    check.add_argument("plan_json", type=Path, metavar="PLAN.json", help="a plan written by `azplatform plan --json`")
+    check.add_argument(
+        "--stack-env",
+        choices=ENVIRONMENTS,
+        help="which environment's levels apply; default: from the plan's stack name or environment tag",
+    )
+    actions.add_parser("docs", help="print the rules table (docs/policy-rules.md)")
+    pack = actions.add_parser("pack-config", help="print the CrossGuard pack config for one environment")
+    pack.add_argument("--stack-env", choices=ENVIRONMENTS, required=True)
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    """The ``policy`` subcommands."""
+    from policy.docs import pack_config, rules_markdown
+
+    if args.policy_command == "docs":
+        sys.stdout.write(rules_markdown())
+        return EXIT_OK
+    if args.policy_command == "pack-config":
+        sys.stdout.write(pack_config(args.stack_env))
+        return EXIT_OK
+    return cmd_policy_check(args.plan_json, args.stack_env)
+
+
+def cmd_policy_check(path: Path, stack_env: str | None) -> int:
+    """Evaluate a saved (possibly hand-edited, possibly another team's) plan; print the findings."""
+    import json
+
+    from policy.engine import mandatory
+    from policy.offline import UnknownEnvironmentError, check_plan, infer_environment
+
+    try:
+        plan = Plan.load(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot read plan {path}: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        environment = stack_env or infer_environment(plan)
+        findings = check_plan(plan, environment)  # type: ignore[arg-type]
+    except UnknownEnvironmentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except json.JSONDecodeError as exc:  # pragma: no cover - Plan.load raises it first
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    blocking = mandatory(findings)
+    print(f"{plan.project}/{plan.stack} ({environment}): {len(plan.resources)} resources, {len(findings)} finding(s)")
+    for finding in findings:
+        where = finding.urn.rsplit("::", 1)[-1] if finding.urn else "stack"
+        print(f"  [{finding.level}] {finding.rule} {where}: {finding.message}")
+    print(f"{len(blocking)} mandatory violation(s)" if blocking else "no mandatory violations")
+    return EXIT_POLICY if blocking else EXIT_OK
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -50,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "plan":
         return cmd_plan(args)
+    if args.command == "policy":
+        return cmd_policy(args)
     return EXIT_CONFIG  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -27,7 +27,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         "zoneRedundant": True,
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
-        "apim": {"sku": "Premium", "capacity": 1},
+        # Two units: the fewest with which Premium is zone redundant (automatic zones), as zoneRedundant asks.
+        "apim": {"sku": "Premium", "capacity": 2},
         "registry": {"sku": "Premium"},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},

@@ -76,3 +76,14 @@ def render_variant(
 def variant() -> Callable[[str, Mapping[str, Any]], Plan]:
     """``variant(stack, overrides)`` renders a modified stack. Use it in a session fixture, not per test."""
     return render_variant
+
+
+# --- policy ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def policy_estate() -> Plan:
+    """A compliant, everything-on prod estate built with the real SDK (tests/policy_fixture.py), rendered once."""
+    from tests.policy_fixture import render_fixture
+
+    return render_fixture()

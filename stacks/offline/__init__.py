@@ -22,18 +22,28 @@ __all__ = [
 ]
 
 
-def render_stack(project_dir: Path, stack: str) -> Plan:
-    """Render ``Pulumi.<stack>.yaml`` through the project's own ``__main__.py``, as ``pulumi up`` would."""
+def render_stack(project_dir: Path, stack: str, *, policy: bool = True) -> Plan:
+    """Render ``Pulumi.<stack>.yaml`` through the project's own ``__main__.py``, as ``pulumi up`` would.
+
+    With ``policy`` (the default), the rule set (policy/) is evaluated and its findings recorded as the plan's
+    ``policy.violations``.
+    """
     stack_file = read_stack(project_dir, stack)
     entry = project_dir / "__main__.py"
 
     def program() -> None:
         runpy.run_path(str(entry), run_name="__main__")
 
-    return render(
+    plan = render(
         program,
         project=stack_file.project,
         stack=stack,
         config=stack_file.config,
         secret_keys=stack_file.secret_keys,
     )
+    if policy:
+        # Imported here: policy.offline builds on this package.
+        from policy.offline import apply_policy
+
+        apply_policy(plan)
+    return plan

@@ -1,0 +1,25 @@
+"""azplatform's policy as code: one rule set, enforced by the offline plan and by a CrossGuard policy pack.
+
+Rules are pure functions over a resource (type, inputs, options) and the stack's environment; see
+``policy/rules/`` and the generated table in ``docs/policy-rules.md``.
+"""
+
+from __future__ import annotations
+
+from policy.engine import evaluate, mandatory
+from policy.model import ENVIRONMENTS, Environment, Finding, Level, Problem, Resource, Rule, Severity
+from policy.rules import RULES
+
+__all__ = [
+    "ENVIRONMENTS",
+    "RULES",
+    "Environment",
+    "Finding",
+    "Level",
+    "Problem",
+    "Resource",
+    "Rule",
+    "Severity",
+    "evaluate",
+    "mandatory",
+]

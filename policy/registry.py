@@ -1,0 +1,55 @@
+"""Where rules register themselves: ``@resource_rule(...)`` and ``@stack_rule(...)`` on their check functions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from policy.model import Check, Environment, Level, Rule, Severity, StackCheck
+
+_RULES: dict[str, Rule] = {}
+
+
+def _add(rule: Rule) -> None:
+    if rule.id in _RULES:
+        raise ValueError(f"rule id {rule.id} registered twice")
+    _RULES[rule.id] = rule
+
+
+def resource_rule(
+    *,
+    id: str,
+    description: str,
+    severity: Severity,
+    reference: str,
+    levels: Mapping[Environment, Level],
+    types: Iterable[str] = (),
+) -> Callable[[Check], Check]:
+    """Register a check of one resource at a time (CrossGuard: a ResourceValidationPolicy)."""
+
+    def register(check: Check) -> Check:
+        _add(Rule(id, description, severity, reference, dict(levels), check=check, types=frozenset(types)))
+        return check
+
+    return register
+
+
+def stack_rule(
+    *,
+    id: str,
+    description: str,
+    severity: Severity,
+    reference: str,
+    levels: Mapping[Environment, Level],
+) -> Callable[[StackCheck], StackCheck]:
+    """Register a check over the whole plan (CrossGuard: a StackValidationPolicy)."""
+
+    def register(check: StackCheck) -> StackCheck:
+        _add(Rule(id, description, severity, reference, dict(levels), stack_check=check))
+        return check
+
+    return register
+
+
+def registered() -> list[Rule]:
+    """Every registered rule, by id."""
+    return [_RULES[key] for key in sorted(_RULES)]

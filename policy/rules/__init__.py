@@ -1,0 +1,11 @@
+"""The rule set. Importing this package registers every rule; :data:`RULES` lists them by id."""
+
+from __future__ import annotations
+
+from policy.registry import registered
+from policy.rules import apps, cross_cutting, data, edge, network, observability, stack
+
+RULES = registered()
+"""Every rule, resource and stack, sorted by id."""
+
+__all__ = ["RULES", "apps", "cross_cutting", "data", "edge", "network", "observability", "stack"]

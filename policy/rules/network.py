@@ -1,0 +1,178 @@
+"""Network rules: NSGs, subnets, public IPs, private endpoints, and the catch-all on public network access."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from policy import catalog
+from policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower, mapping
+from policy.registry import resource_rule
+
+# Source prefixes that mean "anyone on the internet".
+_INTERNET = {"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"}
+# App Gateway v2 needs inbound 65200-65535 from GatewayManager; an NSG carrying that rule fronts a gateway subnet.
+# https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups
+_GATEWAY_PORTS = "65200-65535"
+_GATEWAY_INTERNET_PORTS = {"80", "443"}
+
+
+def _sources(rule: Mapping[str, Any]) -> set[str]:
+    found = {lower(rule.get("sourceAddressPrefix"))} | {lower(p) for p in items(rule.get("sourceAddressPrefixes"))}
+    return found - {""}
+
+
+def _ports(rule: Mapping[str, Any]) -> set[str]:
+    found = {str(rule.get("destinationPortRange") or "")} | {str(p) for p in items(rule.get("destinationPortRanges"))}
+    return found - {""}
+
+
+def _inbound_allow(rule: Mapping[str, Any]) -> bool:
+    return lower(rule.get("direction")) == "inbound" and lower(rule.get("access")) == "allow"
+
+
+def _is_gateway_nsg(rules: list[Mapping[str, Any]]) -> bool:
+    return any(
+        _inbound_allow(rule) and "gatewaymanager" in _sources(rule) and _GATEWAY_PORTS in _ports(rule) for rule in rules
+    )
+
+
+@resource_rule(
+    id="AZP-NET-001",
+    description="No NSG allows inbound traffic from the internet, except 80/443 on the Application Gateway subnet.",
+    severity=Severity.CRITICAL,
+    reference="MCSB NS-1 (network segmentation); Azure Policy: Internet-facing virtual machines should be protected "
+    "with network security groups",
+    levels=EVERYWHERE,
+    types=(catalog.NSG, catalog.SECURITY_RULE),
+)
+def nsg_no_internet_inbound(resource: Resource, _: Environment) -> Iterator[str]:
+    """Internet inbound is the gateway's alone; every other tier is reachable only from the VNet."""
+    if resource.type == catalog.SECURITY_RULE:
+        rules = [mapping(resource.inputs)]
+        gateway = False
+    else:
+        rules = [mapping(rule) for rule in items(resource.inputs.get("securityRules"))]
+        gateway = _is_gateway_nsg(rules)
+    for rule in rules:
+        if not (_inbound_allow(rule) and _sources(rule) & _INTERNET):
+            continue
+        name = rule.get("name", "?")
+        if not gateway:
+            sources = sorted(_sources(rule) & _INTERNET)
+            yield f"security rule {name!r} allows inbound from {sources} on a non-gateway NSG"
+        elif not _ports(rule) <= _GATEWAY_INTERNET_PORTS:
+            ports = sorted(_ports(rule))
+            yield f"security rule {name!r} opens ports {ports} to the internet; the gateway needs only 80/443"
+
+
+@resource_rule(
+    id="AZP-NET-002",
+    description="Every subnet has a network security group (except the subnets Azure reserves).",
+    severity=Severity.HIGH,
+    reference="MCSB NS-1; Azure Policy: Subnets should be associated with a Network Security Group",
+    levels=EVERYWHERE,
+    types=(catalog.VIRTUAL_NETWORK, catalog.SUBNET),
+)
+def subnet_has_nsg(resource: Resource, _: Environment) -> Iterator[str]:
+    """Inline subnets of a VNet and standalone subnet resources alike."""
+    subnets: list[Mapping[str, Any]]
+    if resource.type == catalog.SUBNET:
+        subnets = [
+            {**mapping(resource.inputs), "name": resource.inputs.get("subnetName") or resource.inputs.get("name")}
+        ]
+    else:
+        subnets = [mapping(s) for s in items(resource.inputs.get("subnets"))]
+    for subnet in subnets:
+        name = subnet.get("name")
+        if name in catalog.NSG_EXEMPT_SUBNETS:
+            continue
+        if not get(subnet, "networkSecurityGroup", "id"):
+            yield f"subnet {name!r} has no networkSecurityGroup"
+
+
+@resource_rule(
+    id="AZP-NET-003",
+    description="Public IP addresses are Standard SKU (Basic retired on 30 September 2025 and has no zone support).",
+    severity=Severity.MEDIUM,
+    reference="MCSB NS-5 (DDoS protection needs Standard); https://learn.microsoft.com/azure/virtual-network/"
+    "ip-services/public-ip-basic-upgrade-guidance",
+    levels=EVERYWHERE,
+    types=(catalog.PUBLIC_IP,),
+)
+def public_ip_standard(resource: Resource, _: Environment) -> Iterator[str]:
+    """The SKU must be set: older API versions default to Basic."""
+    sku = get(resource.inputs, "sku", "name")
+    if lower(sku) != "standard":
+        yield f"sku.name is {sku!r}; use 'Standard'"
+
+
+# Types whose public network access a dedicated rule checks (and requires to be explicitly Disabled).
+_DEDICATED_PNA_RULES = {
+    catalog.KEY_VAULT,
+    catalog.REGISTRY,
+    catalog.COSMOS_ACCOUNT,
+    catalog.REDIS_CLUSTER,
+    # Internal VNet injection is APIM's control; Azure rejects disabling public access on an injected instance.
+    catalog.APIM,
+}
+
+
+@resource_rule(
+    id="AZP-NET-004",
+    description="No resource turns public network access on.",
+    severity=Severity.HIGH,
+    reference="MCSB NS-2 (secure cloud services with network controls)",
+    levels=EVERYWHERE,
+)
+def no_public_network_access(resource: Resource, _: Environment) -> Iterator[str]:
+    """The catch-all for any type without a dedicated rule. Monitoring ingestion/query endpoints are left to their
+    own rules: without a Private Link scope, disabling them would cut telemetry from inside the VNet, and they are
+    protected by Entra-only authentication (AZP-LOG-001, AZP-APPI-001)."""
+    if resource.type in _DEDICATED_PNA_RULES:
+        return
+    for path in (("publicNetworkAccess",), ("properties", "publicNetworkAccess")):
+        value = get(resource.inputs, *path)
+        if lower(value) == "enabled":
+            yield f"{'.'.join(path)} is {value!r}; set it to 'Disabled' and reach the service through Private Link"
+
+
+@resource_rule(
+    id="AZP-PE-001",
+    description="Private DNS zone groups register the endpoint in a privatelink.* private DNS zone.",
+    severity=Severity.HIGH,
+    reference="MCSB NS-2; Azure Policy: Configure private endpoints to use private DNS zones (per service)",
+    levels=EVERYWHERE,
+    types=(catalog.PRIVATE_DNS_ZONE_GROUP,),
+)
+def zone_group_has_private_zone(resource: Resource, _: Environment) -> Iterator[str]:
+    """Without a zone config the service's FQDN keeps resolving to its public address."""
+    configs = items(resource.inputs.get("privateDnsZoneConfigs"))
+    if not configs:
+        yield "privateDnsZoneConfigs is empty: the endpoint's A record lands in no private DNS zone"
+    for config in configs:
+        zone_id = get(config, "privateDnsZoneId")
+        if "/privatednszones/privatelink." not in lower(zone_id):
+            yield f"zone config {get(config, 'name')!r} points at {zone_id!r}, not a privatelink.* private DNS zone"
+
+
+@resource_rule(
+    id="AZP-PE-002",
+    description="Private endpoints connect automatically (no manual approval) to one sub-resource in a subnet.",
+    severity=Severity.MEDIUM,
+    reference="MCSB NS-2",
+    levels=EVERYWHERE,
+    types=(catalog.PRIVATE_ENDPOINT,),
+)
+def private_endpoint_connection(resource: Resource, _: Environment) -> Iterator[str]:
+    """Manual connections wait for an approval nobody in the pipeline gives; the service stays unreachable."""
+    if items(resource.inputs.get("manualPrivateLinkServiceConnections")):
+        yield "uses manualPrivateLinkServiceConnections; use privateLinkServiceConnections (auto-approved)"
+    connections = items(resource.inputs.get("privateLinkServiceConnections"))
+    if not connections:
+        yield "has no privateLinkServiceConnections"
+    for connection in connections:
+        if not get(connection, "privateLinkServiceId") or not items(get(connection, "groupIds")):
+            yield f"connection {get(connection, 'name')!r} lacks privateLinkServiceId or groupIds"
+    if not get(resource.inputs, "subnet", "id"):
+        yield "subnet.id is not set"

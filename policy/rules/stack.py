@@ -1,0 +1,249 @@
+"""Stack rules: properties of the whole plan that no single resource shows.
+
+References between resources are resolved three ways, so the same rule works on the offline plan (inputs, ARM ids
+derived from them, property dependencies) and on a CrossGuard stack validation (outputs, which carry ``id`` but not
+input-only path parameters such as a diagnostic setting's ``resourceUri``): the referencing value equals the
+target's id; the target's URN is among the input's property dependencies; or the referencing resource's own id
+nests under the target's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from policy import catalog
+from policy.model import (
+    EVERYWHERE,
+    PROD_ONLY,
+    RELAXED_IN_DEV,
+    Environment,
+    Problem,
+    Resource,
+    Severity,
+    exempted,
+    get,
+    items,
+    lower,
+    same_id,
+)
+from policy.registry import stack_rule
+
+
+def _of(resources: Sequence[Resource], *types: str) -> list[Resource]:
+    return [r for r in resources if r.type in types]
+
+
+def _refers(source: Resource, key: str, value: Any, target: Resource) -> bool:
+    """Whether ``source``'s input ``key`` (holding ``value``) points at ``target``: by id when both are known (a
+    hand-edited value wins over stale dependencies), else by the input's property dependencies."""
+    if isinstance(value, str) and value and target.id:
+        return same_id(value, target.id)
+    return target.urn in source.property_dependencies.get(key, ())
+
+
+def _nested_under(source: Resource, marker: str, target: Resource) -> bool:
+    """Whether ``source``'s id is ``<target id><marker>...`` (extension and child resources)."""
+    own = lower(source.id)
+    return bool(target.id) and marker in own and same_id(own.split(marker, 1)[0], target.id)
+
+
+def _same_name(source: Resource, key: str, target: Resource, target_key: str) -> bool:
+    """Child resources name their parent: same name input and same resource group."""
+    name = source.inputs.get(key)
+    return (
+        isinstance(name, str)
+        and name == target.inputs.get(target_key)
+        and source.inputs.get("resourceGroupName") == target.inputs.get("resourceGroupName")
+    )
+
+
+def _zone_groups_of(endpoint: Resource, resources: Sequence[Resource]) -> list[Resource]:
+    return [
+        group
+        for group in _of(resources, catalog.PRIVATE_DNS_ZONE_GROUP)
+        if _same_name(group, "privateEndpointName", endpoint, "privateEndpointName")
+        or endpoint.urn in group.property_dependencies.get("privateEndpointName", ())
+        or _nested_under(group, "/privatednszonegroups/", endpoint)
+    ]
+
+
+def _zone_ids(group: Resource) -> list[str]:
+    return [lower(get(config, "privateDnsZoneId")) for config in items(group.inputs.get("privateDnsZoneConfigs"))]
+
+
+@stack_rule(
+    id="AZP-STACK-001",
+    description="Every data store (Key Vault, registry, Cosmos DB, Managed Redis) has a private endpoint for its "
+    "sub-resource, registered in the right privatelink.* zone.",
+    severity=Severity.CRITICAL,
+    reference="MCSB NS-2 (secure cloud services with network controls); Azure Policy: <service> should use "
+    "private link",
+    levels=EVERYWHERE,
+)
+def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """Public network access is off on every data store, so without an endpoint nothing can reach it."""
+    endpoints = _of(resources, catalog.PRIVATE_ENDPOINT)
+    for store in _of(resources, *catalog.DATA_STORES):
+        group_id, zone = catalog.DATA_STORES[store.type]
+        mine = [
+            endpoint
+            for endpoint in endpoints
+            for connection in items(endpoint.inputs.get("privateLinkServiceConnections"))
+            if _refers(endpoint, "privateLinkServiceConnections", get(connection, "privateLinkServiceId"), store)
+            and group_id.lower() in {lower(g) for g in items(get(connection, "groupIds"))}
+        ]
+        if not mine:
+            yield Problem(store.urn, f"no private endpoint connects to its {group_id!r} sub-resource")
+            continue
+        registered = any(
+            zone_id.endswith(f"/privatednszones/{zone}")
+            for endpoint in mine
+            for group in _zone_groups_of(endpoint, resources)
+            for zone_id in _zone_ids(group)
+        )
+        if not registered:
+            yield Problem(store.urn, f"its private endpoint has no DNS zone group in {zone}")
+
+
+@stack_rule(
+    id="AZP-STACK-002",
+    description="Every resource that emits resource logs has a diagnostic setting sending its logs to Log Analytics.",
+    severity=Severity.MEDIUM,
+    reference="MCSB LT-3 (enable logging for security investigation); Azure Policy: Resource logs in <service> "
+    "should be enabled",
+    levels=RELAXED_IN_DEV,
+)
+def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """Matched by resourceUri (or the setting's id, which nests under the resource's)."""
+    settings = _of(resources, catalog.DIAGNOSTIC_SETTING)
+    for target in _of(resources, *catalog.EMITS_LOGS):
+        mine = [
+            s
+            for s in settings
+            if _refers(s, "resourceUri", s.inputs.get("resourceUri"), target)
+            or _nested_under(s, "/providers/microsoft.insights/diagnosticsettings/", target)
+        ]
+        if not mine:
+            yield Problem(target.urn, "has no diagnostic setting")
+        elif not any(
+            s.inputs.get("workspaceId") and any(get(log, "enabled") is True for log in items(s.inputs.get("logs")))
+            for s in mine
+        ):
+            yield Problem(target.urn, "its diagnostic setting sends no logs to a Log Analytics workspace")
+
+
+@stack_rule(
+    id="AZP-STACK-003",
+    description="Exactly one public entry point: the only public IP is the Application Gateway's frontend, and the "
+    "gateway has one.",
+    severity=Severity.CRITICAL,
+    reference="MCSB NS-1 (network segmentation); DESIGN.md (single public entry point)",
+    levels=EVERYWHERE,
+)
+def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """Any other public IP (a VM's, APIM's management IP, a NAT gateway's) is a second way in or out."""
+    gateways = _of(resources, catalog.APPLICATION_GATEWAY)
+    public_ips = _of(resources, catalog.PUBLIC_IP)
+
+    def fronted_by(gateway: Resource, ip: Resource) -> bool:
+        return any(
+            _refers(gateway, "frontendIPConfigurations", get(frontend, "publicIPAddress", "id"), ip)
+            for frontend in items(gateway.inputs.get("frontendIPConfigurations"))
+        )
+
+    fronting = [ip for ip in public_ips if any(fronted_by(gateway, ip) for gateway in gateways)]
+    for ip in public_ips:
+        if ip not in fronting:
+            yield Problem(ip.urn, "public IP address is not the Application Gateway's frontend")
+    if len(fronting) > 1:
+        yield Problem("", f"{len(fronting)} public frontends ({[ip.name for ip in fronting]}); the platform has one")
+    for gateway in gateways:
+        if not any(fronted_by(gateway, ip) for ip in public_ips):
+            yield Problem(gateway.urn, "the Application Gateway has no public frontend IP in the stack")
+
+
+@stack_rule(
+    id="AZP-STACK-004",
+    description="In prod, every stateful resource has a CanNotDelete (or ReadOnly) management lock on it.",
+    severity=Severity.HIGH,
+    reference="MCSB BR-1; Azure Resource Manager locks (https://learn.microsoft.com/azure/azure-resource-manager/"
+    "management/lock-resources)",
+    levels=PROD_ONLY,
+)
+def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """The lock stops deletes from any tool, the portal included; protect only stops Pulumi."""
+    locks = [
+        lock for lock in _of(resources, catalog.LOCK) if lower(lock.inputs.get("level")) in ("cannotdelete", "readonly")
+    ]
+    for target in _of(resources, *catalog.LOCKED_IN_PROD):
+        if not any(
+            _refers(lock, "scope", lock.inputs.get("scope"), target)
+            or _nested_under(lock, "/providers/microsoft.authorization/locks/", target)
+            for lock in locks
+        ):
+            yield Problem(target.urn, "has no CanNotDelete management lock")
+
+
+@stack_rule(
+    id="AZP-STACK-005",
+    description="A container app exposes ingress beyond its environment (external) only on an internal environment.",
+    severity=Severity.CRITICAL,
+    reference="MCSB NS-2",
+    levels=EVERYWHERE,
+)
+def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """On an internal environment 'external' means reachable from the VNet (API Management needs that); on a
+    public one it means reachable from the internet. https://learn.microsoft.com/azure/container-apps/ingress-overview"""
+    environments = _of(resources, catalog.CONTAINER_APPS_ENVIRONMENT)
+    for app in _of(resources, catalog.CONTAINER_APP):
+        if get(app.inputs, "configuration", "ingress", "external") is not True:
+            continue
+        key = "managedEnvironmentId" if app.inputs.get("managedEnvironmentId") else "environmentId"
+        home = [env for env in environments if _refers(app, key, app.inputs.get(key), env)]
+        if not home:
+            yield Problem(app.urn, "has external ingress and its environment is not in the stack to prove it internal")
+        elif get(home[0].inputs, "vnetConfiguration", "internal") is not True:
+            yield Problem(app.urn, "has external ingress on an environment that is not internal: internet-facing")
+
+
+@stack_rule(
+    id="AZP-STACK-006",
+    description="Every private endpoint has a DNS zone group.",
+    severity=Severity.HIGH,
+    reference="MCSB NS-2",
+    levels=EVERYWHERE,
+)
+def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """Without one, the service's FQDN still resolves to its public address and clients bypass the endpoint."""
+    for endpoint in _of(resources, catalog.PRIVATE_ENDPOINT):
+        if not _zone_groups_of(endpoint, resources):
+            yield Problem(endpoint.urn, "has no private DNS zone group")
+
+
+@stack_rule(
+    id="AZP-REDIS-004",
+    description="Azure Managed Redis databases have access keys disabled (Entra only), unless the cluster declares "
+    "the exception in its policyExemptions tag.",
+    severity=Severity.HIGH,
+    reference="MCSB IM-1 (use centralized identity and authentication system)",
+    levels=EVERYWHERE,
+)
+def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+    """A consumer that cannot use Entra (a KEDA scaler) is an explicit, visible exception: reported as advisory."""
+    clusters = _of(resources, catalog.REDIS_CLUSTER)
+    for database in _of(resources, catalog.REDIS_DATABASE):
+        if lower(database.inputs.get("accessKeysAuthentication")) != "enabled":
+            continue
+        cluster = next(
+            (
+                c
+                for c in clusters
+                if _same_name(database, "clusterName", c, "clusterName")
+                or c.urn in database.property_dependencies.get("clusterName", ())
+                or _nested_under(database, "/databases/", c)
+            ),
+            None,
+        )
+        exempt = cluster is not None and exempted(cluster, "AZP-REDIS-004")
+        yield Problem(database.urn, "accessKeysAuthentication is 'Enabled'", exempt=exempt)

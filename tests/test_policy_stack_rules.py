@@ -1,0 +1,113 @@
+"""Stack rules pass on the compliant estate and flag each broken graph property."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from policy.engine import evaluate
+from policy.model import Finding
+from policy.offline import resources_of
+from policy.rules import RULES
+from stacks.offline import Plan
+from tests.policy_cases import drop, edit, setp
+
+STACK_RULES = {r.id: r for r in RULES if r.is_stack_rule}
+
+
+def run(plan: Plan, rule_id: str, environment: str = "prod") -> list[Finding]:
+    return evaluate(resources_of(plan), environment, [STACK_RULES[rule_id]])  # type: ignore[arg-type]
+
+
+def second_public_ip(plan: Plan) -> Plan:
+    changed = edit(plan, "pip", lambda _: None)
+    original = next(r for r in changed.resources if r.name == "pip")
+    clone = type(original)(
+        **{
+            **original.__dict__,
+            "urn": original.urn + "-2",
+            "name": "pip-2",
+            "inputs": {**original.inputs, "publicIpAddressName": "pip-fx-2"},
+        }
+    )
+    changed.resources.append(clone)
+    return changed
+
+
+VAULT_ZONE = (
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net"
+)
+KEYS_ON = setp("accessKeysAuthentication", value="Enabled")
+
+BROKEN: list[tuple[str, str, Callable[[Plan], Plan]]] = [
+    ("AZP-STACK-001", "cosmos has no private endpoint", lambda p: drop(p, "cosmos-pep", "cosmos-pep-dns")),
+    (
+        "AZP-STACK-001",
+        "registry endpoint in the wrong zone",
+        lambda p: edit(p, "cr-pep-dns", setp("privateDnsZoneConfigs", 0, "privateDnsZoneId", value=VAULT_ZONE)),
+    ),
+    (
+        "AZP-STACK-001",
+        "vault endpoint to the wrong sub-resource",
+        lambda p: edit(p, "kv-pep", setp("privateLinkServiceConnections", 0, "groupIds", value=["blob"])),
+    ),
+    ("AZP-STACK-002", "vault diagnostic setting removed", lambda p: drop(p, "kv-diag")),
+    ("AZP-STACK-002", "gateway diagnostic setting without logs", lambda p: edit(p, "agw-diag", setp("logs", value=[]))),
+    ("AZP-STACK-003", "a second public IP", second_public_ip),
+    (
+        "AZP-STACK-003",
+        "gateway without a public frontend",
+        lambda p: edit(p, "agw", setp("frontendIPConfigurations", 0, "publicIPAddress", value={"id": "/elsewhere"})),
+    ),
+    ("AZP-STACK-004", "vault lock removed", lambda p: drop(p, "kv-lock")),
+    (
+        "AZP-STACK-004",
+        "cosmos lock is only a note",
+        lambda p: edit(p, "cosmos-lock", setp("level", value="NotSpecified")),
+    ),
+    (
+        "AZP-STACK-005",
+        "external app on a public environment",
+        lambda p: edit(p, "cae", setp("vnetConfiguration", "internal", value=False)),
+    ),
+    ("AZP-STACK-005", "external app whose environment is not in the stack", lambda p: drop(p, "cae", "cae-diag")),
+    ("AZP-STACK-006", "endpoint without a zone group", lambda p: drop(p, "kv-pep-dns")),
+    ("AZP-REDIS-004", "access keys on", lambda p: edit(p, "redis-db", KEYS_ON)),
+]
+
+
+@pytest.mark.parametrize("rule_id", sorted(STACK_RULES))
+def test_stack_rule_passes_on_the_compliant_estate(policy_estate: Plan, rule_id: str) -> None:
+    assert run(policy_estate, rule_id) == []
+
+
+@pytest.mark.parametrize(("rule_id", "label", "breaks"), BROKEN, ids=[f"{b[0]}-{b[1]}" for b in BROKEN])
+def test_stack_rule_flags_the_broken_estate(
+    policy_estate: Plan, rule_id: str, label: str, breaks: Callable[[Plan], Plan]
+) -> None:
+    findings = run(breaks(policy_estate), rule_id)
+    assert findings and all(f.level == "mandatory" for f in findings), label
+
+
+def test_every_stack_rule_has_a_broken_case() -> None:
+    assert {b[0] for b in BROKEN} == set(STACK_RULES)
+
+
+def test_locks_are_required_only_in_prod(policy_estate: Plan) -> None:
+    unlocked = drop(policy_estate, "kv-lock")
+    assert run(unlocked, "AZP-STACK-004", "staging") == []
+    assert [f.urn.rsplit("::", 1)[-1] for f in run(unlocked, "AZP-STACK-004")] == ["kv"]
+
+
+def test_redis_access_keys_exception_is_reported_as_advisory(policy_estate: Plan) -> None:
+    keys_on = edit(policy_estate, "redis-db", setp("accessKeysAuthentication", value="Enabled"))
+    excepted = edit(keys_on, "redis", setp("tags", "policyExemptions", value="AZP-REDIS-004"))
+    [finding] = run(excepted, "AZP-REDIS-004")
+    assert finding.level == "advisory"
+    assert "explicit exception" in finding.message
+
+
+def test_missing_diagnostic_setting_names_the_resource(policy_estate: Plan) -> None:
+    [finding] = run(drop(policy_estate, "cosmos-diag"), "AZP-STACK-002")
+    assert finding.urn.endswith("::cosmos") and finding.message == "has no diagnostic setting"
