@@ -1,4 +1,5 @@
-"""``azplatform``: the offline tooling. ``azplatform plan --stack NAME [--json FILE]``.
+"""``azplatform``: the offline tooling. ``azplatform plan --stack NAME [--json FILE]``;
+``azplatform diff BASE HEAD`` and ``azplatform graph --stack NAME`` (stacks/review_cli.py).
 
 Exit status: 0 clean, 1 a mandatory policy violation, 2 an invalid config (or stack file).
 """
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from stacks import review_cli
 from stacks.errors import ConfigError
 from stacks.offline import render_stack
 from stacks.offline.stackfile import StackFileError
@@ -27,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     plan.add_argument("--json", type=Path, help="write the plan JSON here")
     plan.add_argument("--project-dir", type=Path, default=Path.cwd(), help="folder holding Pulumi.yaml")
+    # Review tooling (stacks/review_cli.py): diff, graph.
+    review_cli.add_commands(commands)
     return parser
 
 
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "plan":
         return cmd_plan(args)
+    if hasattr(args, "handler"):
+        return int(args.handler(args))
     return EXIT_CONFIG  # pragma: no cover - argparse rejects unknown commands
 
 
