@@ -93,6 +93,42 @@ def show_change(change: PropertyChange) -> str:
     return f"{path}: {show_value(old, path)} → {show_value(new, path)}"
 
 
+_ITEM = re.compile(r"^(.*?\[(?!\")[^\]]*\])")
+_INDEX = re.compile(r"^(.*?)\[(\d+)\]")
+_LIST_DETAIL = 3
+
+
+def collapse_lists(changes: Sequence[PropertyChange]) -> list[str]:
+    """Changed properties as lines, with list items summarised: an item added or removed whole is one line, and
+    many changes inside positional (unnamed) items are one line per list."""
+    item_of = {id(c): m.group(1) for c in changes if (m := _ITEM.match(c.path))}
+    position_of = {id(c): (m.group(1), int(m.group(2))) for c in changes if (m := _INDEX.match(c.path))}
+    items: dict[str, list[PropertyChange]] = {}
+    lists: dict[str, list[int]] = {}
+    for c in changes:
+        if id(c) in item_of:
+            items.setdefault(item_of[id(c)], []).append(c)
+        if id(c) in position_of:
+            name, position = position_of[id(c)]
+            lists.setdefault(name, []).append(position)
+    lines: list[str] = []
+    for c in changes:
+        members = items.get(item_of.get(id(c), ""), [])
+        listed = lists.get(position_of[id(c)][0], []) if id(c) in position_of else []
+        if len(members) > _LIST_DETAIL and all(m.old is ABSENT for m in members):
+            line = f"{item_of[id(c)]}: added ({len(members)} properties)"
+        elif len(members) > _LIST_DETAIL and all(m.new is ABSENT for m in members):
+            line = f"{item_of[id(c)]}: removed"
+        elif len(listed) > _LIST_DETAIL:
+            shown = ", ".join(f"[{p}]" for p in sorted(set(listed)))
+            line = f"{position_of[id(c)][0]}: items {shown} changed ({len(listed)} properties)"
+        else:
+            line = show_change(c)
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
 def _type(change: ResourceChange) -> str:
     token = change.type.removeprefix("azure-native:")
     return token if change.custom else f"component {token.removeprefix('azplatform:index:')}"
@@ -120,7 +156,7 @@ def _resource_lines(change: ResourceChange, created: dict[str, Any] | None) -> l
     lines += [f"    # {note}" for note in change.notes]
     tags = [c for c in change.changes if c.tag]
     others = [c for c in change.changes if not c.tag]
-    lines += [f"    {show_change(c)}" for c in others]
+    lines += [f"    {line}" for line in collapse_lists(others)]
     if tags:
         lines.append(f"    tags: {_tag_summary(tags)}")
     if created:
@@ -167,7 +203,8 @@ def entries(diff: StackDiff, created_inputs: dict[str, dict[str, Any]] | None = 
         more = f", … (+{len(names) - _GROUP_NAMES} more)" if len(names) > _GROUP_NAMES else ""
         group = (f"~ {len(members)} resources: tags only: {summary}", "    " + ", ".join(names[:_GROUP_NAMES]) + more)
         found.append(Entry(diff.stack, _PRIORITY[Action.UPDATE], group_at[summary], group, len(members)))
-    return sorted(found, key=lambda e: e.order)
+    # Destructive changes first, then updates, then creates; plan order within each.
+    return sorted(found, key=lambda e: (e.priority, e.order))
 
 
 def created_properties(report: DiffReport) -> dict[str, dict[str, dict[str, Any]]]:
@@ -331,7 +368,11 @@ def to_markdown(report: DiffReport, limit: int = GITHUB_COMMENT_LIMIT, diagram_s
             used += cost
         else:
             left_out[entry.stack] = left_out.get(entry.stack, 0) + entry.resources
-    blocks = [_md_stack_block(diffs[stack], sorted(es, key=lambda e: e.order)) for stack, es in chosen.items() if es]
+    blocks = [
+        _md_stack_block(diffs[stack], sorted(es, key=lambda e: (e.priority, e.order)))
+        for stack, es in chosen.items()
+        if es
+    ]
     body = head + ("#### Changes\n\n" + "\n".join(blocks) + "\n" if blocks else "")
     diagram = _md_diagram(report, diagram_stack)
     diagram_left_out = False

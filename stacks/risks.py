@@ -76,9 +76,9 @@ def stateful_label(type_token: str) -> str | None:
     """What to call a resource whose delete or replace loses data; None when it holds no data."""
     if type_token in STATEFUL:
         return STATEFUL[type_token]
-    if _COSMOS_DATA.match(type_token):
-        kind = type_token.rsplit(":", 1)[1]
-        return f"Cosmos DB {re.sub(r'(?<!^)(?=[A-Z])', ' ', kind).lower()}"
+    match = _COSMOS_DATA.match(type_token)
+    if match:
+        return f"Cosmos DB {match.group(1).lower()}"
     return None
 
 

@@ -22,8 +22,9 @@ from synthetic import (
 
 from stacks import diff_report, immutable, propertypath
 from stacks.cli import main
-from stacks.diff import DiffReport, ResourceChange, StackDiff, compare, compare_paths
+from stacks.diff import DiffReport, PropertyChange, ResourceChange, StackDiff, compare, compare_paths
 from stacks.offline.plan import Plan
+from stacks.propertypath import ABSENT
 from stacks.risks import Action, RiskKind
 
 VAULT = "azure-native:keyvault:Vault"
@@ -336,6 +337,7 @@ def test_an_nsg_rule_opened_to_the_internet_is_an_exposure_risk(prod_doc: dict[s
     head = edited(prod_doc, add_rule, lambda r: r["name"] == "platform-net-nsg-containerApps")
     (risk,) = diff_of(prod_doc, head).risks
     assert risk.kind is RiskKind.EXPOSURE and "`allow-ssh`" in risk.message
+    assert "    securityRules[allow-ssh]: added (9 properties)" in diff_report.to_text(report_of(prod_doc, head))
     # The gateway's existing HTTPS-from-internet rule is by design and not reported again.
     assert diff_of(prod_doc, prod_doc).risks == []
 
@@ -393,6 +395,16 @@ def test_list_changes_are_summarised(prod_doc: dict[str, Any]) -> None:
     head = edited(prod_doc, narrow, lambda r: r["name"] == "platform-net-nsg-privateEndpoints")
     text = diff_report.to_text(report_of(prod_doc, head))
     assert 'securityRules[allow-services-from-vnet].destinationPortRanges: -["10000"]' in text
+
+
+def test_many_changes_in_positional_list_items_collapse_to_one_line() -> None:
+    changes = [PropertyChange(f"rules[{i}].port", 80, 8080) for i in range(3)]
+    changes += [PropertyChange("rules[3].port", ABSENT, 443), PropertyChange("sku.name", "A", "B")]
+    assert diff_report.collapse_lists(changes) == [
+        "rules: items [0], [1], [2], [3] changed (4 properties)",
+        'sku.name: "A" → "B"',
+    ]
+    assert diff_report.collapse_lists(changes[:2]) == ["rules[0].port: 80 → 8080", "rules[1].port: 80 → 8080"]
 
 
 def test_ignore_changes_hides_the_property(prod_doc: dict[str, Any]) -> None:
