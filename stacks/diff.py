@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from stacks import immutable, propertypath
+from stacks.offline import arm
 from stacks.offline.plan import Plan, PlannedResource, ResourceOptions, Violation
 from stacks.propertypath import ABSENT
 from stacks.risks import RISK_ORDER, Action, Risk, assess
@@ -20,6 +21,10 @@ from stacks.risks import RISK_ORDER, Action, Risk, assess
 STACK_ORDER = ("dev", "staging", "prod")
 # Changes that are not input properties: they change Pulumi's state or behaviour, not the Azure resource.
 PROTECT = "(protect)"
+SAME_NAME_REPLACE = (
+    "same Azure name before and after, and no deleteBeforeReplace: the replacement collides with the old resource; "
+    "set deleteBeforeReplace (downtime) or give it a new name"
+)
 _OPTION_FIELDS = ("ignoreChanges", "replaceOnChanges", "deleteBeforeReplace", "retainOnDelete")
 
 
@@ -148,6 +153,10 @@ def compare_resource(old: PlannedResource | None, new: PlannedResource | None) -
     notes: tuple[str, ...] = ()
     if reasons and new.options.deleteBeforeReplace:
         notes = ("deleteBeforeReplace: the old resource is deleted before the new one exists (downtime)",)
+    elif reasons and arm.arm_id(old.type, old.name, old.inputs) == arm.arm_id(new.type, new.name, new.inputs):
+        # Pulumi creates the replacement first; with the same ARM id it collides with the old resource (or, where
+        # a PUT adopts it, the following delete removes it): https://github.com/pulumi/pulumi-terraform/issues/383
+        notes = (SAME_NAME_REPLACE,)
     action = Action.REPLACE if reasons else Action.UPDATE
     return ResourceChange(new.urn, new.type, new.name, action, tuple(changes), tuple(reasons), notes, new.custom)
 

@@ -22,7 +22,7 @@ from synthetic import (
 
 from stacks import diff_report, immutable, propertypath
 from stacks.cli import main
-from stacks.diff import DiffReport, PropertyChange, ResourceChange, StackDiff, compare, compare_paths
+from stacks.diff import SAME_NAME_REPLACE, DiffReport, PropertyChange, ResourceChange, StackDiff, compare, compare_paths
 from stacks.offline.plan import Plan
 from stacks.propertypath import ABSENT
 from stacks.risks import Action, RiskKind
@@ -96,6 +96,8 @@ def test_partition_key_change_replaces_the_cosmos_container(prod_doc: dict[str, 
     assert container.action is Action.REPLACE
     assert any("`resource.partitionKey` changed" in r for r in container.replace_reasons)
     assert [c.name for c in diff.changes] == ["platform-cosmos-orders"]
+    # Same container name before and after: the create-first replacement would collide with the old container.
+    assert container.notes == (SAME_NAME_REPLACE,)
 
 
 def test_partition_key_change_is_the_first_risk_in_the_comment(prod_doc: dict[str, Any]) -> None:
@@ -226,6 +228,7 @@ def test_renaming_a_vault_replaces_it(prod_doc: dict[str, Any]) -> None:
     head = edited(prod_doc, set_in("inputs.vaultName", "kv-renamed"), of_type(VAULT))
     vault = change_of(diff_of(prod_doc, head), "platform-kv")
     assert vault.action is Action.REPLACE and "`vaultName` changed" in vault.replace_reasons[-1]
+    assert vault.notes == ()  # a new name does not collide with the old vault
 
 
 @pytest.mark.parametrize(
