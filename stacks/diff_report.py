@@ -380,11 +380,11 @@ def to_markdown(report: DiffReport, limit: int = GITHUB_COMMENT_LIMIT, diagram_s
         body += diagram
     elif diagram:
         diagram_left_out = True
-    note = _left_out_note(left_out, diagram_left_out)
+    note = _left_out_note(left_out, diagram_left_out, limit)
     return body + note
 
 
-def _left_out_note(left_out: dict[str, int], diagram: bool) -> str:
+def _left_out_note(left_out: dict[str, int], diagram: bool, limit: int) -> str:
     if not left_out and not diagram:
         return ""
     parts = []
@@ -393,10 +393,14 @@ def _left_out_note(left_out: dict[str, int], diagram: bool) -> str:
         parts.append(f"{sum(left_out.values())} resource change(s) ({per_stack})")
     if diagram:
         parts.append("the architecture diagram")
+    bound = (
+        f"GitHub's {GITHUB_COMMENT_LIMIT:,}-character comment limit"
+        if limit == GITHUB_COMMENT_LIMIT
+        else f"the {limit:,}-byte limit"
+    )
     return (
-        f"\n_Left out to stay under GitHub's {GITHUB_COMMENT_LIMIT:,}-character comment limit: "
-        f"{' and '.join(parts)}. The job summary and the `plan-diff` artifact hold the full diff "
-        "(`azplatform diff BASE HEAD --format text`)._\n"
+        f"\n_Left out to stay under {bound}: {' and '.join(parts)}. The job summary and the `plan-diff` "
+        "artifact hold the full diff (`azplatform diff BASE HEAD --format text`)._\n"
     )
 
 

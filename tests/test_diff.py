@@ -481,6 +481,15 @@ def test_risks_beyond_the_limit_are_counted_not_dropped_silently(prod_doc: dict[
     assert f"{1500 - shown} more risk(s) left out" in text
 
 
+def test_a_larger_limit_keeps_more_and_names_its_bound(prod_doc: dict[str, Any]) -> None:
+    report = report_of(with_resources(prod_doc, _many_secrets(1500)), prod_doc)
+    text = diff_report.to_markdown(report, limit=1_000_000)
+    assert sum(1 for line in text.splitlines() if line.startswith("| 🔴 data loss")) == 1500
+    assert "Left out" not in text
+    small = diff_report.to_markdown(report, limit=40_000)
+    assert len(small.encode()) <= 40_000 and "the 40,000-byte limit" in small
+
+
 def test_a_small_diff_is_not_cut(prod_doc: dict[str, Any]) -> None:
     head = edited(prod_doc, set_in("inputs.tags.owner", "x"), of_type(VAULT))
     text = diff_report.to_markdown(report_of(prod_doc, head))

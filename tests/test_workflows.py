@@ -150,6 +150,8 @@ def test_offline_diff_keeps_one_sticky_comment_or_writes_the_job_summary(preview
     assert "updateComment" in script and "createComment" in script
     summary = [s for s in _steps(job) if "GITHUB_STEP_SUMMARY" in str(s.get("run", ""))]
     assert summary and "if" not in summary[0]
+    runs = "\n".join(str(s.get("run", "")) for s in _steps(job))
+    assert "--format markdown --limit 1000000 --output summary.md" in runs
 
 
 def test_deploy_runs_on_push_to_main(deploy: dict[str, Any]) -> None:
