@@ -70,9 +70,9 @@ def cosmos(
     account = resource(
         stack,
         "azure-native:cosmosdb:DatabaseAccount",
-        "platform-cosmos",
+        "syn-cosmos",
         {
-            "accountName": f"cosmos-azp-{stack}",
+            "accountName": f"cosmos-syn-{stack}",
             "resourceGroupName": rg,
             "location": "westeurope",
             "kind": "GlobalDocumentDB",
@@ -86,9 +86,9 @@ def cosmos(
     database = resource(
         stack,
         "azure-native:cosmosdb:SqlResourceSqlDatabase",
-        "platform-cosmos-db",
+        "syn-cosmos-db",
         {
-            "accountName": f"cosmos-azp-{stack}",
+            "accountName": f"cosmos-syn-{stack}",
             "databaseName": "app",
             "resourceGroupName": rg,
             "resource": {"id": "app"},
@@ -98,9 +98,9 @@ def cosmos(
     container = resource(
         stack,
         "azure-native:cosmosdb:SqlResourceSqlContainer",
-        "platform-cosmos-orders",
+        "syn-cosmos-orders",
         {
-            "accountName": f"cosmos-azp-{stack}",
+            "accountName": f"cosmos-syn-{stack}",
             "databaseName": "app",
             "containerName": "orders",
             "resourceGroupName": rg,
@@ -117,13 +117,13 @@ def container_app(
 ) -> list[dict[str, Any]]:
     """A component and its Container App in ``environment``, with HTTP ingress."""
     stack, rg = plan["stack"], resource_group(plan)
-    component = resource(stack, "azplatform:index:ContainerApp", f"platform-app-{app}", {}, custom=False)
+    component = resource(stack, "azplatform:index:ContainerApp", f"syn-app-{app}", {}, custom=False)
     body = resource(
         stack,
         "azure-native:app:ContainerApp",
-        f"platform-app-{app}",
+        f"syn-app-{app}",
         {
-            "containerAppName": f"ca-azp-{app}-{stack}",
+            "containerAppName": f"ca-syn-{app}-{stack}",
             "resourceGroupName": rg,
             "location": "westeurope",
             "environmentId": arm_id(environment),
@@ -147,9 +147,9 @@ def managed_environment(plan: Mapping[str, Any], *, internal: bool = True) -> di
     return resource(
         stack,
         "azure-native:app:ManagedEnvironment",
-        "platform-aca",
+        "syn-aca",
         {
-            "environmentName": f"cae-azp-{stack}",
+            "environmentName": f"cae-syn-{stack}",
             "resourceGroupName": resource_group(plan),
             "location": "westeurope",
             "zoneRedundant": True,

@@ -92,10 +92,10 @@ def test_partition_key_change_replaces_the_cosmos_container(prod_doc: dict[str, 
     base = with_resources(prod_doc, cosmos(prod_doc, ["/tenantId"]))
     head = with_resources(prod_doc, cosmos(prod_doc, ["/customerId"]))
     diff = diff_of(base, head)
-    container = change_of(diff, "platform-cosmos-orders")
+    container = change_of(diff, "syn-cosmos-orders")
     assert container.action is Action.REPLACE
     assert any("`resource.partitionKey` changed" in r for r in container.replace_reasons)
-    assert [c.name for c in diff.changes] == ["platform-cosmos-orders"]
+    assert [c.name for c in diff.changes] == ["syn-cosmos-orders"]
     # Same container name before and after: the create-first replacement would collide with the old container.
     assert container.notes == (SAME_NAME_REPLACE,)
 
@@ -107,7 +107,7 @@ def test_partition_key_change_is_the_first_risk_in_the_comment(prod_doc: dict[st
     lines = markdown_lines(report_of(base, head))
     first = first_risk_line(lines)
     assert first < 15
-    assert "data loss" in lines[first] and "platform-cosmos-orders" in lines[first]
+    assert "data loss" in lines[first] and "syn-cosmos-orders" in lines[first]
     assert "resource.partitionKey" in lines[first]
     assert first < lines.index("#### Summary")
 
@@ -116,14 +116,14 @@ def test_declared_replace_on_changes_is_reported_once(prod_doc: dict[str, Any]) 
     declared = ["resource.partitionKey"]
     base = with_resources(prod_doc, cosmos(prod_doc, ["/a"], container_replace_on_changes=declared))
     head = with_resources(prod_doc, cosmos(prod_doc, ["/b"], container_replace_on_changes=declared))
-    container = change_of(diff_of(base, head), "platform-cosmos-orders")
+    container = change_of(diff_of(base, head), "syn-cosmos-orders")
     assert container.replace_reasons == ("`resource.partitionKey` changed (replaceOnChanges)",)
 
 
 def test_a_container_change_outside_the_partition_key_updates_in_place(prod_doc: dict[str, Any]) -> None:
     base = with_resources(prod_doc, cosmos(prod_doc, ["/tenantId"]))
     head = edited(base, set_in("inputs.resource.defaultTtl", 3600), of_type(CONTAINER))
-    container = change_of(diff_of(base, head), "platform-cosmos-orders")
+    container = change_of(diff_of(base, head), "syn-cosmos-orders")
     assert container.action is Action.UPDATE
     assert diff_of(base, head).risks == []
 
@@ -149,14 +149,14 @@ def test_new_app_appears_as_creates(prod_doc: dict[str, Any]) -> None:
     head = with_resources(prod_doc, [environment, *container_app(prod_doc, "api", environment)])
     diff = diff_of(prod_doc, head)
     assert [(c.action, c.name) for c in diff.changes] == [
-        (Action.CREATE, "platform-aca"),
-        (Action.CREATE, "platform-app-api"),
-        (Action.CREATE, "platform-app-api"),
+        (Action.CREATE, "syn-aca"),
+        (Action.CREATE, "syn-app-api"),
+        (Action.CREATE, "syn-app-api"),
     ]
     assert diff.risks == []
     text = diff_report.to_markdown(report_of(prod_doc, head))
-    assert "+ platform-app-api (app:ContainerApp)" in text
-    assert "+ platform-app-api (component ContainerApp)" in text
+    assert "+ syn-app-api (app:ContainerApp)" in text
+    assert "+ syn-app-api (component ContainerApp)" in text
     assert "| prod | 3 | 0 | 0 | 0 |" in text
 
 
@@ -208,12 +208,12 @@ def test_removing_a_management_lock_is_a_risk(prod_doc: dict[str, Any]) -> None:
 def test_deleting_a_stateful_resource_is_data_loss_unless_retained(prod_doc: dict[str, Any]) -> None:
     base = with_resources(prod_doc, cosmos(prod_doc, ["/tenantId"]))
     (risk,) = diff_of(base, prod_doc).risks[:1]
-    assert risk.kind is RiskKind.DATA_LOSS and risk.name == "platform-cosmos"
+    assert risk.kind is RiskKind.DATA_LOSS and risk.name == "syn-cosmos"
     assert "protected" in risk.message  # prod's account is protected: the delete fails until protect goes
-    retained = edited(base, set_in("options.retainOnDelete", True), lambda r: "cosmos" in r["name"])
+    retained = edited(base, set_in("options.retainOnDelete", True), lambda r: r["name"].startswith("syn-cosmos"))
     diff = diff_of(retained, prod_doc)
     assert not [r for r in diff.risks if r.kind is RiskKind.DATA_LOSS]
-    assert "kept in Azure" in change_of(diff, "platform-cosmos-orders").notes[0]
+    assert "kept in Azure" in change_of(diff, "syn-cosmos-orders").notes[0]
 
 
 def test_location_change_replaces_the_workspace_as_data_loss(prod_doc: dict[str, Any]) -> None:

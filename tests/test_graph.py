@@ -28,21 +28,21 @@ def _edge_plan(doc: dict[str, Any]) -> dict[str, Any]:
     pip = resource(
         stack,
         "azure-native:network:PublicIPAddress",
-        "platform-agw-pip",
-        {"publicIpAddressName": "pip-agw", "resourceGroupName": rg, "sku": {"name": "Standard"}},
+        "syn-agw-pip",
+        {"publicIpAddressName": "pip-syn", "resourceGroupName": rg, "sku": {"name": "Standard"}},
     )
     waf = resource(
         stack,
         "azure-native:network:WebApplicationFirewallPolicy",
-        "platform-agw-waf",
-        {"policyName": "waf-agw", "resourceGroupName": rg, "policySettings": {"mode": "Prevention"}},
+        "syn-agw-waf",
+        {"policyName": "waf-syn", "resourceGroupName": rg, "policySettings": {"mode": "Prevention"}},
     )
     apim = resource(
         stack,
         "azure-native:apimanagement:ApiManagementService",
-        "platform-apim",
+        "syn-apim",
         {
-            "serviceName": "apim-azp",
+            "serviceName": "apim-syn",
             "resourceGroupName": rg,
             "sku": {"name": "Premium", "capacity": 3},
             "virtualNetworkType": "Internal",
@@ -52,21 +52,21 @@ def _edge_plan(doc: dict[str, Any]) -> dict[str, Any]:
     api = resource(
         stack,
         "azure-native:apimanagement:Api",
-        "platform-apim-api",
-        {"serviceName": "apim-azp", "apiId": "orders", "resourceGroupName": rg},
+        "syn-apim-api",
+        {"serviceName": "apim-syn", "apiId": "orders", "resourceGroupName": rg},
         depends={"serviceName": [apim["urn"]]},
     )
     agw = resource(
         stack,
         "azure-native:network:ApplicationGateway",
-        "platform-agw",
+        "syn-agw",
         {
-            "applicationGatewayName": "agw-azp",
+            "applicationGatewayName": "agw-syn",
             "resourceGroupName": rg,
             "sku": {"name": "WAF_v2", "tier": "WAF_v2"},
             "gatewayIPConfigurations": [{"name": "gw", "subnet": {"id": subnets["gateway"]}}],
             "frontendIPConfigurations": [{"name": "public", "publicIPAddress": {"id": arm_id(pip)}}],
-            "backendAddressPools": [{"name": "apim", "backendAddresses": [{"fqdn": "apim-azp.azure-api.net"}]}],
+            "backendAddressPools": [{"name": "apim", "backendAddresses": [{"fqdn": "apim-syn.azure-api.net"}]}],
             "firewallPolicy": {"id": arm_id(waf)},
         },
         depends={
@@ -81,13 +81,13 @@ def _edge_plan(doc: dict[str, Any]) -> dict[str, Any]:
     pep = resource(
         stack,
         "azure-native:network:PrivateEndpoint",
-        "platform-cosmos-pep",
+        "syn-cosmos-pep",
         {
-            "privateEndpointName": "pep-cosmos",
+            "privateEndpointName": "pep-syn-cosmos",
             "resourceGroupName": rg,
             "subnet": {"id": subnets["privateEndpoints"]},
             "privateLinkServiceConnections": [
-                {"name": "pep-cosmos", "groupIds": ["Sql"], "privateLinkServiceId": arm_id(data[0])}
+                {"name": "pep-syn-cosmos", "groupIds": ["Sql"], "privateLinkServiceId": arm_id(data[0])}
             ],
         },
         depends={"privateLinkServiceConnections": [data[0]["urn"]], "subnet": ["urn:vnet"]},
@@ -101,8 +101,9 @@ def edge_topology(prod_plan: Plan) -> graph.Topology:
     return graph.topology(plan(_edge_plan(prod_plan.to_dict())))
 
 
-def _node(topo: graph.Topology, label: str) -> graph.Node:
-    (found,) = [n for n in topo.nodes if n.lines[0] == label]
+def _node(topo: graph.Topology, name: str) -> graph.Node:
+    """The node whose Azure name (its second line) starts with ``name``."""
+    (found,) = [n for n in topo.nodes if len(n.lines) > 1 and n.lines[1].startswith(name)]
     return found
 
 
@@ -112,7 +113,8 @@ def _group_label(topo: graph.Topology, group: str | None) -> str:
 
 
 def _edges(topo: graph.Topology) -> set[tuple[str, str, str]]:
-    names = {n.id: n.lines[0] for n in topo.nodes}
+    """Edges as (source, target, label), nodes named by their Azure name (the internet by its label)."""
+    names = {n.id: n.lines[-1] if n.internet else n.lines[1] for n in topo.nodes}
     return {(names[e.source], names[e.target], e.label) for e in topo.edges}
 
 
@@ -149,51 +151,53 @@ def test_subnets_are_tiers_in_address_order(prod_plan: Plan, prod_topology: grap
     assert subnets == [f"{s['name']} · {s['addressPrefix']}" for s in expected]
 
 
-def test_private_endpoint_sits_in_its_subnet_and_links_to_key_vault(prod_topology: graph.Topology) -> None:
-    pep = _node(prod_topology, "Private endpoint")
+def test_private_endpoint_sits_in_its_subnet_and_links_to_key_vault(
+    prod_plan: Plan, prod_topology: graph.Topology
+) -> None:
+    vault = prod_plan.one("azure-native:keyvault:Vault").inputs["vaultName"]
+    pep = _node(prod_topology, f"pep-{vault}")
+    assert pep.lines[0] == "Private endpoint"
     assert _group_label(prod_topology, pep.group).startswith("snet-azp-pep-")
-    assert ("Private endpoint", "Key Vault", "private link") in _edges(prod_topology)
-    assert _group_label(prod_topology, _node(prod_topology, "Key Vault").group) == "Data and secrets"
+    assert (f"pep-{vault}", vault, "private link") in _edges(prod_topology)
+    assert _group_label(prod_topology, _node(prod_topology, vault).group) == "Data and secrets"
 
 
 def test_plumbing_is_left_out(prod_topology: graph.Topology) -> None:
     labels = {n.lines[0] for n in prod_topology.nodes}
-    assert labels == {"Private endpoint", "Key Vault", "Application Insights", "Log Analytics"}
+    assert {"Private endpoint", "Key Vault", "Application Insights", "Log Analytics"} <= labels
+    plumbing = {"Network Security Group", "Private Zone", "Virtual Network Link", "Diagnostic Setting"}
+    assert not labels & (plumbing | {"Management Lock By Scope", "Resource Group", "Private Dns Zone Group"})
 
 
 # --- later tiers (synthetic) ---------------------------------------------------------------------------------------
 def test_entry_point_runs_internet_to_public_ip_to_app_gateway(edge_topology: graph.Topology) -> None:
     edges = _edges(edge_topology)
-    assert ("Internet", "Public IP", "HTTPS") in edges
-    assert ("Public IP", "Application Gateway", "frontend") in edges
-    assert ("Application Gateway", "API Management", "backend") in edges
-    assert ("Application Gateway", "WAF policy", "WAF policy") in edges
-    assert _group_label(edge_topology, _node(edge_topology, "Public IP").group) == "Internet-facing edge"
+    assert ("Internet", "pip-syn", "HTTPS") in edges
+    assert ("pip-syn", "agw-syn", "frontend") in edges
+    assert ("agw-syn", "apim-syn", "backend") in edges
+    assert ("agw-syn", "waf-syn", "WAF policy") in edges
+    assert _group_label(edge_topology, _node(edge_topology, "pip-syn").group) == "Internet-facing edge"
 
 
 def test_gateway_apim_and_environment_sit_in_their_subnets(edge_topology: graph.Topology) -> None:
-    for label, subnet in [
-        ("Application Gateway", "snet-azp-agw-"),
-        ("API Management", "snet-azp-apim-"),
-        ("Container Apps environment", "snet-azp-aca-"),
-    ]:
-        assert _group_label(edge_topology, _node(edge_topology, label).group).startswith(subnet)
+    for name, subnet in [("agw-syn", "snet-azp-agw-"), ("apim-syn", "snet-azp-apim-"), ("cae-syn", "snet-azp-aca-")]:
+        assert _group_label(edge_topology, _node(edge_topology, name).group).startswith(subnet)
 
 
 def test_environment_hosts_its_apps_in_its_tier(edge_topology: graph.Topology) -> None:
-    apps = [n for n in edge_topology.nodes if n.lines[0] == "Container app"]
-    environment = _node(edge_topology, "Container Apps environment")
-    assert {a.lines[1] for a in apps} == {"ca-azp-api-prod", "ca-azp-worker-prod"}
+    apps = [_node(edge_topology, "ca-syn-api-"), _node(edge_topology, "ca-syn-worker-")]
+    environment = _node(edge_topology, "cae-syn-")
+    assert {a.lines[0] for a in apps} == {"Container app"}
     assert all(a.group == environment.group for a in apps)
     hosted = {e.target for e in edge_topology.edges if e.source == environment.id and e.label == "hosts"}
     assert hosted == {a.id for a in apps}
 
 
 def test_data_children_are_counted_on_their_parent(edge_topology: graph.Topology) -> None:
-    account = _node(edge_topology, "Cosmos DB")
-    assert account.lines[-1] == "1 container · 1 database"
-    assert _node(edge_topology, "API Management").lines[-1] == "1 API"
-    assert ("Private endpoint", "Cosmos DB", "private link") in _edges(edge_topology)
+    account = _node(edge_topology, "cosmos-syn-")
+    assert account.lines == ("Cosmos DB", "cosmos-syn-prod", "1 container · 1 database")
+    assert _node(edge_topology, "apim-syn").lines[-1] == "1 API"
+    assert ("pep-syn-cosmos", "cosmos-syn-prod", "private link") in _edges(edge_topology)
 
 
 def test_mermaid_is_well_formed(edge_topology: graph.Topology) -> None:
