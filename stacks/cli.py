@@ -4,6 +4,7 @@
 - ``azplatform policy check PLAN.json [--stack-env ENV]``: evaluate the rules on a saved plan.
 - ``azplatform policy docs``: the rules table (docs/policy-rules.md).
 - ``azplatform policy pack-config --stack-env ENV``: the CrossGuard pack config (policy/config/<env>.json).
+- ``azplatform diff BASE.json HEAD.json`` and ``azplatform graph --stack NAME``: review tooling (stacks/review_cli.py).
 
 Exit status: 0 clean, 1 a mandatory policy violation, 2 an invalid config, stack file or plan.
 """
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from stacks import review_cli
 from stacks.errors import ConfigError
 from stacks.offline import Plan, render_stack
 from stacks.offline.stackfile import StackFileError
@@ -33,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", type=Path, help="write the plan JSON here")
     plan.add_argument("--project-dir", type=Path, default=Path.cwd(), help="folder holding Pulumi.yaml")
     _policy_parser(commands)
+    # Review tooling (stacks/review_cli.py): diff, graph.
+    review_cli.add_commands(commands)
     return parser
 
 
@@ -121,6 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_plan(args)
     if args.command == "policy":
         return cmd_policy(args)
+    if hasattr(args, "handler"):
+        return int(args.handler(args))
     return EXIT_CONFIG  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -8,6 +8,7 @@ would use: ``/subscriptions/<sub>/resourceGroups/<rg>/providers/<namespace>/<typ
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -230,3 +231,29 @@ def computed_outputs(type_token: str, inputs: Mapping[str, Any], rid: str) -> di
     """Outputs Azure computes (URIs, principal ids, IPs) that downstream resources consume."""
     fn = _COMPUTED.get(type_token)
     return {**_user_assigned_identities(inputs), **(fn(inputs, rid) if fn else {})}
+
+
+# --- identity inputs (read by the PR diff, stacks/immutable.py) ---------------------------------------------------
+def id_inputs(type_token: str) -> frozenset[str]:
+    """The inputs that form this type's ARM id (resource group, parent and own names, scope).
+
+    azure-native replaces a resource when one of them changes: they are the path of its URL
+    (https://github.com/pulumi/pulumi-azure-native/issues/77).
+    """
+    if type_token == "azure-native:resources:ResourceGroup":
+        return frozenset({"resourceGroupName"})
+    template = _TEMPLATES.get(type_token)
+    kind = type_token.rsplit(":", 1)[-1]
+    own = f"{kind[0].lower()}{kind[1:]}"
+    if template is None:
+        if type_token.startswith("azure-native:apimanagement:"):
+            return frozenset({"resourceGroupName", "serviceName", f"{own}Id"})
+        return frozenset({"resourceGroupName", f"{own}Name"})
+    names = {match.group(1) for match in _PLACEHOLDER.finditer(template)}
+    if "rg" in names:
+        names.discard("rg")
+        names.add("resourceGroupName")
+    return frozenset(names)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -1,0 +1,373 @@
+"""Draw a stack's topology from its plan: the network tiers (subnets), the public entry point, the private links,
+and the services that live outside the VNet, as Mermaid or Graphviz DOT.
+
+Generic over the types in the plan. Placement comes from ARM ids in the inputs (a resource that references a
+subnet sits in that tier; an app sits in its environment's tier); edges come from property dependencies (the
+App Gateway's backend pool depends on APIM, a private endpoint's connection on its target). Plumbing (NSGs, DNS
+zones, locks, role assignments, diagnostic settings, identities) is left out; child resources (Cosmos databases and
+containers, Redis databases, APIM APIs) are counted on their parent.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from stacks import propertypath
+from stacks.offline import arm
+from stacks.offline.plan import Plan, PlannedResource
+
+README_START = "<!-- architecture:start (generated: azplatform graph --stack prod --readme README.md) -->"
+README_END = "<!-- architecture:end -->"
+
+# Plumbing: real resources, but they would bury the architecture.
+_HIDDEN_MODULES = {"authorization", "privatedns", "managedidentity", "monitor", "insights"}
+_HIDDEN_TYPES = {
+    "azure-native:resources:ResourceGroup",
+    "azure-native:network:VirtualNetwork",
+    "azure-native:network:Subnet",
+    "azure-native:network:NetworkSecurityGroup",
+    "azure-native:network:SecurityRule",
+    "azure-native:network:PrivateDnsZoneGroup",
+    "azure-native:cosmosdb:SqlResourceSqlRoleAssignment",
+    "azure-native:cosmosdb:SqlResourceSqlRoleDefinition",
+    "azure-native:redisenterprise:AccessPolicyAssignment",
+}
+LABELS = {
+    "azure-native:network:PublicIPAddress": "Public IP",
+    "azure-native:network:ApplicationGateway": "Application Gateway",
+    "azure-native:network:WebApplicationFirewallPolicy": "WAF policy",
+    "azure-native:network:PrivateEndpoint": "Private endpoint",
+    "azure-native:apimanagement:ApiManagementService": "API Management",
+    "azure-native:app:ManagedEnvironment": "Container Apps environment",
+    "azure-native:app:ContainerApp": "Container app",
+    "azure-native:app:Job": "Container Apps job",
+    "azure-native:keyvault:Vault": "Key Vault",
+    "azure-native:cosmosdb:DatabaseAccount": "Cosmos DB",
+    "azure-native:redisenterprise:RedisEnterprise": "Azure Managed Redis",
+    "azure-native:containerregistry:Registry": "Container Registry",
+    "azure-native:operationalinsights:Workspace": "Log Analytics",
+    "azure-native:applicationinsights:Component": "Application Insights",
+    "azure-native:storage:StorageAccount": "Storage account",
+}
+_CHILD_LABELS = {"SqlResourceSqlDatabase": "database", "SqlResourceSqlContainer": "container", "Api": "API"}
+# Where a resource outside any subnet goes, by its module (first match) and type.
+_EDGE_TYPES = {"network:PublicIPAddress", "network:PublicIPPrefix", "network:WebApplicationFirewallPolicy", "cdn"}
+_DATA_MODULES = {"keyvault", "cosmosdb", "redisenterprise", "cache", "containerregistry", "storage", "sql"}
+_CATEGORIES: list[tuple[str, str, set[str]]] = [
+    ("edge", "Internet-facing edge", _EDGE_TYPES),
+    ("data", "Data and secrets", _DATA_MODULES | {"dbforpostgresql"}),
+    ("obs", "Observability", {"operationalinsights", "applicationinsights", "alertsmanagement", "dashboard"}),
+    ("network", "Network", {"network"}),
+    ("platform", "Platform services", set()),
+]
+_ENVIRONMENT_PROPS = {"environmentId", "managedEnvironmentId"}
+_EDGE_LABELS = {
+    "backendAddressPools": "backend",
+    "firewallPolicy": "WAF policy",
+    "workspaceResourceId": "logs",
+    "appLogsConfiguration": "logs",
+    "registries": "images",
+}
+_SKIP_PROPS = {"resourceGroupName", "location", "tags", "subnet", "virtualNetwork", "scope", "resourceUri"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """A box: the VNet, a subnet (tier), or a category of services outside the VNet."""
+
+    id: str
+    label: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """One drawn resource (or the internet)."""
+
+    id: str
+    lines: tuple[str, ...]
+    group: str | None
+    internet: bool = False
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A relationship: traffic or reference from ``source`` to ``target``."""
+
+    source: str
+    target: str
+    label: str
+
+
+@dataclass
+class Topology:
+    """Groups, nodes and edges, in a stable order."""
+
+    groups: list[Group] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+def _module(type_token: str) -> str:
+    return type_token.split(":")[1] if type_token.count(":") == 2 else ""
+
+
+def _kind(type_token: str) -> str:
+    return type_token.rsplit(":", 1)[-1]
+
+
+def _words(kind: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", kind)
+
+
+def _drawable(r: PlannedResource) -> bool:
+    return r.custom and r.type not in _HIDDEN_TYPES and _module(r.type) not in _HIDDEN_MODULES
+
+
+def _category(type_token: str) -> str:
+    short = type_token.removeprefix("azure-native:")
+    for gid, _, members in _CATEGORIES:
+        if short in members or _module(type_token) in members:
+            return gid
+    return "platform"
+
+
+def _safe_id(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", text)
+
+
+def _network_key(cidr: str) -> tuple[int, int, str]:
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return (1, 0, cidr)
+    return (0, int(net.network_address), cidr)
+
+
+def _sku(r: PlannedResource) -> str | None:
+    for path in ("sku.name", "properties.sku.name"):
+        value = propertypath.get(r.inputs, path)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def topology(plan: Plan) -> Topology:
+    """The plan's architecture as groups (VNet, subnets, categories), nodes and edges."""
+    ids = {r.urn: arm.arm_id(r.type, r.name, r.inputs) for r in plan.resources if r.custom}
+    topo = Topology()
+    subnet_groups: dict[str, str] = {}
+    for i, vnet in enumerate(plan.of_type("azure-native:network:VirtualNetwork")):
+        vid = f"vnet{i}"
+        space = propertypath.get(vnet.inputs, "addressSpace.addressPrefixes")
+        prefixes = ", ".join(space) if isinstance(space, list) else ""
+        vname = ids[vnet.urn].rsplit("/", 1)[-1]
+        topo.groups.append(Group(vid, f"VNet {vname} · {prefixes}".rstrip(" ·")))
+        subnets = [
+            (s.get("name", ""), s.get("addressPrefix", ""))
+            for s in vnet.inputs.get("subnets", [])
+            if isinstance(s, dict)
+        ]
+        subnets += [
+            (str(s.inputs.get("subnetName", s.name)), str(s.inputs.get("addressPrefix", "")))
+            for s in plan.of_type("azure-native:network:Subnet")
+            if s.inputs.get("virtualNetworkName") == vname
+        ]
+        for j, (name, prefix) in enumerate(sorted(subnets, key=lambda s: _network_key(s[1]))):
+            gid = f"{vid}_snet{j}"
+            topo.groups.append(Group(gid, f"{name} · {prefix}", vid))
+            subnet_groups[f"{ids[vnet.urn]}/subnets/{name}".lower()] = gid
+
+    drawn = [r for r in plan.resources if _drawable(r)]
+    parents = _parents(drawn, ids)
+    shown = [r for r in drawn if parents[r.urn] is None]
+    children: dict[str, Counter[str]] = {r.urn: Counter() for r in shown}
+    for r in drawn:
+        parent = parents[r.urn]
+        if parent is not None:
+            kind = _kind(r.type)
+            children[parent][_CHILD_LABELS.get(kind, _words(kind).lower())] += 1
+
+    node_ids: dict[str, str] = {}
+    for r in shown:
+        base = "n_" + _safe_id(r.name)
+        nid, n = base, 2
+        while nid in node_ids.values():
+            nid, n = f"{base}_{n}", n + 1
+        node_ids[r.urn] = nid
+    owner = {urn: parents[urn] or urn for urn in parents}
+
+    edges: dict[tuple[str, str], list[str]] = {}
+
+    def link(source: str, target: str, label: str) -> None:
+        labels = edges.setdefault((source, target), [])
+        if label not in labels:
+            labels.append(label)
+
+    hosts: dict[str, str] = {}
+    types = {r.urn: r.type for r in plan.resources}
+    for r in shown:
+        for prop, urns in sorted(r.propertyDependencies.items()):
+            if prop in _SKIP_PROPS:
+                continue
+            for dep in urns:
+                target = owner.get(dep)
+                if target is None or target == r.urn or target not in node_ids:
+                    continue
+                dep_type = types[target]
+                if _kind(dep_type) in ("PublicIPAddress", "PublicIPPrefix"):
+                    link(node_ids[target], node_ids[r.urn], "frontend")
+                elif prop in _ENVIRONMENT_PROPS:
+                    link(node_ids[target], node_ids[r.urn], "hosts")
+                    hosts[r.urn] = target
+                elif _kind(r.type) == "PrivateEndpoint":
+                    link(node_ids[r.urn], node_ids[target], "private link")
+                else:
+                    link(node_ids[r.urn], node_ids[target], _EDGE_LABELS.get(prop, _words(prop).lower()))
+
+    placed: dict[str, str] = {}
+    for r in shown:
+        tier = next(
+            (subnet_groups[s.lower()] for s in propertypath.strings(r.inputs) if s.lower() in subnet_groups), None
+        )
+        if tier is not None:
+            placed[r.urn] = tier
+    for r in shown:
+        if r.urn not in placed and r.urn in hosts and hosts[r.urn] in placed:
+            placed[r.urn] = placed[hosts[r.urn]]
+    used_categories = {_category(r.type) for r in shown if r.urn not in placed}
+    category_groups = [Group(gid, label) for gid, label, _ in _CATEGORIES if gid in used_categories]
+    topo.groups = [g for g in category_groups if g.id == "edge"] + topo.groups
+    topo.groups += [g for g in category_groups if g.id != "edge"]
+
+    if any(_kind(r.type) in ("PublicIPAddress", "PublicIPPrefix") for r in shown):
+        topo.nodes.append(Node("internet", ("Internet",), None, internet=True))
+        for r in shown:
+            if _kind(r.type) in ("PublicIPAddress", "PublicIPPrefix"):
+                link("internet", node_ids[r.urn], "HTTPS")
+    for r in sorted(shown, key=lambda x: (LABELS.get(x.type, _words(_kind(x.type))), ids[x.urn].rsplit("/", 1)[-1])):
+        lines = [LABELS.get(r.type, _words(_kind(r.type))), ids[r.urn].rsplit("/", 1)[-1]]
+        sku = _sku(r)
+        if sku:
+            lines.append(sku)
+        if children[r.urn]:
+            lines.append(
+                " · ".join(f"{n} {label}{'s' if n > 1 else ''}" for label, n in sorted(children[r.urn].items()))
+            )
+        topo.nodes.append(Node(node_ids[r.urn], tuple(lines), placed.get(r.urn, _category(r.type))))
+    topo.edges = [Edge(s, t, ", ".join(labels)) for (s, t), labels in sorted(edges.items())]
+    return topo
+
+
+def _parents(drawn: Iterable[PlannedResource], ids: dict[str, str]) -> dict[str, str | None]:
+    """Each drawn resource's top-most drawn ancestor of the same module by ARM id (a Cosmos container's account)."""
+    resources = list(drawn)
+    by_id = {(ids[r.urn].lower(), _module(r.type)): r.urn for r in resources}
+    direct: dict[str, str | None] = {}
+    for r in resources:
+        parts = ids[r.urn].lower().split("/")
+        prefixes = ("/".join(parts[:cut]) for cut in range(len(parts) - 1, 1, -1))
+        direct[r.urn] = next((by_id[(p, _module(r.type))] for p in prefixes if (p, _module(r.type)) in by_id), None)
+
+    def top(urn: str) -> str:
+        # Nest one level only: a container counts on the account, not on its database.
+        parent = direct.get(urn)
+        return urn if parent is None else top(parent)
+
+    return {urn: (top(parent) if parent else None) for urn, parent in direct.items()}
+
+
+# --- rendering --------------------------------------------------------------------------------------------------------
+def _mermaid_text(text: str) -> str:
+    return text.replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+
+def to_mermaid(topo: Topology) -> str:
+    """A Mermaid flowchart, left to right, with a subgraph per group (subnets nested in their VNet)."""
+    out = ["flowchart LR"]
+    internet = [n for n in topo.nodes if n.internet]
+    out += [f'  {n.id}(("{_mermaid_text(n.lines[0])}"))' for n in internet]
+
+    def emit(group: Group, indent: str) -> None:
+        out.append(f'{indent}subgraph {group.id}["{_mermaid_text(group.label)}"]')
+        members = [n for n in topo.nodes if n.group == group.id]
+        subgroups = [g for g in topo.groups if g.parent == group.id]
+        for n in members:
+            label = "<br/>".join(_mermaid_text(line) for line in n.lines)
+            out.append(f'{indent}  {n.id}["{label}"]')
+        for sub in subgroups:
+            emit(sub, indent + "  ")
+        if not members and not subgroups:
+            out.append(f'{indent}  {group.id}_empty["(no resources)"]:::empty')
+        out.append(f"{indent}end")
+
+    for group in topo.groups:
+        if group.parent is None:
+            emit(group, "  ")
+    out += [f"  {e.source} -->|{_mermaid_text(e.label)}| {e.target}" for e in topo.edges]
+    out.append("  classDef empty fill:none,stroke-dasharray:3 3,color:#888")
+    return "\n".join(out) + "\n"
+
+
+def _dot_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def to_dot(topo: Topology) -> str:
+    """A Graphviz digraph with a cluster per group (subnets nested in their VNet)."""
+    out = [
+        "digraph azplatform {",
+        "  rankdir=LR;",
+        '  node [shape=box, style="rounded", fontname="Helvetica"];',
+        '  edge [fontname="Helvetica", fontsize=10];',
+    ]
+    out += [f'  {n.id} [label="{_dot_text(n.lines[0])}", shape=ellipse];' for n in topo.nodes if n.internet]
+
+    def emit(group: Group, indent: str) -> None:
+        out.append(f"{indent}subgraph cluster_{group.id} {{")
+        out.append(f'{indent}  label="{_dot_text(group.label)}";')
+        members = [n for n in topo.nodes if n.group == group.id]
+        subgroups = [g for g in topo.groups if g.parent == group.id]
+        for n in members:
+            label = "\\n".join(_dot_text(line) for line in n.lines)
+            out.append(f'{indent}  {n.id} [label="{label}"];')
+        for sub in subgroups:
+            emit(sub, indent + "  ")
+        if not members and not subgroups:
+            out.append(f'{indent}  {group.id}_empty [label="(no resources)", style=dashed];')
+        out.append(f"{indent}}}")
+
+    for group in topo.groups:
+        if group.parent is None:
+            emit(group, "  ")
+    out += [f'  {e.source} -> {e.target} [label="{_dot_text(e.label)}"];' for e in topo.edges]
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def mermaid_for(plan: Plan) -> str:
+    """The plan's architecture as Mermaid (what the PR comment and README embed)."""
+    return to_mermaid(topology(plan))
+
+
+# --- README embedding ----------------------------------------------------------------------------------------------
+def embedded(readme: str) -> str | None:
+    """The Mermaid source between the README's architecture markers, or None when there are no markers."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        return None
+    block = readme[start + len(README_START) : end].strip()
+    return block.removeprefix("```mermaid").removesuffix("```").lstrip("\n")
+
+
+def embed(readme: str, mermaid: str) -> str:
+    """The README with the Mermaid diagram placed (or replaced) between the architecture markers."""
+    block = f"{README_START}\n```mermaid\n{mermaid}```\n{README_END}"
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"README has no architecture markers: add {README_START} and {README_END}")
+    return readme[:start] + block + readme[end + len(README_END) :]

@@ -1,0 +1,102 @@
+"""The review commands of ``azplatform``: ``diff`` (two plans, for pull requests) and ``graph`` (a stack's topology).
+
+``azplatform diff BASE HEAD [--format markdown|text|json] [--output FILE]``
+    BASE and HEAD are plan JSON files (``azplatform plan --json``) or folders of ``<stack>.json`` plans.
+``azplatform graph --stack NAME [--format mermaid|dot] [--plan FILE] [--readme README.md]``
+    Draws the stack from its plan; ``--readme`` rewrites the README's architecture block instead of printing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from stacks import diff_report, graph
+from stacks.diff import compare_paths
+from stacks.errors import ConfigError
+from stacks.offline import render_stack
+from stacks.offline.plan import Plan
+from stacks.offline.stackfile import StackFileError
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def add_commands(commands: Any) -> None:
+    """Register ``diff`` and ``graph`` on the ``azplatform`` sub-command parser."""
+    diff = commands.add_parser("diff", help="compare two plans (base and head of a pull request)")
+    diff.add_argument("base", type=Path, help="base plan JSON, or a folder of <stack>.json plans")
+    diff.add_argument("head", type=Path, help="head plan JSON, or a folder of <stack>.json plans")
+    diff.add_argument("--format", choices=["markdown", "text", "json"], default="text", help="output format")
+    diff.add_argument("--output", type=Path, help="write here instead of standard output")
+    diff.add_argument(
+        "--limit",
+        type=int,
+        default=diff_report.GITHUB_COMMENT_LIMIT,
+        help="markdown size limit in UTF-8 bytes (default: GitHub's comment limit)",
+    )
+    diff.add_argument("--diagram-stack", default="prod", help="whose head plan the markdown's diagram shows")
+    diff.set_defaults(handler=cmd_diff)
+
+    draw = commands.add_parser("graph", help="draw a stack's topology from its plan")
+    draw.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    draw.add_argument("--format", choices=["mermaid", "dot"], default="mermaid", help="output format")
+    draw.add_argument("--plan", type=Path, help="read this plan JSON instead of rendering the stack")
+    draw.add_argument("--project-dir", type=Path, default=Path.cwd(), help="folder holding Pulumi.yaml")
+    draw.add_argument("--readme", type=Path, help="rewrite the architecture block of this README (mermaid)")
+    draw.set_defaults(handler=cmd_graph)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Diff the plans and print (or write) the report; status 2 when a plan cannot be read."""
+    if not args.head.exists():
+        print(f"error: head plan {args.head} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = compare_paths(args.base, args.head)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot read the plans: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "markdown":
+        text = diff_report.to_markdown(report, limit=args.limit, diagram_stack=args.diagram_stack)
+    elif args.format == "json":
+        text = diff_report.to_json(report)
+    else:
+        text = diff_report.to_text(report)
+    _emit(text, args.output)
+    return EXIT_OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """Draw the stack; with ``--readme``, rewrite the README's architecture block."""
+    try:
+        plan = Plan.load(args.plan) if args.plan else render_stack(args.project_dir.resolve(), args.stack)
+    except (ConfigError, StackFileError, OSError, json.JSONDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    topology = graph.topology(plan)
+    if args.readme:
+        if args.format != "mermaid":
+            print("error: --readme embeds the mermaid form", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            updated = graph.embed(args.readme.read_text(encoding="utf-8"), graph.to_mermaid(topology))
+        except (OSError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        args.readme.write_text(updated, encoding="utf-8")
+        print(f"architecture diagram of {args.stack} written to {args.readme}")
+        return EXIT_OK
+    sys.stdout.write(graph.to_mermaid(topology) if args.format == "mermaid" else graph.to_dot(topology))
+    return EXIT_OK
