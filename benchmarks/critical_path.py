@@ -14,6 +14,9 @@ pulumi/pulumi ``developer-docs/architecture/resource-registration.md``):
   parent must be created first. So the graph's edges are a custom resource's ``dependencies`` plus its parent when
   that parent is custom.
 
+The graph is only as complete as the recorded dependencies: a resource registered inside an ``apply`` callback would
+wait for that output without recording it. No component does so (their applies only format strings and lists).
+
 Each node weighs its typical create time (benchmarks.provisioning). The estimate is the longest weighted path; the
 serial sum is what ``--parallel 1`` would take; the lower bound is the longest path over the edges Azure requires
 (benchmarks.prerequisites), which is at least the slowest resource plus its true prerequisites.

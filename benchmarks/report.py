@@ -58,8 +58,9 @@ def _summary_rows(r: dict[str, dict[str, Any]]) -> list[str]:
         if a["resources_grow_with_apps"]:
             fit = a["time_fit"]
             measured = (
-                f"R^2 {fit['r2']:.4f}; {1000 * fit['slope']:.1f} ms per resource; marginal cost 50->100 / 1->10 apps: "
-                f"time {_num(a['time_last_over_first_segment'])}, memory {_num(a['rss_last_over_first_segment'])}"
+                f"R^2 {fit['r2']:.4f}; {1000 * fit['slope']:.1f} ms per resource; per-resource time at the most apps "
+                f"/ at 10: {_num(a['marginal_largest_over_second'])}; last / first segment: time "
+                f"{_num(a['time_last_over_first_segment'])}, memory {_num(a['rss_last_over_first_segment'])}"
             )
         else:
             measured = (

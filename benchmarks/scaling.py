@@ -4,7 +4,8 @@ linear.
 Variants add clones of the stack's ``api`` app (benchmarks.variants) up to 1, 10, 50 and 100 apps (a stack that
 already has more apps than asked keeps its own). Linear growth is judged on three things: a least-squares line
 through (custom resources, CPU time) with its R^2; the marginal time per resource of the last segment (50 -> 100
-apps) against the first (1 -> 10), which is what a quadratic cost would blow up; and the same for peak memory.
+apps) against the first (1 -> 10), which is what a quadratic cost would blow up, and the per-resource time at 100
+apps against 10 (both net of the smallest stack's fixed cost); and the same for peak memory.
 When apps add no resources to the plan (before compute lands), the per-resource figures are undefined, and the
 check is that 100 apps cost no more than :data:`FLAT_TOLERANCE` times the smallest stack.
 """
@@ -72,11 +73,13 @@ def analyse(
             else None
             for p in points
         ]
+        # Per-resource time at the largest stack against the second point (10 apps), fixed costs taken out.
+        marginal = [m for m in per_resource if m is not None]
+        largest_over_second = marginal[-1] / marginal[0] if len(marginal) >= 2 and marginal[0] > 0 else None
         linear = (
             time_fit["r2"] is not None
             and time_fit["r2"] >= min_r2
-            and (time_seg is None or time_seg <= slope_tolerance)
-            and (rss_seg is None or rss_seg <= slope_tolerance)
+            and all(r is None or r <= slope_tolerance for r in (time_seg, rss_seg, largest_over_second))
         )
         out.update(
             {
@@ -84,10 +87,14 @@ def analyse(
                 "time_fit": {k: _round(v) for k, v in time_fit.items()},
                 "rss_fit": {k: _round(v) for k, v in rss_fit.items()},
                 "marginal_ms_per_resource": per_resource,
+                "marginal_largest_over_second": _round(largest_over_second),
                 "time_last_over_first_segment": _round(time_seg),
                 "rss_last_over_first_segment": _round(rss_seg),
                 "linear": linear,
-                "criteria": f"R^2 >= {min_r2}; last/first segment marginal cost <= {slope_tolerance} (time, memory)",
+                "criteria": (
+                    f"R^2 >= {min_r2}; per-resource time at the largest stack / at the second <= {slope_tolerance}; "
+                    f"last/first segment marginal cost <= {slope_tolerance} (time, memory)"
+                ),
             }
         )
     else:
