@@ -172,6 +172,14 @@ def readme_block(r: dict[str, dict[str, Any]]) -> str:
         i = r["imports"]
         lines += ["", "#### Import time", "", "| import | median (s) |", "| --- | --- |"]
         lines += [f"| `{name}` | {value:.3f} |" for name, value in i["median_s"].items()]
+        eager = i.get("sdk_modules_loaded_by_every_components_module")
+        if eager is not None:
+            lines += [
+                "",
+                "azure-native submodules loaded at import by the components modules (not by use): "
+                + (", ".join(f"`{m}`" for m in eager) if eager else "none")
+                + ".",
+            ]
     lines += ["", END]
     return "\n".join(lines)
 

@@ -69,11 +69,11 @@ def test_import_components_takes_under_a_second() -> None:
     assert times[1] < 1.0, f"import components took {times} s (median of 3, fresh interpreters)"
 
 
-def test_importing_components_loads_no_azure_native_submodule() -> None:
+def test_import_components_loads_no_azure_native_submodule() -> None:
     loaded = sdk_modules_loaded_at_import()
     assert loaded == [], (
-        f"importing components loads {loaded} eagerly (a module-level attribute access such as an enum in a "
-        "constant); use the string value or move the access into the function that creates the resource"
+        f"import components loads {loaded} eagerly (the package re-exports a module that reads the SDK at import, "
+        "such as an enum in a constant); use the string value, or read it inside the function that needs it"
     )
 
 
