@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_DIR := build/plans
 
-.PHONY: test lint typecheck unit plan plans clean
+.PHONY: test lint typecheck unit plan plans clean bench bench-ci
 
 $(BIN)/azplatform: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ lint: $(BIN)/azplatform
 	$(BIN)/ruff format --check .
 
 typecheck: $(BIN)/azplatform
-	$(BIN)/mypy components stacks policy
+	$(BIN)/mypy components stacks policy benchmarks
 
 unit: $(BIN)/azplatform
 	$(BIN)/pytest -q
@@ -29,6 +29,14 @@ test: lint typecheck unit
 plan: $(BIN)/azplatform
 	@mkdir -p $(PLAN_DIR)
 	$(BIN)/azplatform plan --stack $(STACK) --json $(PLAN_DIR)/$(STACK).json
+
+# Benchmarks (benchmarks/, README "Benchmarks"): the full run rewrites benchmarks/results and the README figures;
+# the short run writes build/bench and exits 1 when a target is missed.
+bench: $(BIN)/azplatform
+	$(BIN)/python -m benchmarks
+
+bench-ci: $(BIN)/azplatform
+	$(BIN)/python -m benchmarks --quick
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

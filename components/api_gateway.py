@@ -304,7 +304,11 @@ class ApiGateway(pulumi.ComponentResource):
             ),
         )
         self.gateway_url = self.service.gateway_url
-        self.gateway_hostname = self.gateway_url.apply(lambda url: url.removeprefix("https://").rstrip("/"))
+        # Known from the name alone (<name>.azure-api.net), so a consumer such as the Application Gateway's backend
+        # pool does not wait the ~40 minutes API Management takes to create: Azure needs the service only to
+        # answer, not to configure a pool that names it. (Measured by benchmarks/: that edge was on the critical
+        # path of `pulumi up`.)
+        self.gateway_hostname = pulumi.Output.from_input(f"{args.name}.{PRIVATE_DNS_ZONE}")
         self.private_ip_address = self.service.private_ip_addresses.apply(_first_ip)
 
         if args.private_dns_zone_name is not None:
