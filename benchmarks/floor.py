@@ -87,12 +87,12 @@ def _input(value: Any, deps: Iterable[Any]) -> Any:
     secret = _contains_secret(value)
     if not resources and not secret:
         return value
-    if secret and value != SECRET and not resources:
-        # A secret nested inside a plain structure: only that leaf is secret.
+    if secret and value != SECRET:
+        # A secret nested inside a structure: only that leaf is secret, and it carries the dependencies.
         if isinstance(value, dict):
-            return {k: _input(v, ()) for k, v in value.items()}
+            return {k: _input(v, resources if _contains_secret(v) else ()) for k, v in value.items()}
         if isinstance(value, list):
-            return [_input(v, ()) for v in value]
+            return [_input(v, resources if _contains_secret(v) else ()) for v in value]
     return pulumi.Output(resources, _resolved(value), _resolved(True), _resolved(secret))
 
 

@@ -55,6 +55,10 @@ def format_memory(gib: float) -> str:
     return f"{gib:g}Gi"
 
 
+# The variable Azure SDKs read to pick a user-assigned managed identity.
+CLIENT_ID_VARIABLE = "AZURE_CLIENT_ID"
+
+
 @dataclass(frozen=True, kw_only=True)
 class Probe:
     """A health probe: HTTP GET on ``path`` when given, else a TCP connect to ``port``."""
@@ -125,16 +129,21 @@ class ContainerSpec:
     """vCPU. On Consumption, one of the fixed combinations with ``memory``. Default 0.5."""
     memory: str = "1Gi"
     """Memory, in Gi. Default 1Gi."""
-    env: Mapping[str, str] = field(default_factory=dict)
-    """Plain environment variables. Default: none."""
+    env: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Plain environment variables (never secrets: use ``secret_env``). ``AZURE_CLIENT_ID`` is always set to the
+    workload identity's client id, so that Azure SDKs' DefaultAzureCredential picks the user-assigned identity.
+    Default: none."""
     secret_env: Mapping[str, str] = field(default_factory=dict)
     """Environment variables filled from app secrets (variable -> secret name). Default: none."""
     container_name: str = "main"
     """Name of the container in the template. Default ``main``."""
 
-    def container(self, probes: Sequence[Probe] = ()) -> _app.ContainerArgs:
+    def container(self, identity_client_id: pulumi.Input[str], probes: Sequence[Probe] = ()) -> _app.ContainerArgs:
         """The container definition."""
-        env = [_app.EnvironmentVarArgs(name=k, value=v) for k, v in sorted(self.env.items())]
+        # With only a user-assigned identity, DefaultAzureCredential needs its client id to get a token.
+        # https://learn.microsoft.com/azure/container-apps/managed-identity#connect-to-azure-services-in-app-code
+        plain = {CLIENT_ID_VARIABLE: identity_client_id, **self.env}
+        env = [_app.EnvironmentVarArgs(name=k, value=v) for k, v in sorted(plain.items())]
         env += [_app.EnvironmentVarArgs(name=k, secret_ref=v) for k, v in sorted(self.secret_env.items())]
         return _app.ContainerArgs(
             name=self.container_name,
@@ -144,9 +153,9 @@ class ContainerSpec:
             probes=[p.args() for p in probes] or None,
         )
 
-    def job_container(self) -> _app.JobTemplateArgs:
+    def job_container(self, identity_client_id: pulumi.Input[str]) -> _app.JobTemplateArgs:
         """A job template holding this container."""
-        return _app.JobTemplateArgs(containers=[self.container()])
+        return _app.JobTemplateArgs(containers=[self.container(identity_client_id)])
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -308,7 +317,7 @@ class ContainerApp(pulumi.ComponentResource):
             ),
             template=_app.TemplateArgs(
                 revision_suffix=args.revision_suffix,
-                containers=[w.container.container(probes)],
+                containers=[w.container.container(w.identity.client_id, probes)],
                 scale=_app.ScaleArgs(
                     min_replicas=args.min_replicas,
                     max_replicas=args.max_replicas,
@@ -395,7 +404,7 @@ class ContainerAppJob(pulumi.ComponentResource):
                 secrets=w.secrets(),
                 registries=w.registries(),
             ),
-            template=w.container.job_container(),
+            template=w.container.job_container(w.identity.client_id),
             tags=dict(w.tags),
             opts=pulumi.ResourceOptions(parent=self, depends_on=list(w.wait_for)),
         )

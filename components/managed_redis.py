@@ -54,6 +54,9 @@ KEDA_STREAMS_SCALER: dict[str, str] = {
     "OSSCluster": "redis-cluster-streams",
 }
 
+# The tag in which a resource declares its explicit exceptions to policy rules (policy.model.EXEMPTIONS_TAG).
+EXEMPTIONS_TAG = "policyExemptions"
+
 # Access policy assignment names: ^[A-Za-z0-9]{1,60}$ (Microsoft.Cache/redisEnterprise REST spec).
 _ASSIGNMENT_NAMESPACE = uuid.UUID("0b6f3c2a-6d0e-4f57-9a1e-5c3d7e9b2a41")
 
@@ -135,7 +138,9 @@ class ManagedRedis(pulumi.ComponentResource):
             # https://learn.microsoft.com/azure/reliability/reliability-managed-redis#configure-availability-zone-support
             minimum_tls_version=redis.TlsVersion.TLS_VERSION_1_2,
             public_network_access=redis.PublicNetworkAccess.DISABLED,
-            tags=self._tags,
+            # Access keys are an explicit, visible exception to Entra-only (policy AZP-REDIS-004 reads this tag
+            # and reports the exception as advisory instead of blocking it).
+            tags={**self._tags, EXEMPTIONS_TAG: "AZP-REDIS-004"} if args.access_keys is not None else self._tags,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=args.protect,

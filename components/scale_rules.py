@@ -93,6 +93,11 @@ class MemoryScaleRule:
         return []
 
 
+# The metadata key for the endpoint: one address, or the cluster scaler's comma-separated list.
+# https://keda.sh/docs/latest/scalers/redis-streams/ and https://keda.sh/docs/latest/scalers/redis-cluster-streams/
+_REDIS_ADDRESS_KEY = {"redis-streams": "address", "redis-cluster-streams": "addresses"}
+
+
 @dataclass(frozen=True, kw_only=True)
 class RedisStreamsScaleRule:
     """Scale on a Redis stream consumer group: its pending entries (XPENDING) or its lag (XINFO GROUPS).
@@ -121,14 +126,20 @@ class RedisStreamsScaleRule:
     """Name of the app secret holding an ACL user name (trigger parameter ``username``). Default: none."""
     name: str = "redis-streams"
     """Rule name. Default ``redis-streams``."""
+    scaler: str = "redis-streams"
+    """KEDA scaler: ``redis-streams`` for a single endpoint (Azure Managed Redis EnterpriseCluster) or
+    ``redis-cluster-streams`` for a cluster-aware client (OSSCluster); ``ManagedRedis.keda_scaler_type`` says
+    which. Default ``redis-streams``."""
 
     def __post_init__(self) -> None:
         if (self.pending_entries_count is None) == (self.lag_count is None):
             raise ValueError(f"redis-streams rule {self.name!r}: set exactly one of pending_entries_count, lag_count")
+        if self.scaler not in _REDIS_ADDRESS_KEY:
+            raise ValueError(f"redis-streams rule {self.name!r}: scaler must be one of {sorted(_REDIS_ADDRESS_KEY)}")
 
     def _metadata(self) -> dict[str, pulumi.Input[str]]:
         metadata: dict[str, pulumi.Input[str]] = {
-            "address": self.address,
+            _REDIS_ADDRESS_KEY[self.scaler]: self.address,
             "stream": self.stream,
             "consumerGroup": self.consumer_group,
             "enableTLS": "true" if self.enable_tls else "false",
@@ -151,12 +162,12 @@ class RedisStreamsScaleRule:
         """The container app rule: a custom ``redis-streams`` rule authenticated from app secrets."""
         return _app.ScaleRuleArgs(
             name=self.name,
-            custom=_app.CustomScaleRuleArgs(type="redis-streams", metadata=self._metadata(), auth=self._auth()),
+            custom=_app.CustomScaleRuleArgs(type=self.scaler, metadata=self._metadata(), auth=self._auth()),
         )
 
     def job_rule(self, identity_id: pulumi.Input[str]) -> _app.JobScaleRuleArgs:
         """The same trigger for an event-driven job."""
-        return _app.JobScaleRuleArgs(name=self.name, type="redis-streams", metadata=self._metadata(), auth=self._auth())
+        return _app.JobScaleRuleArgs(name=self.name, type=self.scaler, metadata=self._metadata(), auth=self._auth())
 
     def secret_refs(self) -> list[str]:
         """Secrets the rule authenticates with."""

@@ -315,7 +315,49 @@ def cross_check(data: Mapping[str, Any]) -> list[Problem]:
         + compute_problems(data)
         + data_problems(data)
         + edge_problems(data)
+        + _keda_redis_problems(data)
     )
+
+
+# The Key Vault secret the data layer writes the Redis access key to (components.managed_redis.AccessKeySecret).
+REDIS_KEDA_SECRET = "redis-streams-password"
+
+
+def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """A redis-streams rule without an address scales on the platform's Redis. KEDA cannot use a managed identity
+    for Redis, so that needs redis.accessKeysForKeda (the key goes to Key Vault) and the rule's password secret
+    must be a reference to that Key Vault secret."""
+    problems: list[Problem] = []
+    apps = data.get("apps")
+    keys_on = _get(data, "redis", "accessKeysForKeda") is True
+    for name, app in apps.items() if isinstance(apps, Mapping) else []:
+        rules = _get(app, "scaleRules")
+        secrets = _get(app, "secrets")
+        for index, rule in enumerate(rules if isinstance(rules, list) else []):
+            if not isinstance(rule, Mapping) or rule.get("type") != "redis-streams" or rule.get("address"):
+                continue
+            path = f"apps.{name}.scaleRules[{index}]"
+            if not keys_on:
+                problems.append(
+                    Problem(
+                        "redis.accessKeysForKeda",
+                        f"must be true: {path} scales on the platform's Redis, and KEDA's redis-streams scaler "
+                        "authenticates with a password only (or give the rule its own address)",
+                        _get(data, "redis", "accessKeysForKeda"),
+                    )
+                )
+            secret = rule.get("passwordSecret")
+            vault_secret = secrets.get(secret) if isinstance(secrets, Mapping) and isinstance(secret, str) else None
+            if isinstance(secret, str) and vault_secret is not None and vault_secret != REDIS_KEDA_SECRET:
+                problems.append(
+                    Problem(
+                        f"apps.{name}.secrets.{secret}",
+                        f"must reference the Key Vault secret {REDIS_KEDA_SECRET!r}, where the platform writes the "
+                        f"Redis access key that {path} authenticates with",
+                        vault_secret,
+                    )
+                )
+    return problems
 
 
 def _network_problems(data: Mapping[str, Any]) -> list[Problem]:

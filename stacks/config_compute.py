@@ -318,6 +318,16 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MEMORY = r"^\d+(\.\d{1,2})?Gi$"
 
 
+class DataAccessConfig(Model):
+    """Which of the platform's data stores the workload's identity may use (Entra, no keys). Each grant also sets
+    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT."""
+
+    redis: bool = Field(default=False, description="Azure Managed Redis data access (default access policy).")
+    cosmos: Literal["none", "reader", "contributor"] = Field(
+        default="none", description="Cosmos DB built-in data role: none (default), reader or contributor."
+    )
+
+
 class AppConfig(Model):
     """One workload on the Container Apps environment: a container app, or an event-driven job."""
 
@@ -351,6 +361,9 @@ class AppConfig(Model):
     scale_rules: list[ScaleRuleConfig] = Field(default_factory=list, description="Scale rules, by type.")
     revisions: RevisionsConfig = Field(default_factory=RevisionsConfig, description="Revisions and traffic.")
     job: JobConfig | None = Field(default=None, description="Job execution settings (kind: job). Default: defaults.")
+    data_access: DataAccessConfig = Field(
+        default_factory=DataAccessConfig, description="Data stores the workload may use. Default: none."
+    )
 
     @property
     def has_ingress(self) -> bool:

@@ -58,7 +58,7 @@ from components.scale_rules import (
     ServiceBusScaleRule,
 )
 from stacks import edge
-from stacks.config import ENVIRONMENT_CODES, PlatformConfig
+from stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
 from stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
 from stacks.regions import REGIONS
 
@@ -258,7 +258,9 @@ class Platform(pulumi.ComponentResource):
                 persistence=redis.persistence,
                 rdb_frequency=redis.rdb_frequency or "1h",
                 access_keys=AccessKeySecret(
-                    vault_name=self.key_vault.name, resource_group_name=common["resource_group_name"]
+                    vault_name=self.key_vault.name,
+                    resource_group_name=common["resource_group_name"],
+                    secret_name=REDIS_KEDA_SECRET,
                 )
                 if redis.access_keys_for_keda
                 else None,
@@ -380,9 +382,8 @@ class Platform(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        # KEDA reaches Azure Managed Redis by its deterministic host name: <cluster>.<region>.redis.azure.net,
-        # port 10000 (TLS). https://learn.microsoft.com/azure/redis/best-practices-connection
-        redis_address = f"{namer.name(Kind.MANAGED_REDIS)}.{config.location}.redis.azure.net:10000"
+        # KEDA reaches the platform's Azure Managed Redis on its host name and TLS port.
+        redis_address = pulumi.Output.concat(self.redis.host_name, ":", str(self.redis.port))
         self.apps: dict[str, ContainerApp] = {}
         self.jobs: dict[str, ContainerAppJob] = {}
         self.app_identities: dict[str, UserIdentity] = {}
@@ -398,7 +399,14 @@ class Platform(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.app_identities[key] = identity
-            grants = [self.registry.grant_pull(identity), self.key_vault.grant_secret_read(identity)]
+            # What Azure needs before it creates the workload: it pulls the image and resolves Key Vault references.
+            prerequisites: list[pulumi.Resource] = [
+                self.registry.grant_pull(identity),
+                self.key_vault.grant_secret_read(identity),
+            ]
+            if self.redis.access_key_secret is not None and REDIS_KEDA_SECRET in app.secrets.values():
+                prerequisites.append(self.redis.access_key_secret)
+            data_env = self._grant_data_access(identity, app)
             workload = WorkloadArgs(
                 name=namer.name(Kind.CONTAINER_APP_JOB if app.kind == "job" else Kind.CONTAINER_APP, key),
                 resource_group_name=common["resource_group_name"],
@@ -410,7 +418,7 @@ class Platform(pulumi.ComponentResource):
                     image=app.image,
                     cpu=app.cpu,
                     memory=app.memory,
-                    env=app.env,
+                    env={**data_env, **app.env},
                     secret_env=app.secret_env,
                     container_name=key,
                 ),
@@ -419,10 +427,9 @@ class Platform(pulumi.ComponentResource):
                     secret: self.key_vault.secret_uri(vault_secret) for secret, vault_secret in app.secrets.items()
                 },
                 registry_server=self.registry.login_server,
-                # Azure pulls the image and resolves Key Vault references when it creates the app.
-                wait_for=grants,
+                wait_for=prerequisites,
             )
-            rules = [_scale_rule(rule, redis_address) for rule in app.scale_rules]
+            rules = [_scale_rule(rule, redis_address, self.redis.keda_scaler_type) for rule in app.scale_rules]
             if app.kind == "job":
                 job = app.job or JobConfig()
                 self.jobs[key] = ContainerAppJob(
@@ -461,6 +468,20 @@ class Platform(pulumi.ComponentResource):
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
+
+    def _grant_data_access(self, identity: UserIdentity, app: AppConfig) -> dict[str, pulumi.Input[str]]:
+        """The data-plane grants ``app.dataAccess`` asks for, and the addresses they give the app (env vars)."""
+        env: dict[str, pulumi.Input[str]] = {}
+        if app.data_access.redis:
+            self.redis.grant_data_access(identity)
+            env |= {"REDIS_HOST": self.redis.host_name, "REDIS_PORT": str(self.redis.port)}
+        if app.data_access.cosmos == "contributor":
+            self.cosmos.grant_data_contributor(identity)
+        elif app.data_access.cosmos == "reader":
+            self.cosmos.grant_data_reader(identity)
+        if app.data_access.cosmos != "none":
+            env["COSMOS_ENDPOINT"] = self.cosmos.endpoint
+        return env
 
     # --- edge: Internet -> public IP -> Application Gateway (WAF) -> API Management (internal) -> apps ---------
 
@@ -592,7 +613,7 @@ class Platform(pulumi.ComponentResource):
         return ip.id
 
 
-def _scale_rule(rule: ScaleRuleConfig, redis_address: str) -> ScaleRule:
+def _scale_rule(rule: ScaleRuleConfig, redis_address: pulumi.Input[str], redis_scaler: str) -> ScaleRule:
     """The component rule for one configured rule."""
     name = rule_name(rule)
     if rule.type == "http":
@@ -605,6 +626,8 @@ def _scale_rule(rule: ScaleRuleConfig, redis_address: str) -> ScaleRule:
         return RedisStreamsScaleRule(
             name=name,
             address=rule.address or redis_address,
+            # Another Redis (own address) is a single endpoint; the platform's says which scaler it needs.
+            scaler="redis-streams" if rule.address else redis_scaler,
             stream=rule.stream,
             consumer_group=rule.consumer_group,
             pending_entries_count=rule.pending_entries_count,

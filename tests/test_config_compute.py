@@ -202,9 +202,34 @@ def test_secret_env_must_name_a_declared_secret() -> None:
 
 
 def test_key_vault_secret_names_follow_key_vault_rules() -> None:
-    problem = only("dev", {"apps": {"worker": {"secrets": {"redis-password": "redis_streams_password"}}}})
-    assert problem.path == "apps.worker.secrets.redis-password"
+    problem = only("dev", {"apps": {"api": {"secrets": {"db-password": "db_password"}}}})
+    assert problem.path == "apps.api.secrets.db-password"
     assert "1-127 letters, digits and hyphens" in problem.message
+
+
+def test_scaling_on_the_platforms_redis_needs_access_keys_for_keda() -> None:
+    problem = only("dev", {"redis": {"accessKeysForKeda": False}})
+    assert problem.path == "redis.accessKeysForKeda"
+    assert "apps.worker.scaleRules[0] scales on the platform's Redis" in problem.message
+    assert "password only" in problem.message
+
+
+def test_a_rule_with_its_own_redis_address_needs_no_platform_keys() -> None:
+    worker = stack_values("dev")["apps"]["worker"]
+    rule = {**worker["scaleRules"][0], "address": "other-redis.example.net:6380"}
+    config = load("dev", {"redis": {"accessKeysForKeda": False}, "apps": {"worker": {"scaleRules": [rule]}}})
+    assert config.redis.access_keys_for_keda is False
+
+
+def test_the_platform_redis_password_must_be_the_key_vault_secret_the_platform_writes() -> None:
+    problem = only("dev", {"apps": {"worker": {"secrets": {"redis-password": "some-other-secret"}}}})
+    assert problem.path == "apps.worker.secrets.redis-password"
+    assert "'redis-streams-password'" in problem.message
+
+
+def test_data_access_accepts_only_the_cosmos_data_roles() -> None:
+    problem = only("dev", {"apps": {"api": {"dataAccess": {"cosmos": "owner"}}}})
+    assert problem.path == "apps.api.dataAccess.cosmos"
 
 
 # --- revisions and traffic ------------------------------------------------------------------------------

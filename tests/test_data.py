@@ -81,6 +81,14 @@ def keda() -> tuple[Plan, list[dict[str, Any]]]:
 
 
 @pytest.fixture(scope="module")
+def entra_only() -> Plan:
+    """dev without the access-key exception: the worker scales on another Redis (its own address)."""
+    worker = stack_values("dev")["apps"]["worker"]
+    rule = {**worker["scaleRules"][0], "address": "queue.example.net:6380"}
+    return render_variant("dev", {"redis": {"accessKeysForKeda": False}, "apps": {"worker": {"scaleRules": [rule]}}})
+
+
+@pytest.fixture(scope="module")
 def replaced() -> Plan:
     """prod with every data-store-replacing key changed except location (whose effect is checked apart)."""
     values = {
@@ -190,11 +198,20 @@ def test_dev_redis_is_the_smallest_single_node_cache(dev_plan: Plan, staging_pla
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_redis_is_tls_only_and_entra_only(plans: dict[str, Plan], stack: str) -> None:
+def test_redis_is_tls_only_and_has_keys_only_where_config_asks_for_them(plans: dict[str, Plan], stack: str) -> None:
     database = plans[stack].one(REDIS_DATABASE).inputs
     assert database["clientProtocol"] == "Encrypted"
-    assert database["accessKeysAuthentication"] == "Disabled"
-    assert plans[stack].of_type(SECRET_TYPE) == []
+    keys = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml").redis.access_keys_for_keda
+    assert database["accessKeysAuthentication"] == ("Enabled" if keys else "Disabled")
+    assert [s.inputs["secretName"] for s in plans[stack].of_type(SECRET_TYPE)] == (
+        ["redis-streams-password"] if keys else []
+    )
+
+
+def test_redis_is_entra_only_without_the_keda_exception(entra_only: Plan) -> None:
+    assert entra_only.one(REDIS_DATABASE).inputs["accessKeysAuthentication"] == "Disabled"
+    assert entra_only.of_type(SECRET_TYPE) == []
+    assert "policyExemptions" not in entra_only.one(REDIS_CLUSTER).inputs["tags"]
 
 
 @pytest.mark.parametrize("stack", STACKS)

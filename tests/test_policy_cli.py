@@ -29,7 +29,10 @@ def test_stack_renders_with_no_mandatory_violation(plans: dict[str, Plan], stack
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_plan_json_carries_the_policy_section(plans: dict[str, Plan], stack: str) -> None:
-    assert plans[stack].to_dict()["policy"] == {"violations": []}
+    violations = plans[stack].to_dict()["policy"]["violations"]
+    # The one finding is the declared KEDA access-key exception, reported as advisory.
+    assert [(v["policy"], v["level"]) for v in violations] == [("AZP-REDIS-004", "advisory")]
+    assert "explicit exception" in violations[0]["message"]
 
 
 def _saved(plan: Plan, path: Path) -> dict[str, Any]:
@@ -153,7 +156,8 @@ def test_plan_exits_one_and_records_the_violation_when_a_mandatory_rule_breaks(t
     (tmp_path / "Pulumi.prod.yaml").write_text(yaml.safe_dump(stack), encoding="utf-8")
     out = tmp_path / "plan.json"
     assert main(["plan", "--stack", "prod", "--project-dir", str(tmp_path), "--json", str(out)]) == EXIT_POLICY
-    [violation] = json.loads(out.read_text(encoding="utf-8"))["policy"]["violations"]
+    violations = json.loads(out.read_text(encoding="utf-8"))["policy"]["violations"]
+    [violation] = [v for v in violations if v["level"] == "mandatory"]
     assert violation["policy"] == "AZP-LOG-002" and violation["level"] == "mandatory"
     assert set(violation) == {"policy", "level", "urn", "message"}
 
