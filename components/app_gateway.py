@@ -37,7 +37,9 @@ BOT_RULE_SET = ("Microsoft_BotManagerRuleSet", "1.1")
 
 # TLS 1.2 minimum with only forward-secret AEAD ciphers (TLS 1.3 offered too).
 # https://learn.microsoft.com/azure/application-gateway/application-gateway-ssl-policy-overview
-SSL_POLICY = azure_native.network.ApplicationGatewaySslPolicyName.APP_GW_SSL_POLICY20220101_S
+# (The value of ApplicationGatewaySslPolicyName.APP_GW_SSL_POLICY20220101_S, as a string so that importing this
+# module does not load the SDK's network module.)
+SSL_POLICY = "AppGwSslPolicy20220101S"
 
 # Names of the inline children; ids are <gateway id>/<collection>/<name>.
 _FRONTEND_IP = "public-frontend"

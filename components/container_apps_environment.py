@@ -22,6 +22,7 @@ import pulumi_azure_native as azure_native
 from components.common import CommonArgs
 from components.observability import diagnostic_setting
 from components.private_network import linked_private_zone
+from components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:ContainerAppsEnvironment"
 
@@ -40,14 +41,6 @@ DEDICATED_PROFILE_SIZES: dict[str, tuple[int, int]] = {
     "E16": (16, 128),
     "E32": (32, 256),
 }
-
-# Azure cannot change these in place: the VNet/subnet and the accessibility level are fixed when the
-# environment is created, and so is zone redundancy. Changing them means a new environment.
-REPLACE_ON_CHANGES = [
-    "vnetConfiguration.infrastructureSubnetId",
-    "vnetConfiguration.internal",
-    "zoneRedundant",
-]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -137,7 +130,11 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
                 encryption=azure_native.app.ManagedEnvironmentEncryptionArgs(enabled=args.peer_traffic_encryption)
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, replace_on_changes=list(REPLACE_ON_CHANGES)),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                replace_on_changes=replace_on_changes("azure-native:app:ManagedEnvironment"),
+            ),
         )
         if args.diagnostics_workspace_id is not None:
             diagnostic_setting(self, name, self.environment.id, args.diagnostics_workspace_id)

@@ -12,7 +12,9 @@ matching any list element: https://www.pulumi.com/docs/iac/concepts/resources/op
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,44 @@ class Immutable:
     """What Azure does with a change, in one sentence."""
     source: str
     """Where Azure documents it."""
+    forces: Callable[[Any, Any], bool] | None = None
+    """Given (old, new) values, whether this change needs a new resource; None: every change does."""
+    declare: bool = True
+    """Whether components declare it in ``replace_on_changes`` (False for a change that replaces only in some
+    directions, which the PR diff still flags through ``forces``)."""
+
+
+def _serverless(capabilities: Any) -> bool:
+    return isinstance(capabilities, list) and any(
+        isinstance(c, Mapping) and c.get("name") == "EnableServerless" for c in capabilities
+    )
+
+
+def _serverless_toggled(old: Any, new: Any) -> bool:
+    return _serverless(old) != _serverless(new)
+
+
+# AMR in-memory tiers scale into each other (up and, to compatible SKUs, down); Flash Optimized and the
+# Enterprise (Azure Cache for Redis Enterprise) SKUs do not scale to or from them.
+_REDIS_FAMILIES = {
+    "Balanced": "in-memory",
+    "MemoryOptimized": "in-memory",
+    "ComputeOptimized": "in-memory",
+    "FlashOptimized": "flash",
+    "Enterprise": "enterprise",
+    "EnterpriseFlash": "enterprise-flash",
+}
+
+
+def redis_sku_family(sku: Any) -> str | None:
+    """The scaling family of a redisenterprise SKU name (``Balanced_B5`` -> ``in-memory``)."""
+    if not isinstance(sku, str):
+        return None
+    return _REDIS_FAMILIES.get(sku.split("_", 1)[0], sku.split("_", 1)[0])
+
+
+def _redis_family_changed(old: Any, new: Any) -> bool:
+    return redis_sku_family(old) != redis_sku_family(new)
 
 
 @dataclass(frozen=True)
@@ -54,6 +94,14 @@ IMMUTABLE_PROPERTIES: dict[str, tuple[Immutable, ...]] = {
         # The platform never sets zones (AMR places a highly available cache across zones by itself), but a
         # zones list, once set, is fixed for the life of the cluster.
         Immutable("zones", "zone placement is chosen at creation", _AMR_RELIABILITY),
+        Immutable(
+            "sku.name",
+            "scaling works within the in-memory tiers (Memory/Compute Optimized, Balanced) but not to or from "
+            "Flash Optimized or the Enterprise SKUs",
+            _AMR_SCALE,
+            forces=_redis_family_changed,
+            declare=False,
+        ),
     ),
     "azure-native:redisenterprise:Database": (
         Immutable(
@@ -69,8 +117,9 @@ IMMUTABLE_PROPERTIES: dict[str, tuple[Immutable, ...]] = {
         Immutable("kind", "the account API kind can only be set at creation", _ARM_MOVE),
         Immutable(
             "capabilities",
-            "serverless (EnableServerless) and the API capabilities are chosen at account creation",
+            "serverless (EnableServerless) is chosen at account creation; other capabilities are added in place",
             _COSMOS_SERVERLESS,
+            forces=_serverless_toggled,
         ),
         Immutable(
             "locations[*].isZoneRedundant",
@@ -85,12 +134,32 @@ IMMUTABLE_PROPERTIES: dict[str, tuple[Immutable, ...]] = {
             _COSMOS_PARTITIONING,
         ),
     ),
-    "azure-native:keyvault:Vault": (
-        Immutable("location", "a vault cannot move between regions", _ARM_MOVE),
+    # properties.tenantId is not here: it is updated in place after a subscription move.
+    # https://learn.microsoft.com/azure/key-vault/general/move-subscription
+    "azure-native:keyvault:Vault": (Immutable("location", "a vault cannot move between regions", _ARM_MOVE),),
+    "azure-native:app:ManagedEnvironment": (
         Immutable(
-            "properties.tenantId",
-            "a vault is bound to its Entra tenant",
-            "https://learn.microsoft.com/azure/key-vault/general/move-subscription",
+            "vnetConfiguration.infrastructureSubnetId",
+            "an environment's network cannot be changed after it is created",
+            "https://learn.microsoft.com/azure/container-apps/networking",
+        ),
+        Immutable(
+            "vnetConfiguration.internal",
+            "an environment's accessibility (internal or external) cannot be changed after it is created",
+            "https://learn.microsoft.com/azure/container-apps/networking",
+        ),
+        Immutable(
+            "zoneRedundant",
+            "zone redundancy can only be enabled when the environment is created",
+            "https://learn.microsoft.com/azure/reliability/reliability-azure-container-apps",
+        ),
+    ),
+    "azure-native:authorization:RoleAssignment": (
+        Immutable(
+            "principalId",
+            "ARM rejects it: 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated' "
+            "(RoleAssignmentUpdateNotPermitted)",
+            "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting",
         ),
     ),
     "azure-native:operationalinsights:Workspace": (
@@ -124,7 +193,7 @@ ONE_WAY_CHANGES: dict[str, tuple[OneWay, ...]] = {
 }
 
 REPLACE_ON_CHANGES: dict[str, list[str]] = {
-    type_token: [item.path for item in items] for type_token, items in IMMUTABLE_PROPERTIES.items()
+    type_token: [item.path for item in items if item.declare] for type_token, items in IMMUTABLE_PROPERTIES.items()
 }
 """Resource type token -> the property paths whose change replaces the resource."""
 

@@ -566,15 +566,15 @@ def test_location_is_immutable_for_every_type() -> None:
 
 def test_key_vault_tenant_change_is_an_update_unless_declared(prod_doc: dict[str, Any]) -> None:
     assert ("azure-native:keyvault:Vault", "properties.tenantId") in immutable.UPDATABLE_IN_PLACE
-    undeclared = edited(prod_doc, set_in("options.replaceOnChanges", []), of_type(VAULT))
     moved = edited(
-        undeclared, set_in("inputs.properties.tenantId", "11111111-0000-4000-8000-000000000000"), of_type(VAULT)
-    )
-    assert change_of(diff_of(undeclared, moved), "platform-kv").action is Action.UPDATE
-    declared = edited(
         prod_doc, set_in("inputs.properties.tenantId", "11111111-0000-4000-8000-000000000000"), of_type(VAULT)
     )
-    assert change_of(diff_of(prod_doc, declared), "platform-kv").action is Action.REPLACE
+    assert change_of(diff_of(prod_doc, moved), "platform-kv").action is Action.UPDATE
+    declared = edited(prod_doc, set_in("options.replaceOnChanges", ["properties.tenantId"]), of_type(VAULT))
+    moved = edited(
+        declared, set_in("inputs.properties.tenantId", "11111111-0000-4000-8000-000000000000"), of_type(VAULT)
+    )
+    assert change_of(diff_of(declared, moved), "platform-kv").action is Action.REPLACE
 
 
 @pytest.mark.parametrize(
@@ -590,14 +590,18 @@ def test_redis_sku_family_change_replaces(old: str, new: str, replaced: bool) ->
     assert bool(found) is replaced
 
 
-@pytest.mark.parametrize(
-    ("old", "new", "replaced"),
-    [("NoCluster", "OSSCluster", False), ("OSSCluster", "EnterpriseCluster", True), (None, "EnterpriseCluster", True)],
-)
-def test_redis_clustering_policy_is_fixed_once_clustered(old: str | None, new: str, replaced: bool) -> None:
+@pytest.mark.parametrize(("old", "new"), [("OSSCluster", "EnterpriseCluster"), (None, "EnterpriseCluster")])
+def test_redis_clustering_policy_is_fixed(old: str | None, new: str) -> None:
     before = {"clusteringPolicy": old} if old else {}
-    found = immutable.replacements("azure-native:redisenterprise:Database", before, {"clusteringPolicy": new})
-    assert bool(found) is replaced
+    (found,) = immutable.replacements("azure-native:redisenterprise:Database", before, {"clusteringPolicy": new})
+    assert found.path == "clusteringPolicy"
+
+
+def test_a_cosmos_region_losing_zone_redundancy_is_a_replacement() -> None:
+    before = {"locations": [{"locationName": "westeurope", "isZoneRedundant": True}]}
+    after = {"locations": [{"locationName": "westeurope", "isZoneRedundant": False}]}
+    (found,) = immutable.replacements("azure-native:cosmosdb:DatabaseAccount", before, after)
+    assert found.path == "locations[*].isZoneRedundant"
 
 
 @pytest.mark.parametrize(

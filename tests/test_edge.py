@@ -584,3 +584,11 @@ def test_apim_subnet_allows_the_outbound_dependencies_azure_lists(prod_plan: Pla
     assert outbound["AzureKeyVault"] == ["443"]
     assert set(outbound["AzureMonitor"]) == {"1886", "443"}
     assert outbound["AzureActiveDirectory"] == ["443"]
+
+
+def test_ssl_policy_name_is_the_sdks_enum_value() -> None:
+    import pulumi_azure_native as azure_native
+
+    from components.app_gateway import SSL_POLICY
+
+    assert azure_native.network.ApplicationGatewaySslPolicyName.APP_GW_SSL_POLICY20220101_S.value == SSL_POLICY
