@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_DIR := build/plans
 
-.PHONY: test lint typecheck unit plan plans clean bench bench-ci
+.PHONY: test lint typecheck unit example plan plans clean bench bench-ci
 
 $(BIN)/azplatform: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,23 @@ lint: $(BIN)/azplatform
 
 typecheck: $(BIN)/azplatform
 	$(BIN)/mypy components stacks policy benchmarks
+	cd examples/team-app && MYPYPATH=../.. ../../$(BIN)/mypy --strict team_app tests
 
 unit: $(BIN)/azplatform
 	$(BIN)/pytest -q
 
-test: lint typecheck unit
+# The library outside this repo: build the wheel, install it in a clean virtualenv with only what the example
+# needs, and run the example team stack's tests there (examples/team-app, docs/testing.md).
+EXAMPLE_VENV := build/example-venv
+example: $(BIN)/azplatform
+	rm -rf build/dist $(EXAMPLE_VENV)
+	$(BIN)/pip wheel --quiet --no-deps --wheel-dir build/dist .
+	$(PYTHON) -m venv $(EXAMPLE_VENV)
+	$(EXAMPLE_VENV)/bin/pip install --quiet --upgrade pip
+	$(EXAMPLE_VENV)/bin/pip install --quiet build/dist/azplatform-*.whl pytest
+	cd examples/team-app && ../../$(EXAMPLE_VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+test: lint typecheck unit example
 
 plan: $(BIN)/azplatform
 	@mkdir -p $(PLAN_DIR)

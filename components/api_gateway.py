@@ -20,6 +20,7 @@ from components.rbac import BuiltInRole, assign_role
 from components.secret_store import SecretStore
 
 TYPE_TOKEN = "azplatform:index:ApiGateway"
+GATEWAY_API_TYPE_TOKEN = "azplatform:index:GatewayApi"
 
 # Availability zones are a Premium (classic) feature; Developer runs one unit with no SLA.
 # https://learn.microsoft.com/azure/reliability/reliability-api-management#requirements
@@ -471,41 +472,7 @@ class ApiGateway(pulumi.ComponentResource):
     # --- backends and APIs --------------------------------------------------------------------------------
 
     def _backend(self, name: str, args: ApiGatewayArgs, spec: BackendSpec) -> azure_native.apimanagement.Backend:
-        breaker = spec.circuit_breaker
-        return azure_native.apimanagement.Backend(
-            f"{name}-backend-{spec.id}",
-            service_name=self.service.name,
-            resource_group_name=args.resource_group_name,
-            backend_id=spec.id,
-            type=azure_native.apimanagement.BackendType.SINGLE,
-            protocol=azure_native.apimanagement.BackendProtocol.HTTP,
-            url=spec.url,
-            description=spec.description or None,
-            tls=azure_native.apimanagement.BackendTlsPropertiesArgs(
-                validate_certificate_chain=True, validate_certificate_name=True
-            ),
-            # One rule per backend is what the service accepts today.
-            circuit_breaker=azure_native.apimanagement.BackendCircuitBreakerArgs(
-                rules=[
-                    azure_native.apimanagement.CircuitBreakerRuleArgs(
-                        name=f"{spec.id}-breaker",
-                        trip_duration=breaker.trip_duration,
-                        accept_retry_after=breaker.accept_retry_after,
-                        failure_condition=azure_native.apimanagement.CircuitBreakerFailureConditionArgs(
-                            count=breaker.failures,
-                            interval=breaker.interval,
-                            status_code_ranges=[
-                                azure_native.apimanagement.FailureStatusCodeRangeArgs(min=low, max=high)
-                                for low, high in breaker.status_code_ranges
-                            ],
-                        ),
-                    )
-                ]
-            )
-            if breaker
-            else None,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        return _backend(self, name, self.service.name, args.resource_group_name, spec)
 
     def _pool(self, name: str, args: ApiGatewayArgs, spec: BackendPoolSpec) -> azure_native.apimanagement.Backend:
         return azure_native.apimanagement.Backend(
@@ -529,49 +496,7 @@ class ApiGateway(pulumi.ComponentResource):
     def _api(
         self, name: str, args: ApiGatewayArgs, spec: ApiSpec, waits_for: Sequence[pulumi.Resource]
     ) -> azure_native.apimanagement.Api:
-        api = azure_native.apimanagement.Api(
-            f"{name}-api-{spec.id}",
-            service_name=self.service.name,
-            resource_group_name=args.resource_group_name,
-            api_id=spec.id,
-            path=spec.path,
-            display_name=spec.display_name or spec.id,
-            api_type=azure_native.apimanagement.ApiType.HTTP,
-            protocols=[azure_native.apimanagement.Protocol.HTTPS],
-            subscription_required=spec.subscription_required,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        operations = list(spec.operations) or [OperationSpec(method=m, url_template="/*") for m in WILDCARD_METHODS]
-        for operation in operations:
-            operation_id = operation.id or _operation_id(operation)
-            azure_native.apimanagement.ApiOperation(
-                f"{name}-api-{spec.id}-op-{operation_id}",
-                service_name=self.service.name,
-                resource_group_name=args.resource_group_name,
-                api_id=api.name,
-                operation_id=operation_id,
-                display_name=f"{operation.method} {operation.url_template}",
-                method=operation.method,
-                url_template=operation.url_template,
-                template_parameters=[
-                    azure_native.apimanagement.ParameterContractArgs(name=p, type="string", required=True)
-                    for p in re.findall(r"{([^}/?]+)}", operation.url_template.split("?")[0])
-                ]
-                or None,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        # The policy names backends, named values and the cache: Azure rejects it until they exist.
-        azure_native.apimanagement.ApiPolicy(
-            f"{name}-api-{spec.id}-policy",
-            service_name=self.service.name,
-            resource_group_name=args.resource_group_name,
-            api_id=api.name,
-            policy_id="policy",
-            format=azure_native.apimanagement.PolicyContentFormat.XML,
-            value=spec.policy_xml,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(waits_for)),
-        )
-        return api
+        return _api(self, name, self.service.name, args.resource_group_name, spec, waits_for=waits_for)
 
 
 def _first_ip(addresses: Sequence[str] | None) -> str:
@@ -585,3 +510,133 @@ def _operation_id(operation: OperationSpec) -> str:
     template = re.sub(r"[^a-z0-9]+", "-", operation.url_template.lower()).strip("-") or "root"
     template = "wildcard" if operation.url_template == "/*" else template
     return f"{operation.method.lower()}-{template}"
+
+
+def _backend(
+    owner: pulumi.Resource,
+    name: str,
+    service_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    spec: BackendSpec,
+) -> azure_native.apimanagement.Backend:
+    """A single backend: TLS-validated, with its circuit breaker."""
+    breaker = spec.circuit_breaker
+    return azure_native.apimanagement.Backend(
+        f"{name}-backend-{spec.id}",
+        service_name=service_name,
+        resource_group_name=resource_group_name,
+        backend_id=spec.id,
+        type=azure_native.apimanagement.BackendType.SINGLE,
+        protocol=azure_native.apimanagement.BackendProtocol.HTTP,
+        url=spec.url,
+        description=spec.description or None,
+        tls=azure_native.apimanagement.BackendTlsPropertiesArgs(
+            validate_certificate_chain=True, validate_certificate_name=True
+        ),
+        # One rule per backend is what the service accepts today.
+        circuit_breaker=azure_native.apimanagement.BackendCircuitBreakerArgs(
+            rules=[
+                azure_native.apimanagement.CircuitBreakerRuleArgs(
+                    name=f"{spec.id}-breaker",
+                    trip_duration=breaker.trip_duration,
+                    accept_retry_after=breaker.accept_retry_after,
+                    failure_condition=azure_native.apimanagement.CircuitBreakerFailureConditionArgs(
+                        count=breaker.failures,
+                        interval=breaker.interval,
+                        status_code_ranges=[
+                            azure_native.apimanagement.FailureStatusCodeRangeArgs(min=low, max=high)
+                            for low, high in breaker.status_code_ranges
+                        ],
+                    ),
+                )
+            ]
+        )
+        if breaker
+        else None,
+        opts=pulumi.ResourceOptions(parent=owner),
+    )
+
+
+def _api(
+    owner: pulumi.Resource,
+    name: str,
+    service_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    spec: ApiSpec,
+    *,
+    waits_for: Sequence[pulumi.Resource],
+) -> azure_native.apimanagement.Api:
+    """An HTTPS API, its operations (default: every method on /*), and its policy."""
+    api = azure_native.apimanagement.Api(
+        f"{name}-api-{spec.id}",
+        service_name=service_name,
+        resource_group_name=resource_group_name,
+        api_id=spec.id,
+        path=spec.path,
+        display_name=spec.display_name or spec.id,
+        api_type=azure_native.apimanagement.ApiType.HTTP,
+        protocols=[azure_native.apimanagement.Protocol.HTTPS],
+        subscription_required=spec.subscription_required,
+        opts=pulumi.ResourceOptions(parent=owner),
+    )
+    operations = list(spec.operations) or [OperationSpec(method=m, url_template="/*") for m in WILDCARD_METHODS]
+    for operation in operations:
+        operation_id = operation.id or _operation_id(operation)
+        azure_native.apimanagement.ApiOperation(
+            f"{name}-api-{spec.id}-op-{operation_id}",
+            service_name=service_name,
+            resource_group_name=resource_group_name,
+            api_id=api.name,
+            operation_id=operation_id,
+            display_name=f"{operation.method} {operation.url_template}",
+            method=operation.method,
+            url_template=operation.url_template,
+            template_parameters=[
+                azure_native.apimanagement.ParameterContractArgs(name=p, type="string", required=True)
+                for p in re.findall(r"{([^}/?]+)}", operation.url_template.split("?")[0])
+            ]
+            or None,
+            opts=pulumi.ResourceOptions(parent=owner),
+        )
+    # The policy names backends, named values and the cache: Azure rejects it until they exist.
+    azure_native.apimanagement.ApiPolicy(
+        f"{name}-api-{spec.id}-policy",
+        service_name=service_name,
+        resource_group_name=resource_group_name,
+        api_id=api.name,
+        policy_id="policy",
+        format=azure_native.apimanagement.PolicyContentFormat.XML,
+        value=spec.policy_xml,
+        opts=pulumi.ResourceOptions(parent=owner, depends_on=list(waits_for)),
+    )
+    return api
+
+
+@dataclass(frozen=True, kw_only=True)
+class GatewayApiArgs:
+    """Arguments for :class:`GatewayApi`."""
+
+    service_name: pulumi.Input[str]
+    """The API Management service to publish on (the platform's: ``PlatformReference.apim_name``)."""
+    resource_group_name: pulumi.Input[str]
+    """The service's resource group (``PlatformReference.resource_group_name``)."""
+    backend: BackendSpec
+    """Where the API forwards: its ``id`` must equal ``api.backend_id``."""
+    api: ApiSpec
+    """The API: path, operations, and policy (build it with :class:`components.apim_policy.PolicyDocument`)."""
+
+
+class GatewayApi(pulumi.ComponentResource):
+    """A team's API on the shared API Management gateway: one backend (TLS-validated, optional circuit breaker) and
+    one API with its operations and typed policy, registered in a service another stack owns."""
+
+    api: azure_native.apimanagement.Api
+    backend: azure_native.apimanagement.Backend
+
+    def __init__(self, name: str, args: GatewayApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(GATEWAY_API_TYPE_TOKEN, name, None, opts)
+        if args.api.backend_id != args.backend.id:
+            raise ValueError(f"api.backend_id {args.api.backend_id!r} must name the backend {args.backend.id!r}")
+        self.backend = _backend(self, name, args.service_name, args.resource_group_name, args.backend)
+        self.api = _api(self, name, args.service_name, args.resource_group_name, args.api, waits_for=[self.backend])
+        self.register_outputs({"apiId": self.api.id})

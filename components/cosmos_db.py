@@ -77,7 +77,7 @@ class IndexingSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContainerSpec:
+class SqlContainerSpec:
     """One SQL container."""
 
     name: str
@@ -98,7 +98,7 @@ class DatabaseSpec:
 
     name: str
     """Database id."""
-    containers: Sequence[ContainerSpec] = ()
+    containers: Sequence[SqlContainerSpec] = ()
     """Containers. Default: none."""
     max_throughput: int | None = None
     """Shared autoscale maximum RU/s for containers without their own (provisioned accounts only). Default: none."""
@@ -331,7 +331,7 @@ def _autoscale(max_throughput: int | None) -> cosmosdb.CreateUpdateOptionsArgs |
     )
 
 
-def _container_resource(container: ContainerSpec) -> cosmosdb.SqlContainerResourceArgs:
+def _container_resource(container: SqlContainerSpec) -> cosmosdb.SqlContainerResourceArgs:
     paths = list(container.partition_key_paths)
     hierarchical = len(paths) > 1
     indexing = container.indexing

@@ -6,6 +6,7 @@ Not Azure Cache for Redis (``Microsoft.Cache/redis``): no new Basic/Standard/Pre
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,12 +25,21 @@ TYPE_TOKEN = "azplatform:index:ManagedRedis"
 
 redis = azure_native.redisenterprise
 
+
 # The in-memory tiers. Flash Optimized (preview) is left out: a cache cannot scale between it and the in-memory
 # tiers, so choosing it would make every later tier change a replacement; Enterprise_* are the retiring
 # Azure Cache for Redis Enterprise SKUs. https://learn.microsoft.com/azure/redis/how-to-scale
-MANAGED_REDIS_SKUS: tuple[str, ...] = tuple(
-    sku.value for sku in redis.SkuName if sku.value.startswith(("Balanced_", "MemoryOptimized_", "ComputeOptimized_"))
-)
+# Read from the SDK on first use, not at import (importing components must not load SDK modules).
+@functools.cache
+def managed_redis_skus() -> tuple[str, ...]:
+    """The Azure Managed Redis in-memory SKU names the installed SDK knows (Balanced, Memory and Compute
+    Optimized)."""
+    return tuple(
+        sku.value
+        for sku in redis.SkuName
+        if sku.value.startswith(("Balanced_", "MemoryOptimized_", "ComputeOptimized_"))
+    )
+
 
 # Clients connect on 10000 (TLS); with the OSS cluster policy they also reach shards on 85xx ports.
 # https://learn.microsoft.com/azure/redis/architecture#cluster-policies
@@ -81,7 +91,7 @@ class ManagedRedisArgs(CommonArgs):
     """Cluster name (CAF: amr-...; 1-60 letters, digits, single hyphens; globally unique, as the host name is
     ``<name>.<region>.redis.azure.net``)."""
     sku: str = "Balanced_B0"
-    """One of :data:`MANAGED_REDIS_SKUS`. Default Balanced_B0 (0.5 GB, dev)."""
+    """One of :func:`managed_redis_skus`. Default Balanced_B0 (0.5 GB, dev)."""
     high_availability: bool = True
     """Replicate across two or more nodes; in a region with zones that also makes the cache zone redundant.
     It cannot be turned off once on. Default on."""
@@ -114,8 +124,8 @@ class ManagedRedis(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ManagedRedisArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        if args.sku not in MANAGED_REDIS_SKUS:
-            raise ValueError(f"sku {args.sku!r} is not an Azure Managed Redis in-memory SKU: {MANAGED_REDIS_SKUS}")
+        if args.sku not in managed_redis_skus():
+            raise ValueError(f"sku {args.sku!r} is not an Azure Managed Redis in-memory SKU: {managed_redis_skus()}")
         if args.clustering_policy not in KEDA_STREAMS_SCALER:
             raise ValueError(f"clustering_policy must be one of {sorted(KEDA_STREAMS_SCALER)}")
         if args.persistence not in ("none", "aof", "rdb"):

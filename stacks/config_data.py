@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from components.cosmos_db import autoscale_problem, partition_key_problem
-from components.managed_redis import KEDA_STREAMS_SCALER, MANAGED_REDIS_SKUS
+from components.managed_redis import KEDA_STREAMS_SCALER, managed_redis_skus
 from stacks.config_base import Model
 from stacks.errors import Problem, ProblemList
 from stacks.regions import REGIONS
@@ -23,7 +23,7 @@ from stacks.regions import REGIONS
 
 
 def _redis_sku(value: str) -> str:
-    if value not in MANAGED_REDIS_SKUS:
+    if value not in managed_redis_skus():
         raise ValueError(
             "not an Azure Managed Redis in-memory SKU; use Balanced_*, MemoryOptimized_* or ComputeOptimized_* "
             "(for example Balanced_B5). Flash Optimized and the retiring Enterprise_* SKUs are not offered"

@@ -40,8 +40,7 @@ from components.container_apps_environment import (
     DedicatedProfile,
 )
 from components.container_registry import ContainerRegistry, ContainerRegistryArgs
-from components.cosmos_db import ContainerSpec as CosmosContainerSpec
-from components.cosmos_db import CosmosDb, CosmosDbArgs, DatabaseSpec, IndexingSpec, SecondaryRegion
+from components.cosmos_db import CosmosDb, CosmosDbArgs, DatabaseSpec, IndexingSpec, SecondaryRegion, SqlContainerSpec
 from components.identity import UserIdentity, UserIdentityArgs
 from components.key_vault import KeyVault, KeyVaultArgs
 from components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
@@ -60,6 +59,7 @@ from components.scale_rules import (
 from stacks import edge
 from stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
 from stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
+from stacks.reference import CONTRACT_VERSION
 from stacks.regions import REGIONS
 
 TYPE_TOKEN = "azplatform:index:Platform"
@@ -67,19 +67,24 @@ TYPE_TOKEN = "azplatform:index:Platform"
 
 @dataclass(frozen=True)
 class PlatformOutputs:
-    """What the platform exports for other stacks (the outputs contract)."""
+    """What the platform exports for other stacks: the outputs contract (``stacks.reference``), exported by the
+    program under the camelCase of each field name. Adding a field is a minor change; removing or renaming one is a
+    major change of :data:`stacks.reference.CONTRACT_VERSION`."""
 
+    contract_version: str
     resource_group_name: pulumi.Output[str]
     vnet_id: pulumi.Output[str]
     subnet_ids: dict[str, pulumi.Output[str]]
     private_dns_zone_ids: dict[str, pulumi.Output[str]]
     key_vault_uri: pulumi.Output[str]
+    key_vault_id: pulumi.Output[str]
     log_analytics_workspace_id: pulumi.Output[str]
     app_insights_connection_string: pulumi.Output[str]
     container_apps_environment_id: pulumi.Output[str]
     container_apps_default_domain: pulumi.Output[str]
     container_apps_static_ip: pulumi.Output[str]
     registry_login_server: pulumi.Output[str]
+    registry_id: pulumi.Output[str]
     app_fqdns: dict[str, pulumi.Output[str]]
     redis_host_name: pulumi.Output[str]
     cosmos_endpoint: pulumi.Output[str]
@@ -87,6 +92,7 @@ class PlatformOutputs:
     gateway_url: pulumi.Output[str]
     gateway_public_ip: pulumi.Output[str]
     apim_name: pulumi.Output[str] | None
+    apim_gateway_url: pulumi.Output[str] | None
 
 
 class Placement(TypedDict):
@@ -205,23 +211,27 @@ class Platform(pulumi.ComponentResource):
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
 
         self.outputs = PlatformOutputs(
+            contract_version=CONTRACT_VERSION,
             resource_group_name=rg,
             vnet_id=self.network.id,
             subnet_ids=self.network.subnet_ids,
             private_dns_zone_ids=self.network.dns_zone_ids,
             key_vault_uri=self.key_vault.vault_uri,
+            key_vault_id=self.key_vault.id,
             log_analytics_workspace_id=workspace_id,
             app_insights_connection_string=self.observability.app_insights_connection_string,
             container_apps_environment_id=self.container_apps.id,
             container_apps_default_domain=self.container_apps.default_domain,
             container_apps_static_ip=self.container_apps.static_ip,
             registry_login_server=self.registry.login_server,
+            registry_id=self.registry.id,
             app_fqdns={key: app.fqdn for key, app in self.apps.items() if app.fqdn is not None},
             redis_host_name=self.redis.host_name,
             cosmos_endpoint=self.cosmos.endpoint,
             gateway_url=pulumi.Output.from_input(f"https://{config.app_gateway.host_name}"),
             gateway_public_ip=self.app_gateway.public_ip_address,
             apim_name=self.api_gateway.name if self.api_gateway else None,
+            apim_gateway_url=self.api_gateway.gateway_url if self.api_gateway else None,
         )
         self.register_outputs({})
 
@@ -291,7 +301,7 @@ class Platform(pulumi.ComponentResource):
                         name=db_name,
                         max_throughput=None if cosmos.serverless else db.max_throughput,
                         containers=[
-                            CosmosContainerSpec(
+                            SqlContainerSpec(
                                 name=c_name,
                                 partition_key_paths=container.partition_key_paths,
                                 default_ttl=container.default_ttl,

@@ -13,13 +13,13 @@ import pulumi
 import pytest
 
 from components.cosmos_db import (
-    ContainerSpec,
     CosmosDb,
     CosmosDbArgs,
     DatabaseSpec,
     DataRole,
     IndexingSpec,
     SecondaryRegion,
+    SqlContainerSpec,
     autoscale_problem,
     partition_key_problem,
 )
@@ -140,13 +140,13 @@ def _every_option(identity_name: str = "app") -> None:
                     name="orders",
                     max_throughput=2000,
                     containers=[
-                        ContainerSpec(
+                        SqlContainerSpec(
                             name="lines",
                             partition_key_paths=["/tenantId", "/orderId"],
                             default_ttl=-1,
                             indexing=IndexingSpec(excluded_paths=["/payload/*"]),
                         ),
-                        ContainerSpec(name="audit", partition_key_paths=["/day"], max_throughput=5000),
+                        SqlContainerSpec(name="audit", partition_key_paths=["/day"], max_throughput=5000),
                     ],
                 )
             ],

@@ -111,3 +111,25 @@ def test_redis_access_keys_exception_is_reported_as_advisory(policy_estate: Plan
 def test_missing_diagnostic_setting_names_the_resource(policy_estate: Plan) -> None:
     [finding] = run(drop(policy_estate, "cosmos-diag"), "AZP-STACK-002")
     assert finding.urn.endswith("::cosmos") and finding.message == "has no diagnostic setting"
+
+
+def test_an_app_on_another_stacks_environment_may_declare_the_exception() -> None:
+    from policy.model import Resource
+
+    def app(tags: dict[str, str]) -> Resource:
+        return Resource(
+            type="azure-native:app:ContainerApp",
+            urn="urn:pulumi:dev::team::azure-native:app:ContainerApp::orders",
+            name="orders",
+            inputs={
+                "environmentId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/cae",
+                "configuration": {"ingress": {"external": True}},
+                "tags": tags,
+            },
+        )
+
+    rule = [r for r in RULES if r.id == "AZP-STACK-005"]
+    [undeclared] = evaluate([app({})], "prod", rule)
+    assert undeclared.level == "mandatory" and "not in the stack" in undeclared.message
+    [declared] = evaluate([app({"policyExemptions": "AZP-STACK-005"})], "prod", rule)
+    assert declared.level == "advisory" and "explicit exception" in declared.message

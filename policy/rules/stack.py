@@ -202,7 +202,12 @@ def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environm
         key = "managedEnvironmentId" if app.inputs.get("managedEnvironmentId") else "environmentId"
         home = [env for env in environments if _refers(app, key, app.inputs.get(key), env)]
         if not home:
-            yield Problem(app.urn, "has external ingress and its environment is not in the stack to prove it internal")
+            # A team's app on the platform's environment (another stack) declares that with a policyExemptions tag.
+            yield Problem(
+                app.urn,
+                "has external ingress and its environment is not in the stack to prove it internal",
+                exempt=exempted(app, "AZP-STACK-005"),
+            )
         elif get(home[0].inputs, "vnetConfiguration", "internal") is not True:
             yield Problem(app.urn, "has external ingress on an environment that is not internal: internet-facing")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import gc
 import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
@@ -184,6 +185,12 @@ def config_strings(namespace_values: Mapping[str, Any]) -> dict[str, str]:
     return {k: v if isinstance(v, str) else json.dumps(v) for k, v in namespace_values.items()}
 
 
+def _quiet_unretrieved(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Outputs that failed with the error the program raises are not reported a second time."""
+    if "never retrieved" not in str(context.get("message", "")):
+        loop.default_exception_handler(context)
+
+
 def render(
     program: Callable[[], None],
     *,
@@ -204,11 +211,20 @@ def render(
     _configure(mocks, monitor, project, stack)
     set_all_config(config_strings(config), list(secret_keys))
     loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_unretrieved)
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(run_in_stack(program))
     finally:
+        # A failing program leaves outputs' tasks pending; finish them here, or their finalizers run at some later
+        # garbage collection (in CPython 3.11, even inside an unrelated ast.parse, which then fails).
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
+        # Outputs that failed with the program's own error (which propagates) are dropped here, quietly.
+        gc.collect()
         asyncio.set_event_loop(None)
         pulumi_settings.reset_options()
     return Plan(

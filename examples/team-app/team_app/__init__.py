@@ -1,0 +1,1 @@
+"""The orders team's stack: one Container App and its API on the shared azplatform platform."""
