@@ -18,8 +18,11 @@ class Dimension:
     """Restrict a metric alert to some values of one metric dimension (for example StatusCode = 429)."""
 
     name: str
+    """Dimension name, for example StatusCode."""
     values: Sequence[str]
+    """Dimension values to include (or exclude), for example 429."""
     operator: str = "Include"
+    """Include or Exclude. Default Include."""
 
 
 def metric_alert(

@@ -103,8 +103,11 @@ class PoolMember:
     """One single backend in a pool, with its priority group (lower first) and weight within the group."""
 
     backend_id: str
+    """Id of a single backend of the gateway."""
     priority: int | None = None
+    """Priority group, lower served first. Default: the service's (one group)."""
     weight: int | None = None
+    """Weight within the priority group. Default: equal weights."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,7 +130,9 @@ class OperationSpec:
     """One API operation: an HTTP method on a URL template such as /chat/{deployment}/completions."""
 
     method: str
+    """HTTP method (GET, POST, ...)."""
     url_template: str
+    """URL template, for example /chat/{deployment}/completions (parameters in braces)."""
     id: str | None = None
     """Operation id. Default: derived from the method and template."""
 

@@ -338,7 +338,9 @@ class MetricDimension:
     """One dimension of an emitted metric; ``value`` may be omitted for the gateway's default dimensions."""
 
     name: str
+    """Dimension name, for example API ID or a custom one."""
     value: str | None = None
+    """Policy expression for the value. Default: the gateway's own value for a default dimension."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -627,6 +629,7 @@ class PolicyDocument:
     """A whole ``<policies>`` document for one scope (an API), built from typed statements."""
 
     statements: Sequence[Statement] = field(default_factory=tuple)
+    """The policies, in any order: each goes to its section and place. Default: none (only <base />)."""
 
     def __post_init__(self) -> None:
         for kind in _ONCE:

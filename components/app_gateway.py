@@ -64,11 +64,15 @@ class RateLimitRule:
     """
 
     name: str
+    """Rule name (letters and digits, unique in the policy)."""
     priority: int
+    """Evaluation order among custom rules, lower first (1-100)."""
     threshold: int
+    """Requests per client IP per window above which the client is blocked."""
     duration_minutes: int = 1
     """1 or 5."""
     path_prefix: str = "/"
+    """Only requests under this path count. Default /."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,7 +82,9 @@ class GeoFilterRule:
     """
 
     name: str
+    """Rule name (letters and digits, unique in the policy)."""
     priority: int
+    """Evaluation order among custom rules, lower first (1-100)."""
     allowed_countries: Sequence[str]
     """ISO 3166-1 alpha-2 codes."""
 

@@ -115,9 +115,13 @@ class Namer:
     """Builds ``<abbr>-<prefix>[-<workload>]-<env>-<region>[-<suffix>]`` names, shaped to each type's rule."""
 
     prefix: str
+    """Workload prefix in every name (2-10 lowercase alphanumerics)."""
     environment: str
+    """Environment code in names (dev, stg, prod)."""
     region_short: str
+    """Short region code (weu for westeurope)."""
     suffix: str
+    """Stable suffix that makes globally unique names unique."""
 
     def name(self, kind: Kind, workload: str | None = None) -> str:
         """The name for a resource of ``kind``; globally unique kinds carry the stable suffix."""

@@ -4,6 +4,7 @@
 - ``azplatform policy check PLAN.json [--stack-env ENV]``: evaluate the rules on a saved plan.
 - ``azplatform policy docs``: the rules table (docs/policy-rules.md).
 - ``azplatform policy pack-config --stack-env ENV``: the CrossGuard pack config (policy/config/<env>.json).
+- ``azplatform docs [--out DIR]``: the component reference pages (docs/components).
 - ``azplatform diff BASE.json HEAD.json`` and ``azplatform graph --stack NAME``: review tooling (stacks/review_cli.py).
 
 Exit status: 0 clean, 1 a mandatory policy violation, 2 an invalid config, stack file or plan.
@@ -37,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     _policy_parser(commands)
     # Review tooling (stacks/review_cli.py): diff, graph.
     review_cli.add_commands(commands)
+    docs = commands.add_parser("docs", help="write the component reference (docs/components) from the code")
+    docs.add_argument("--out", type=Path, default=Path("docs/components"), help="folder to write the pages to")
+    docs.set_defaults(handler=cmd_docs)
     return parser
 
 
@@ -116,6 +120,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(f"\nplan written to {args.json}")
     mandatory = [v for v in plan.violations if v.level == "mandatory"]
     return EXIT_POLICY if mandatory else EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    """``azplatform docs``: one page per public component, plus an index."""
+    from stacks.docs import COMPONENTS, write_docs  # imported here: it loads every component module
+
+    for path in write_docs(COMPONENTS, args.out):
+        print(f"wrote {path}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

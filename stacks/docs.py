@@ -1,0 +1,464 @@
+"""Generate the component reference (docs/components/*.md) from the code itself, so the docs cannot drift.
+
+Per component: its purpose (class docstring), its args (fields, types, defaults and the docstring under each
+field, read with ``ast`` the way Sphinx reads attribute docstrings), its outputs, its methods (grants), the
+stack-file config section that drives it in the platform with each environment's profile default (from the
+pydantic models and ``stacks/profiles.py``), and a usage example that the tests run under the offline harness.
+``azplatform docs`` writes the pages; tests/test_docs.py fails when a committed page differs.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import importlib
+import inspect
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
+
+from stacks.profiles import PROFILES
+
+
+@dataclass(frozen=True)
+class ComponentDoc:
+    """Where one component lives, which config section drives it in the platform, and a runnable example."""
+
+    module: str
+    component: str
+    args: str
+    config_section: str | None
+    example: str
+
+
+def attribute_docs(cls: type) -> dict[str, str]:
+    """The docstrings written under each annotated attribute of ``cls`` (and its dataclass bases)."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if klass is object or klass.__module__ == "builtins":
+            continue
+        try:
+            tree = ast.parse(inspect.getsource(klass))
+        except (OSError, TypeError):
+            continue
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for node, following in zip(body, [*body[1:], None], strict=True):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                docs[node.target.id] = " ".join(following.value.value.split())
+    return docs
+
+
+def _default(field: dataclasses.Field[Any]) -> str:
+    if field.default is not dataclasses.MISSING:
+        return f"`{field.default!r}`"
+    if field.default_factory is not dataclasses.MISSING:
+        return f"`{field.default_factory()!r}`"
+    return "required"
+
+
+def _annotation(text: Any) -> str:
+    return str(text).replace("pulumi.Input", "Input").replace("|", "\\|")
+
+
+def _args_table(args_cls: type) -> Iterator[str]:
+    docs = attribute_docs(args_cls)
+    yield "| arg | type | default | what it controls |"
+    yield "| --- | --- | --- | --- |"
+    for field in dataclasses.fields(args_cls):
+        yield f"| `{field.name}` | `{_annotation(field.type)}` | {_default(field)} | {docs.get(field.name, '')} |"
+
+
+def _outputs(component_cls: type) -> Iterator[str]:
+    hints = {k: v for k, v in component_cls.__annotations__.items() if not k.startswith("_")}
+    for name, annotation in hints.items():
+        yield f"- `{name}`: `{_annotation(annotation)}`"
+
+
+def _methods(component_cls: type) -> Iterator[str]:
+    for name, member in inspect.getmembers(component_cls, inspect.isfunction):
+        if name.startswith("_") or member.__qualname__.split(".")[0] != component_cls.__name__:
+            continue
+        doc = " ".join((inspect.getdoc(member) or "").split())
+        yield f"- `{name}{inspect.signature(member)}`: {doc}"
+
+
+def _config_table(section: str) -> Iterator[str]:
+    from stacks.config import PlatformConfig
+
+    field = PlatformConfig.model_fields[_snake(section)]
+    # The section's model: plain, optional (ApimConfig | None) or a mapping of them (apps: dict[str, AppConfig]).
+    candidates = [field.annotation, *getattr(field.annotation, "__args__", ())]
+    models = [m for m in candidates if isinstance(m, type) and issubclass(m, BaseModel)]
+    if not models:
+        return
+    model = models[0]
+    where = f"azplatform:{section}.<name>" if section == "apps" else f"azplatform:{section}"
+    yield f"Stack-file key `{where}`; defaults per environment come from `stacks/profiles.py`."
+    yield ""
+    yield "| key | dev | staging | prod | meaning |"
+    yield "| --- | --- | --- | --- | --- |"
+    for name, info in model.model_fields.items():
+        key = to_camel(name)
+        per_env = []
+        for env in ("dev", "staging", "prod"):
+            value = PROFILES[env].get(section, {}).get(key) if isinstance(PROFILES[env].get(section), dict) else None
+            if value is None and not info.is_required():
+                value = info.get_default(call_default_factory=True)
+            per_env.append("" if value is None else f"`{value}`")
+        yield f"| `{key}` | {' | '.join(per_env)} | {info.description or ''} |"
+
+
+def _snake(camel: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in camel)
+
+
+def _example(code: str) -> Iterator[str]:
+    yield "## Example"
+    yield ""
+    yield "```python"
+    yield from (_PREAMBLE + code).strip("\n").splitlines()
+    yield "```"
+
+
+def render_component(entry: ComponentDoc) -> str:
+    """The markdown page for one component."""
+    module = importlib.import_module(entry.module)
+    component_cls = getattr(module, entry.component)
+    args_cls = getattr(module, entry.args)
+    lines = [f"# {entry.component}", "", inspect.getdoc(component_cls) or "", ""]
+    tokens = [v for k, v in vars(module).items() if k.endswith("TYPE_TOKEN") and str(v).endswith(f":{entry.component}")]
+    lines += [
+        f"`from components import {entry.component}, {entry.args}`" + (f" · type token `{tokens[0]}`" if tokens else "")
+    ]
+    lines += ["", f"## Args: `{entry.args}`", "", *_args_table(args_cls), ""]
+    outputs = list(_outputs(component_cls))
+    if outputs:
+        lines += ["## Outputs", "", *outputs, ""]
+    methods = list(_methods(component_cls))
+    if methods:
+        lines += ["## Methods", "", *methods, ""]
+    if entry.config_section:
+        lines += ["## Platform configuration", "", *_config_table(entry.config_section), ""]
+    lines += [*_example(entry.example)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_docs(entries: list[ComponentDoc], out_dir: Path) -> list[Path]:
+    """Write one page per component plus an index; returns the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    index = ["# Components", "", "Generated by `azplatform docs` from the code; do not edit by hand.", ""]
+    index += ["Every class below is importable from `components` (see README, Public API).", ""]
+    for entry in entries:
+        path = out_dir / f"{_snake(entry.component).lstrip('_')}.md"
+        path.write_text(render_component(entry), encoding="utf-8")
+        written.append(path)
+        index.append(f"- [{entry.component}]({path.name})")
+    index_path = out_dir / "README.md"
+    index_path.write_text("\n".join(index) + "\n", encoding="utf-8")
+    return [*written, index_path]
+
+
+_RG = "rg-shop-dev-weu"
+_SUB = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-shop-dev-weu/providers"
+_SUBNET = f"{_SUB}/Microsoft.Network/virtualNetworks/vnet-shop-dev-weu/subnets"
+_WORKSPACE = f"{_SUB}/Microsoft.OperationalInsights/workspaces/log-shop-dev-weu"
+_ZONES = f"{_SUB}/Microsoft.Network/privateDnsZones"
+_PREAMBLE = f"""RG = "{_RG}"
+SUBNETS = "{_SUBNET}"
+WORKSPACE = "{_WORKSPACE}"
+ZONES = "{_ZONES}"
+"""
+
+# One entry per public component. Each example is a complete program body: tests/test_docs.py runs it under the
+# offline harness, so an example that stops working fails the build.
+COMPONENTS: list[ComponentDoc] = [
+    ComponentDoc(
+        "components.private_network",
+        "PrivateNetwork",
+        "PrivateNetworkArgs",
+        "network",
+        """
+from components import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+
+network = PrivateNetwork("net", PrivateNetworkArgs(
+    name="vnet-shop-dev-weu", resource_group_name=RG, location="westeurope", address_space="10.40.0.0/16",
+    subnets=[
+        SubnetSpec(name="snet-aca", role=SubnetRole.CONTAINER_APPS, cidr="10.40.2.0/23"),
+        SubnetSpec(name="snet-pep", role=SubnetRole.PRIVATE_ENDPOINTS, cidr="10.40.4.0/27"),
+    ],
+    private_dns_zones=["privatelink.vaultcore.azure.net"],
+    diagnostics_workspace_id=WORKSPACE,
+))
+""",
+    ),
+    ComponentDoc(
+        "components.private_endpoint",
+        "PrivateEndpoint",
+        "PrivateEndpointArgs",
+        None,
+        """
+from components import PrivateEndpoint, PrivateEndpointArgs
+
+PrivateEndpoint("vault-pep", PrivateEndpointArgs(
+    name="pep-kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    subnet_id=f"{SUBNETS}/snet-pep",
+    target_id="/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-shop-dev-weu/providers/"
+    "Microsoft.KeyVault/vaults/kv-shop-dev-weu",
+    group_id="vault",
+    dns_zone_id=f"{ZONES}/privatelink.vaultcore.azure.net",
+))
+""",
+    ),
+    ComponentDoc(
+        "components.observability",
+        "Observability",
+        "ObservabilityArgs",
+        "observability",
+        """
+from components import Observability, ObservabilityArgs
+
+observability = Observability("obs", ObservabilityArgs(
+    resource_group_name=RG, location="westeurope",
+    workspace_name="log-shop-dev-weu", app_insights_name="appi-shop-dev-weu", retention_days=30,
+))
+""",
+    ),
+    ComponentDoc(
+        "components.key_vault",
+        "KeyVault",
+        "KeyVaultArgs",
+        "keyVault",
+        """
+from components import KeyVault, KeyVaultArgs, PrivateEndpointPlacement
+
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+    private_endpoint=PrivateEndpointPlacement(
+        subnet_id=f"{SUBNETS}/snet-pep", dns_zone_id=f"{ZONES}/privatelink.vaultcore.azure.net"
+    ),
+    diagnostics_workspace_id=WORKSPACE,
+))
+""",
+    ),
+    ComponentDoc(
+        "components.identity",
+        "UserIdentity",
+        "UserIdentityArgs",
+        None,
+        """
+from components import UserIdentity, UserIdentityArgs
+
+identity = UserIdentity(
+    "orders-id", UserIdentityArgs(name="id-orders-dev", resource_group_name=RG, location="westeurope")
+)
+""",
+    ),
+    ComponentDoc(
+        "components.container_apps_environment",
+        "ContainerAppsEnvironment",
+        "ContainerAppsEnvironmentArgs",
+        "containerApps",
+        """
+from components import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
+
+environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
+    name="cae-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    infrastructure_subnet_id=f"{SUBNETS}/snet-aca",
+    vnet_id=SUBNETS.rsplit("/subnets", 1)[0],
+    diagnostics_workspace_id=WORKSPACE,
+))
+""",
+    ),
+    ComponentDoc(
+        "components.container_registry",
+        "ContainerRegistry",
+        "ContainerRegistryArgs",
+        "registry",
+        """
+from components import ContainerRegistry, ContainerRegistryArgs, PrivateEndpointPlacement
+
+registry = ContainerRegistry("acr", ContainerRegistryArgs(
+    name="crshopdevweu", resource_group_name=RG, location="westeurope",
+    private_endpoint=PrivateEndpointPlacement(
+        subnet_id=f"{SUBNETS}/snet-pep", dns_zone_id=f"{ZONES}/privatelink.azurecr.io"
+    ),
+))
+""",
+    ),
+    ComponentDoc(
+        "components.container_app",
+        "ContainerApp",
+        "ContainerAppArgs",
+        "apps",
+        """
+from components import (
+    ContainerApp, ContainerAppArgs, ContainerSpec, HttpScaleRule, UserIdentity, UserIdentityArgs, WorkloadArgs,
+)
+
+identity = UserIdentity("api-id", UserIdentityArgs(name="id-api-dev", resource_group_name=RG, location="westeurope"))
+api = ContainerApp("api", ContainerAppArgs(
+    workload=WorkloadArgs(
+        name="ca-api-dev", resource_group_name=RG, location="westeurope",
+        environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
+        identity=identity,
+        container=ContainerSpec(image="mcr.microsoft.com/k8se/quickstart:latest", cpu=0.5, memory="1Gi"),
+    ),
+    target_port=80,
+    min_replicas=1,
+    max_replicas=5,
+    scale_rules=[HttpScaleRule(concurrent_requests=50)],
+))
+""",
+    ),
+    ComponentDoc(
+        "components.container_app",
+        "ContainerAppJob",
+        "ContainerAppJobArgs",
+        None,
+        """
+from components import (
+    ContainerAppJob, ContainerAppJobArgs, ContainerSpec, ServiceBusScaleRule, UserIdentity, UserIdentityArgs,
+    WorkloadArgs,
+)
+
+identity = UserIdentity(
+    "batch-id", UserIdentityArgs(name="id-batch-dev", resource_group_name=RG, location="westeurope")
+)
+ContainerAppJob("batch", ContainerAppJobArgs(
+    workload=WorkloadArgs(
+        name="caj-batch-dev", resource_group_name=RG, location="westeurope",
+        environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
+        identity=identity,
+        container=ContainerSpec(image="mcr.microsoft.com/k8se/quickstart:latest"),
+    ),
+    # Authenticated as the job's managed identity: no connection string.
+    scale_rules=[ServiceBusScaleRule(namespace="sb-shop-dev", queue_name="orders", message_count=10)],
+))
+""",
+    ),
+    ComponentDoc(
+        "components.managed_redis",
+        "ManagedRedis",
+        "ManagedRedisArgs",
+        "redis",
+        """
+from components import ManagedRedis, ManagedRedisArgs, PrivateEndpointPlacement
+
+redis = ManagedRedis("redis", ManagedRedisArgs(
+    name="amr-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Balanced_B0",
+    high_availability=False,
+    private_endpoint=PrivateEndpointPlacement(
+        subnet_id=f"{SUBNETS}/snet-pep", dns_zone_id=f"{ZONES}/privatelink.redis.azure.net"
+    ),
+    diagnostics_workspace_id=WORKSPACE,
+))
+""",
+    ),
+    ComponentDoc(
+        "components.cosmos_db",
+        "CosmosDb",
+        "CosmosDbArgs",
+        "cosmos",
+        """
+from components import CosmosDb, CosmosDbArgs, DatabaseSpec, SqlContainerSpec
+
+cosmos = CosmosDb("cosmos", CosmosDbArgs(
+    name="cosno-shop-dev-weu", resource_group_name=RG, location="westeurope", serverless=True,
+    databases=[
+        DatabaseSpec(name="shop", containers=[SqlContainerSpec(name="orders", partition_key_paths=["/tenantId"])])
+    ],
+))
+""",
+    ),
+    ComponentDoc(
+        "components.alerting",
+        "ActionGroup",
+        "ActionGroupArgs",
+        "alerts",
+        """
+from components import ActionGroup, ActionGroupArgs
+
+ActionGroup("alerts", ActionGroupArgs(
+    name="ag-shop-dev", short_name="shop-dev", resource_group_name=RG, emails=["oncall@example.com"],
+))
+""",
+    ),
+    ComponentDoc(
+        "components.app_gateway",
+        "AppGateway",
+        "AppGatewayArgs",
+        "appGateway",
+        """
+from components import AppGateway, AppGatewayArgs, GatewayBackend, KeyVault, KeyVaultArgs, WafPolicySpec
+
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+))
+AppGateway("agw", AppGatewayArgs(
+    name="agw-shop-dev-weu", public_ip_name="pip-agw-shop-dev-weu", waf_policy_name="wafshopdevweu",
+    identity_name="id-agw-shop-dev", resource_group_name=RG, location="westeurope",
+    subnet_id=f"{SUBNETS}/snet-agw", host_name="shop.example.com",
+    certificate_store=vault, certificate_secret_name="appgw-tls",
+    backend=GatewayBackend(fqdn="apim-shop-dev-weu.azure-api.net", probe_path="/status-0123456789abcdef"),
+    waf=WafPolicySpec(),
+))
+""",
+    ),
+    ComponentDoc(
+        "components.api_gateway",
+        "ApiGateway",
+        "ApiGatewayArgs",
+        "apim",
+        """
+from components import ApiGateway, ApiGatewayArgs, KeyVault, KeyVaultArgs
+
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+))
+ApiGateway("apim", ApiGatewayArgs(
+    name="apim-shop-dev-weu", identity_name="id-apim-shop-dev", resource_group_name=RG, location="westeurope",
+    sku="Developer", capacity=1, publisher_name="Shop", publisher_email="platform@example.com",
+    subnet_id=f"{SUBNETS}/snet-apim", secret_store=vault,
+))
+""",
+    ),
+    ComponentDoc(
+        "components.api_gateway",
+        "GatewayApi",
+        "GatewayApiArgs",
+        None,
+        """
+from components import (
+    ApiSpec, BackendSpec, GatewayApi, GatewayApiArgs, PolicyDocument, RateLimitByKey, SetBackendService,
+)
+
+policy = PolicyDocument(
+    statements=(RateLimitByKey(calls=100, renewal_period=60), SetBackendService(backend_id="orders"))
+)
+GatewayApi("orders-api", GatewayApiArgs(
+    service_name="apim-shop-dev-weu", resource_group_name=RG,
+    backend=BackendSpec(id="orders", url="https://ca-orders-dev.internal.example"),
+    api=ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policy.to_xml()),
+))
+""",
+    ),
+]
+
+
+def example_source(entry: ComponentDoc) -> str:
+    """The example as a runnable program body (its constants, then the snippet)."""
+    return _PREAMBLE + entry.example
