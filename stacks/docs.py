@@ -180,6 +180,14 @@ WORKSPACE = "{_WORKSPACE}"
 ZONES = "{_ZONES}"
 """
 
+# The vault the gateway examples read their certificate and named values from.
+_VAULT = """
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+))
+"""
+
 # One entry per public component. Each example is a complete program body: tests/test_docs.py runs it under the
 # offline harness, so an example that stops working fails the build.
 COMPONENTS: list[ComponentDoc] = [
@@ -402,12 +410,9 @@ ActionGroup("alerts", ActionGroupArgs(
         "appGateway",
         """
 from components import AppGateway, AppGatewayArgs, GatewayBackend, KeyVault, KeyVaultArgs, WafPolicySpec
-
-vault = KeyVault("kv", KeyVaultArgs(
-    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    tenant_id="00000000-0000-4000-8000-000000000002",
-))
-AppGateway("agw", AppGatewayArgs(
+"""
+        + _VAULT
+        + """AppGateway("agw", AppGatewayArgs(
     name="agw-shop-dev-weu", public_ip_name="pip-agw-shop-dev-weu", waf_policy_name="wafshopdevweu",
     identity_name="id-agw-shop-dev", resource_group_name=RG, location="westeurope",
     subnet_id=f"{SUBNETS}/snet-agw", host_name="shop.example.com",
@@ -424,12 +429,9 @@ AppGateway("agw", AppGatewayArgs(
         "apim",
         """
 from components import ApiGateway, ApiGatewayArgs, KeyVault, KeyVaultArgs
-
-vault = KeyVault("kv", KeyVaultArgs(
-    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    tenant_id="00000000-0000-4000-8000-000000000002",
-))
-ApiGateway("apim", ApiGatewayArgs(
+"""
+        + _VAULT
+        + """ApiGateway("apim", ApiGatewayArgs(
     name="apim-shop-dev-weu", identity_name="id-apim-shop-dev", resource_group_name=RG, location="westeurope",
     sku="Developer", capacity=1, publisher_name="Shop", publisher_email="platform@example.com",
     subnet_id=f"{SUBNETS}/snet-apim", secret_store=vault,
