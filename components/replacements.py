@@ -159,7 +159,7 @@ IMMUTABLE_PROPERTIES: dict[str, tuple[Immutable, ...]] = {
             "principalId",
             "ARM rejects it: 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated' "
             "(RoleAssignmentUpdateNotPermitted)",
-            "https://learn.microsoft.com/azure/role-based-access-control/troubleshooting",
+            "https://github.com/jetbrains/teamcity-azure-template/issues/10",
         ),
     ),
     "azure-native:operationalinsights:Workspace": (
