@@ -156,7 +156,6 @@ class Platform(pulumi.ComponentResource):
         workspace_id = self.observability.workspace_id
 
         subnets = config.network.subnets
-        apim_role = SubnetRole.APIM_V2 if config.apim and config.apim.sku == "PremiumV2" else SubnetRole.APIM
         self.network = PrivateNetwork(
             f"{name}-net",
             PrivateNetworkArgs(
@@ -165,7 +164,8 @@ class Platform(pulumi.ComponentResource):
                 address_space=config.network.address_space,
                 subnets=[
                     SubnetSpec(name=namer.name(Kind.SUBNET, "agw"), role=SubnetRole.GATEWAY, cidr=subnets.gateway),
-                    SubnetSpec(name=namer.name(Kind.SUBNET, "apim"), role=apim_role, cidr=subnets.apim),
+                    # Classic (stv2) API Management injection; config refuses PremiumV2 (see config_edge).
+                    SubnetSpec(name=namer.name(Kind.SUBNET, "apim"), role=SubnetRole.APIM, cidr=subnets.apim),
                     SubnetSpec(
                         name=namer.name(Kind.SUBNET, "aca"),
                         role=SubnetRole.CONTAINER_APPS,
