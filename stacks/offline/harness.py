@@ -206,13 +206,14 @@ def render(
     ``stack_references`` answers ``pulumi.StackReference`` reads: stack name -> its outputs. Exceptions the
     program raises (a config error, for example) propagate unchanged.
     """
+    # The loop comes first, so that pulumi's set-up reuses it instead of opening one that is never closed.
+    loop = asyncio.new_event_loop()
+    loop.set_exception_handler(_quiet_unretrieved)
+    asyncio.set_event_loop(loop)
     mocks = AzureMocks(invokes, stack_references)
     monitor = RecordingMonitor(mocks)
     _configure(mocks, monitor, project, stack)
     set_all_config(config_strings(config), list(secret_keys))
-    loop = asyncio.new_event_loop()
-    loop.set_exception_handler(_quiet_unretrieved)
-    asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(run_in_stack(program))
     finally:
@@ -223,9 +224,9 @@ def render(
             task.cancel()
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
+        asyncio.set_event_loop(None)
         # Outputs that failed with the program's own error (which propagates) are dropped here, quietly.
         gc.collect()
-        asyncio.set_event_loop(None)
         pulumi_settings.reset_options()
     return Plan(
         project=project,
