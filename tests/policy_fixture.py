@@ -51,6 +51,23 @@ def _lock(name: str, target: pulumi.CustomResource) -> None:
     )
 
 
+def _data_store(
+    name: str,
+    store: pulumi.CustomResource,
+    group: str,
+    *,
+    zones: dict[str, az.privatedns.PrivateZone],
+    subnet_id: pulumi.Input[str],
+    workspace: az.operationalinsights.Workspace,
+    logs_from: tuple[str, pulumi.CustomResource] | None = None,
+) -> None:
+    """What every compliant data store gets: a private endpoint in its zone, diagnostics (from ``logs_from`` when
+    another resource emits the logs) and a CanNotDelete lock."""
+    _endpoint(name, store, group, zones[group], subnet_id)
+    _diag(*(logs_from or (name, store)), workspace)
+    _lock(name, store)
+
+
 def _endpoint(
     name: str, target: pulumi.CustomResource, group: str, zone: az.privatedns.PrivateZone, subnet_id: pulumi.Input[str]
 ) -> None:
@@ -197,9 +214,7 @@ def program() -> None:
         tags=TAGS,
         opts=_opts(protect=True),
     )
-    _endpoint("kv", vault, "vault", zones["vault"], subnet["pep"])
-    _diag("kv", vault, workspace)
-    _lock("kv", vault)
+    _data_store("kv", vault, "vault", zones=zones, subnet_id=subnet["pep"], workspace=workspace)
 
     registry = az.containerregistry.Registry(
         "cr",
@@ -214,9 +229,7 @@ def program() -> None:
         tags=TAGS,
         opts=_opts(protect=True),
     )
-    _endpoint("cr", registry, "registry", zones["registry"], subnet["pep"])
-    _diag("cr", registry, workspace)
-    _lock("cr", registry)
+    _data_store("cr", registry, "registry", zones=zones, subnet_id=subnet["pep"], workspace=workspace)
 
     cosmos = az.cosmosdb.DatabaseAccount(
         "cosmos",
@@ -233,9 +246,7 @@ def program() -> None:
         tags=TAGS,
         opts=_opts(protect=True),
     )
-    _endpoint("cosmos", cosmos, "Sql", zones["Sql"], subnet["pep"])
-    _diag("cosmos", cosmos, workspace)
-    _lock("cosmos", cosmos)
+    _data_store("cosmos", cosmos, "Sql", zones=zones, subnet_id=subnet["pep"], workspace=workspace)
 
     redis = az.redisenterprise.RedisEnterprise(
         "redis",
@@ -259,9 +270,15 @@ def program() -> None:
         clustering_policy="EnterpriseCluster",
         port=10000,
     )
-    _endpoint("redis", redis, "redisEnterprise", zones["redisEnterprise"], subnet["pep"])
-    _diag("redis-db", redis_db, workspace)
-    _lock("redis", redis)
+    _data_store(
+        "redis",
+        redis,
+        "redisEnterprise",
+        zones=zones,
+        subnet_id=subnet["pep"],
+        workspace=workspace,
+        logs_from=("redis-db", redis_db),
+    )
 
     environment = az.app.ManagedEnvironment(
         "cae",
