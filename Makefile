@@ -18,9 +18,13 @@ lint: $(BIN)/azplatform
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy sees the packages under their installed names (azplatform.*) through a tree of links to the folders.
+TYPECHECK := build/typecheck
 typecheck: $(BIN)/azplatform
-	$(BIN)/mypy components stacks policy benchmarks
-	cd examples/team-app && MYPYPATH=../.. ../../$(BIN)/mypy --strict team_app tests
+	@mkdir -p $(TYPECHECK)/azplatform
+	@for pkg in components stacks policy; do ln -sfn ../../../$$pkg $(TYPECHECK)/azplatform/$$pkg; done
+	MYPYPATH=$(TYPECHECK) $(BIN)/mypy -p azplatform.components -p azplatform.stacks -p azplatform.policy -p benchmarks
+	cd examples/team-app && MYPYPATH=../../$(TYPECHECK) ../../$(BIN)/mypy --strict team_app tests components
 
 unit: $(BIN)/azplatform
 	$(BIN)/pytest -q

@@ -1,5 +1,5 @@
 """Pulumi entry point (`pulumi up --stack <name>`): the whole program lives in stacks.program."""
 
-from stacks.program import main
+from azplatform.stacks.program import main
 
 main()

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from azplatform.stacks.offline.plan import Plan
 from benchmarks import report
 from benchmarks.critical_path import analyse
 from benchmarks.imports import measure_imports
@@ -27,7 +28,6 @@ from benchmarks.overhead import measure_overhead
 from benchmarks.runner import run_worker
 from benchmarks.scaling import TOTALS, measure_scaling
 from benchmarks.variants import ROOT, render_spec
-from stacks.offline.plan import Plan
 
 STACKS = ("dev", "staging", "prod")
 
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         imports = measure_imports(project_dir, rounds=rounds, progress=say)
         report.write_json(results_dir, "imports", {"measured": measured, **imports})
         if not imports["target"]["meets"]:
-            missed.append("import components")
+            missed.append("import azplatform.components")
     if "critical_path" in args.only:
         say("critical path")
         stacks = (args.stack,) if args.quick else STACKS

@@ -28,9 +28,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from azplatform.stacks.offline.plan import Plan, PlannedResource
 from benchmarks.prerequisites import requirement, why_not_required
 from benchmarks.provisioning import PROVISIONING, UNLISTED, Duration, lookup, provisioning_time
-from stacks.offline.plan import Plan, PlannedResource
 
 
 @dataclass

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from azplatform.stacks.offline.plan import Plan
 from benchmarks.floor import differences, sdk_keyword_map
 from benchmarks.runner import interleaved, min_ratio, paired_ratio, run_worker, summary
 from benchmarks.variants import ROOT, render_spec
-from stacks.offline.plan import Plan
 
 TARGET_FLOOR = "sdk"
 TARGET_RATIO = 1.25

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from stacks.config import NAMESPACE, deep_merge
-from stacks.offline.stackfile import read_stack
+from azplatform.stacks.config import NAMESPACE, deep_merge
+from azplatform.stacks.offline.stackfile import read_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_APP = "api"

@@ -47,8 +47,8 @@ def _program(spec: dict[str, Any]) -> Callable[[], None]:
             runpy.run_path(entry, run_name="__main__")
 
         return program
+    from azplatform.stacks.offline.plan import Plan
     from benchmarks.floor import replay_program
-    from stacks.offline.plan import Plan
 
     plan = Plan.load(Path(spec["plan"]))
     return replay_program(plan, spec["kind"].removeprefix("floor-"), spec.get("keywords"))
@@ -56,7 +56,7 @@ def _program(spec: dict[str, Any]) -> Callable[[], None]:
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
     """Render once (twice with ``warm``) and report times, peak memory and what was registered."""
-    from stacks.offline.harness import render
+    from azplatform.stacks.offline.harness import render
 
     program = _program(spec)
     kwargs = {

@@ -3,14 +3,14 @@
 Everything listed in ``__all__`` is the public, stable API (semantic versioning, see CHANGELOG.md): the components,
 their ``*Args`` dataclasses and the value types those take. Import from here::
 
-    from components import ContainerApp, ContainerAppArgs, CosmosDb, CosmosDbArgs
+    from azplatform.components import ContainerApp, ContainerAppArgs, CosmosDb, CosmosDbArgs
 
 Submodules hold the same names plus helpers that are not part of the stable API (anything not in ``__all__``).
 Components know nothing about environments or stack files; ``stacks`` composes them into the platform.
 """
 
-from components.alerting import ActionGroup, ActionGroupArgs, Dimension, metric_alert
-from components.api_gateway import (
+from azplatform.components.alerting import ActionGroup, ActionGroupArgs, Dimension, metric_alert
+from azplatform.components.api_gateway import (
     ApiGateway,
     ApiGatewayArgs,
     ApiSpec,
@@ -23,7 +23,7 @@ from components.api_gateway import (
     OperationSpec,
     PoolMember,
 )
-from components.apim_policy import (
+from azplatform.components.apim_policy import (
     CachingType,
     CounterKey,
     EmitTokenMetric,
@@ -43,7 +43,7 @@ from components.apim_policy import (
     TokenLimit,
     ValidateJwt,
 )
-from components.app_gateway import (
+from azplatform.components.app_gateway import (
     AppGateway,
     AppGatewayArgs,
     GatewayBackend,
@@ -53,8 +53,8 @@ from components.app_gateway import (
     WafMode,
     WafPolicySpec,
 )
-from components.common import CommonArgs, PrivateEndpointPlacement
-from components.container_app import (
+from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.container_app import (
     ContainerApp,
     ContainerAppArgs,
     ContainerAppJob,
@@ -65,13 +65,13 @@ from components.container_app import (
     WorkloadArgs,
     default_probes,
 )
-from components.container_apps_environment import (
+from azplatform.components.container_apps_environment import (
     ContainerAppsEnvironment,
     ContainerAppsEnvironmentArgs,
     DedicatedProfile,
 )
-from components.container_registry import ContainerRegistry, ContainerRegistryArgs
-from components.cosmos_db import (
+from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
+from azplatform.components.cosmos_db import (
     CosmosDb,
     CosmosDbArgs,
     DatabaseSpec,
@@ -80,15 +80,15 @@ from components.cosmos_db import (
     SecondaryRegion,
     SqlContainerSpec,
 )
-from components.identity import UserIdentity, UserIdentityArgs
-from components.key_vault import KeyVault, KeyVaultArgs
-from components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
-from components.naming import Kind, Namer
-from components.observability import Observability, ObservabilityArgs, diagnostic_setting
-from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
-from components.rbac import BuiltInRole, Principal, assign_role
-from components.scale_rules import (
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.key_vault import KeyVault, KeyVaultArgs
+from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
+from azplatform.components.naming import Kind, Namer
+from azplatform.components.observability import Observability, ObservabilityArgs, diagnostic_setting
+from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
+from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from azplatform.components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.scale_rules import (
     CpuScaleRule,
     HttpScaleRule,
     MemoryScaleRule,

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs
-from components.identity import UserIdentity, UserIdentityArgs
-from components.observability import diagnostic_setting
-from components.protection import cannot_delete_lock
-from components.rbac import BuiltInRole, assign_role
-from components.secret_store import SecretStore
+from azplatform.components.common import CommonArgs
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.observability import diagnostic_setting
+from azplatform.components.protection import cannot_delete_lock
+from azplatform.components.rbac import BuiltInRole, assign_role
+from azplatform.components.secret_store import SecretStore
 
 TYPE_TOKEN = "azplatform:index:ApiGateway"
 GATEWAY_API_TYPE_TOKEN = "azplatform:index:GatewayApi"

@@ -14,11 +14,11 @@ from enum import Enum
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs
-from components.identity import UserIdentity, UserIdentityArgs
-from components.observability import diagnostic_setting
-from components.protection import cannot_delete_lock
-from components.secret_store import SecretStore
+from azplatform.components.common import CommonArgs
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.observability import diagnostic_setting
+from azplatform.components.protection import cannot_delete_lock
+from azplatform.components.secret_store import SecretStore
 
 TYPE_TOKEN = "azplatform:index:AppGateway"
 

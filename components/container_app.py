@@ -24,9 +24,9 @@ from typing import Literal
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.container_apps_environment import CONSUMPTION
-from components.identity import UserIdentity
-from components.scale_rules import JobScaleRule, ScaleRule
+from azplatform.components.container_apps_environment import CONSUMPTION
+from azplatform.components.identity import UserIdentity
+from azplatform.components.scale_rules import JobScaleRule, ScaleRule
 
 _app = azure_native.app
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs
-from components.observability import diagnostic_setting
-from components.private_network import linked_private_zone
-from components.replacements import replace_on_changes
+from azplatform.components.common import CommonArgs
+from azplatform.components.observability import diagnostic_setting
+from azplatform.components.private_network import linked_private_zone
+from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:ContainerAppsEnvironment"
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs, PrivateEndpointPlacement
-from components.observability import diagnostic_setting
-from components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from components.protection import cannot_delete_lock
-from components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.observability import diagnostic_setting
+from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
+from azplatform.components.protection import cannot_delete_lock
+from azplatform.components.rbac import BuiltInRole, Principal, assign_role
 
 TYPE_TOKEN = "azplatform:index:ContainerRegistry"
 

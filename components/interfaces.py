@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pulumi
 
-from components.common import CommonArgs, PrivateEndpointPlacement
-from components.observability import diagnostic_setting
-from components.private_endpoint import PrivateEndpoint, private_endpoint_for
-from components.protection import cannot_delete_lock
+from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.observability import diagnostic_setting
+from azplatform.components.private_endpoint import PrivateEndpoint, private_endpoint_for
+from azplatform.components.protection import cannot_delete_lock
 
 
 def attach_interfaces(

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs, PrivateEndpointPlacement
-from components.interfaces import attach_interfaces
-from components.rbac import BuiltInRole, Principal, assign_role
-from components.replacements import replace_on_changes
+from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.interfaces import attach_interfaces
+from azplatform.components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:KeyVault"
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.alerting import metric_alert
-from components.common import CommonArgs, PrivateEndpointPlacement
-from components.interfaces import attach_interfaces
-from components.observability import diagnostic_setting
-from components.rbac import Principal
-from components.replacements import replace_on_changes
+from azplatform.components.alerting import metric_alert
+from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.interfaces import attach_interfaces
+from azplatform.components.observability import diagnostic_setting
+from azplatform.components.rbac import Principal
+from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:ManagedRedis"
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs
-from components.protection import cannot_delete_lock
-from components.replacements import replace_on_changes
+from azplatform.components.common import CommonArgs
+from azplatform.components.protection import cannot_delete_lock
+from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:Observability"
 

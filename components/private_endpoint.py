@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
 
 TYPE_TOKEN = "azplatform:index:PrivateEndpoint"
 

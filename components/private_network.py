@@ -9,7 +9,7 @@ from enum import Enum
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.observability import diagnostic_setting
+from azplatform.components.observability import diagnostic_setting
 
 TYPE_TOKEN = "azplatform:index:PrivateNetwork"
 

@@ -10,7 +10,7 @@ from typing import Protocol
 
 import pulumi
 
-from components.rbac import Principal
+from azplatform.components.rbac import Principal
 
 
 class SecretStore(Protocol):

@@ -6,9 +6,9 @@ Rules are pure functions over a resource (type, inputs, options) and the stack's
 
 from __future__ import annotations
 
-from policy.engine import evaluate, mandatory
-from policy.model import ENVIRONMENTS, Environment, Finding, Level, Problem, Resource, Rule, Severity
-from policy.rules import RULES
+from azplatform.policy.engine import evaluate, mandatory
+from azplatform.policy.model import ENVIRONMENTS, Environment, Finding, Level, Problem, Resource, Rule, Severity
+from azplatform.policy.rules import RULES
 
 __all__ = [
     "ENVIRONMENTS",

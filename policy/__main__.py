@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pulumi_policy import PolicyPack
 
-from policy.crossguard import environment_from_process, install_secret_masking, policies
+from azplatform.policy.crossguard import environment_from_process, install_secret_masking, policies
 
 install_secret_masking()
 PolicyPack(

@@ -32,8 +32,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policy.model import ENVIRONMENTS, MANDATORY, SECRET, Environment, Level, Resource, Rule, Severity
-from policy.rules import RULES
+from azplatform.policy.model import ENVIRONMENTS, MANDATORY, SECRET, Environment, Level, Resource, Rule, Severity
+from azplatform.policy.rules import RULES
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"

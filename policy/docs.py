@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from policy.model import ENVIRONMENTS, Environment, Rule
-from policy.rules import RULES
+from azplatform.policy.model import ENVIRONMENTS, Environment, Rule
+from azplatform.policy.rules import RULES
 
 
 def _applies_to(rule: Rule) -> str:

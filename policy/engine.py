@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from policy.model import ADVISORY, DISABLED, Environment, Finding, Resource, Rule
-from policy.rules import RULES
+from azplatform.policy.model import ADVISORY, DISABLED, Environment, Finding, Resource, Rule
+from azplatform.policy.rules import RULES
 
 
 def evaluate(resources: Sequence[Resource], environment: Environment, rules: Sequence[Rule] = RULES) -> list[Finding]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from policy.engine import evaluate
-from policy.model import ENVIRONMENTS, Environment, Finding, Resource
-from stacks.offline import arm
-from stacks.offline.plan import Plan, Violation
+from azplatform.policy.engine import evaluate
+from azplatform.policy.model import ENVIRONMENTS, Environment, Finding, Resource
+from azplatform.stacks.offline import arm
+from azplatform.stacks.offline.plan import Plan, Violation
 
 
 class UnknownEnvironmentError(ValueError):

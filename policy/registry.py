@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from policy.model import Check, Environment, Level, Rule, Severity, StackCheck
+from azplatform.policy.model import Check, Environment, Level, Rule, Severity, StackCheck
 
 _RULES: dict[str, Rule] = {}
 

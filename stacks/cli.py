@@ -17,11 +17,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from stacks import review_cli
-from stacks.errors import ConfigError
-from stacks.offline import Plan, render_stack
-from stacks.offline.stackfile import StackFileError
-from stacks.offline.summary import summary
+from azplatform.stacks import review_cli
+from azplatform.stacks.errors import ConfigError
+from azplatform.stacks.offline import Plan, render_stack
+from azplatform.stacks.offline.stackfile import StackFileError
+from azplatform.stacks.offline.summary import summary
 
 EXIT_OK = 0
 EXIT_POLICY = 1
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from policy.model import ENVIRONMENTS
+    from azplatform.policy.model import ENVIRONMENTS
 
     policy = commands.add_parser("policy", help="the policy rules: check a plan, generate docs and pack config")
     actions = policy.add_subparsers(dest="policy_command", required=True)
@@ -66,7 +66,7 @@ def _policy_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
 
 def cmd_policy(args: argparse.Namespace) -> int:
     """The ``policy`` subcommands."""
-    from policy.docs import pack_config, rules_markdown
+    from azplatform.policy.docs import pack_config, rules_markdown
 
     if args.policy_command == "docs":
         sys.stdout.write(rules_markdown())
@@ -81,8 +81,8 @@ def cmd_policy_check(path: Path, stack_env: str | None) -> int:
     """Evaluate a saved (possibly hand-edited, possibly another team's) plan; print the findings."""
     import json
 
-    from policy.engine import mandatory
-    from policy.offline import UnknownEnvironmentError, check_plan, infer_environment
+    from azplatform.policy.engine import mandatory
+    from azplatform.policy.offline import UnknownEnvironmentError, check_plan, infer_environment
 
     try:
         plan = Plan.load(path)
@@ -124,7 +124,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """``azplatform docs``: one page per public component, plus an index."""
-    from stacks.docs import COMPONENTS, write_docs  # imported here: it loads every component module
+    from azplatform.stacks.docs import COMPONENTS, write_docs  # imported here: it loads every component module
 
     for path in write_docs(COMPONENTS, args.out):
         print(f"wrote {path}")

@@ -20,15 +20,15 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from components.naming import Kind, Namer, stable_suffix
-from stacks.config_base import Model
-from stacks.config_base import get_path as _get
-from stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
-from stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
-from stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
-from stacks.errors import ConfigError, Problem, ProblemList
-from stacks.profiles import profile_for
-from stacks.regions import REGIONS
+from azplatform.components.naming import Kind, Namer, stable_suffix
+from azplatform.stacks.config_base import Model
+from azplatform.stacks.config_base import get_path as _get
+from azplatform.stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
+from azplatform.stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
+from azplatform.stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
+from azplatform.stacks.errors import ConfigError, Problem, ProblemList
+from azplatform.stacks.profiles import profile_for
+from azplatform.stacks.regions import REGIONS
 
 NAMESPACE = "azplatform"
 

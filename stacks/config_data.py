@@ -13,11 +13,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from components.cosmos_db import autoscale_problem, partition_key_problem
-from components.managed_redis import KEDA_STREAMS_SCALER, managed_redis_skus
-from stacks.config_base import Model
-from stacks.errors import Problem, ProblemList
-from stacks.regions import REGIONS
+from azplatform.components.cosmos_db import autoscale_problem, partition_key_problem
+from azplatform.components.managed_redis import KEDA_STREAMS_SCALER, managed_redis_skus
+from azplatform.stacks.config_base import Model
+from azplatform.stacks.errors import Problem, ProblemList
+from azplatform.stacks.regions import REGIONS
 
 # --- Azure Managed Redis ------------------------------------------------------------------------------------
 

@@ -12,9 +12,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from stacks.config_base import Model
-from stacks.config_base import get_path as _get
-from stacks.errors import Problem, ProblemList
+from azplatform.stacks.config_base import Model
+from azplatform.stacks.config_base import get_path as _get
+from azplatform.stacks.errors import Problem, ProblemList
 
 # --- Application Gateway and its WAF policy ----------------------------------------------------------------
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stacks import immutable, propertypath
-from stacks.offline import arm
-from stacks.offline.plan import Plan, PlannedResource, ResourceOptions, Violation
-from stacks.propertypath import ABSENT
-from stacks.risks import RISK_ORDER, Action, Risk, assess
+from azplatform.stacks import immutable, propertypath
+from azplatform.stacks.offline import arm
+from azplatform.stacks.offline.plan import Plan, PlannedResource, ResourceOptions, Violation
+from azplatform.stacks.propertypath import ABSENT
+from azplatform.stacks.risks import RISK_ORDER, Action, Risk, assess
 
 # Stacks in promotion order; others follow alphabetically.
 STACK_ORDER = ("dev", "staging", "prod")

@@ -14,12 +14,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stacks import propertypath
-from stacks.diff import DiffReport, PropertyChange, ResourceChange, StackDiff
-from stacks.graph import mermaid_for
-from stacks.offline.plan import SECRET, Violation
-from stacks.propertypath import ABSENT
-from stacks.risks import Action, Risk, RiskKind, is_secret
+from azplatform.stacks import propertypath
+from azplatform.stacks.diff import DiffReport, PropertyChange, ResourceChange, StackDiff
+from azplatform.stacks.graph import mermaid_for
+from azplatform.stacks.offline.plan import SECRET, Violation
+from azplatform.stacks.propertypath import ABSENT
+from azplatform.stacks.risks import Action, Risk, RiskKind, is_secret
 
 # GitHub rejects a comment body over 65,536 characters; sizes here are counted in UTF-8 bytes, which is stricter.
 GITHUB_COMMENT_LIMIT = 65_535

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
-from stacks.profiles import PROFILES
+from azplatform.stacks.profiles import PROFILES
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def _methods(component_cls: type) -> Iterator[str]:
 
 
 def _config_table(section: str) -> Iterator[str]:
-    from stacks.config import PlatformConfig
+    from azplatform.stacks.config import PlatformConfig
 
     field = PlatformConfig.model_fields[_snake(section)]
     # The section's model: plain, optional (ApimConfig | None) or a mapping of them (apps: dict[str, AppConfig]).
@@ -138,7 +138,7 @@ def render_component(entry: ComponentDoc) -> str:
     lines = [f"# {entry.component}", "", inspect.getdoc(component_cls) or "", ""]
     tokens = [v for k, v in vars(module).items() if k.endswith("TYPE_TOKEN") and str(v).endswith(f":{entry.component}")]
     lines += [
-        f"`from components import {entry.component}, {entry.args}`" + (f" · type token `{tokens[0]}`" if tokens else "")
+        f"`from azplatform.components import {entry.component}, {entry.args}`" + (f" · type token `{tokens[0]}`" if tokens else "")
     ]
     lines += ["", f"## Args: `{entry.args}`", "", *_args_table(args_cls), ""]
     outputs = list(_outputs(component_cls))
@@ -192,12 +192,12 @@ vault = KeyVault("kv", KeyVaultArgs(
 # offline harness, so an example that stops working fails the build.
 COMPONENTS: list[ComponentDoc] = [
     ComponentDoc(
-        "components.private_network",
+        "azplatform.components.private_network",
         "PrivateNetwork",
         "PrivateNetworkArgs",
         "network",
         """
-from components import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from azplatform.components import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
 
 network = PrivateNetwork("net", PrivateNetworkArgs(
     name="vnet-shop-dev-weu", resource_group_name=RG, location="westeurope", address_space="10.40.0.0/16",
@@ -211,12 +211,12 @@ network = PrivateNetwork("net", PrivateNetworkArgs(
 """,
     ),
     ComponentDoc(
-        "components.private_endpoint",
+        "azplatform.components.private_endpoint",
         "PrivateEndpoint",
         "PrivateEndpointArgs",
         None,
         """
-from components import PrivateEndpoint, PrivateEndpointArgs
+from azplatform.components import PrivateEndpoint, PrivateEndpointArgs
 
 PrivateEndpoint("vault-pep", PrivateEndpointArgs(
     name="pep-kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
@@ -229,12 +229,12 @@ PrivateEndpoint("vault-pep", PrivateEndpointArgs(
 """,
     ),
     ComponentDoc(
-        "components.observability",
+        "azplatform.components.observability",
         "Observability",
         "ObservabilityArgs",
         "observability",
         """
-from components import Observability, ObservabilityArgs
+from azplatform.components import Observability, ObservabilityArgs
 
 observability = Observability("obs", ObservabilityArgs(
     resource_group_name=RG, location="westeurope",
@@ -243,12 +243,12 @@ observability = Observability("obs", ObservabilityArgs(
 """,
     ),
     ComponentDoc(
-        "components.key_vault",
+        "azplatform.components.key_vault",
         "KeyVault",
         "KeyVaultArgs",
         "keyVault",
         """
-from components import KeyVault, KeyVaultArgs, PrivateEndpointPlacement
+from azplatform.components import KeyVault, KeyVaultArgs, PrivateEndpointPlacement
 
 vault = KeyVault("kv", KeyVaultArgs(
     name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
@@ -261,12 +261,12 @@ vault = KeyVault("kv", KeyVaultArgs(
 """,
     ),
     ComponentDoc(
-        "components.identity",
+        "azplatform.components.identity",
         "UserIdentity",
         "UserIdentityArgs",
         None,
         """
-from components import UserIdentity, UserIdentityArgs
+from azplatform.components import UserIdentity, UserIdentityArgs
 
 identity = UserIdentity(
     "orders-id", UserIdentityArgs(name="id-orders-dev", resource_group_name=RG, location="westeurope")
@@ -274,12 +274,12 @@ identity = UserIdentity(
 """,
     ),
     ComponentDoc(
-        "components.container_apps_environment",
+        "azplatform.components.container_apps_environment",
         "ContainerAppsEnvironment",
         "ContainerAppsEnvironmentArgs",
         "containerApps",
         """
-from components import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
+from azplatform.components import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
 
 environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
     name="cae-shop-dev-weu", resource_group_name=RG, location="westeurope",
@@ -290,12 +290,12 @@ environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
 """,
     ),
     ComponentDoc(
-        "components.container_registry",
+        "azplatform.components.container_registry",
         "ContainerRegistry",
         "ContainerRegistryArgs",
         "registry",
         """
-from components import ContainerRegistry, ContainerRegistryArgs, PrivateEndpointPlacement
+from azplatform.components import ContainerRegistry, ContainerRegistryArgs, PrivateEndpointPlacement
 
 registry = ContainerRegistry("acr", ContainerRegistryArgs(
     name="crshopdevweu", resource_group_name=RG, location="westeurope",
@@ -306,12 +306,12 @@ registry = ContainerRegistry("acr", ContainerRegistryArgs(
 """,
     ),
     ComponentDoc(
-        "components.container_app",
+        "azplatform.components.container_app",
         "ContainerApp",
         "ContainerAppArgs",
         "apps",
         """
-from components import (
+from azplatform.components import (
     ContainerApp, ContainerAppArgs, ContainerSpec, HttpScaleRule, UserIdentity, UserIdentityArgs, WorkloadArgs,
 )
 
@@ -331,12 +331,12 @@ api = ContainerApp("api", ContainerAppArgs(
 """,
     ),
     ComponentDoc(
-        "components.container_app",
+        "azplatform.components.container_app",
         "ContainerAppJob",
         "ContainerAppJobArgs",
         None,
         """
-from components import (
+from azplatform.components import (
     ContainerAppJob, ContainerAppJobArgs, ContainerSpec, ServiceBusScaleRule, UserIdentity, UserIdentityArgs,
     WorkloadArgs,
 )
@@ -357,12 +357,12 @@ ContainerAppJob("batch", ContainerAppJobArgs(
 """,
     ),
     ComponentDoc(
-        "components.managed_redis",
+        "azplatform.components.managed_redis",
         "ManagedRedis",
         "ManagedRedisArgs",
         "redis",
         """
-from components import ManagedRedis, ManagedRedisArgs, PrivateEndpointPlacement
+from azplatform.components import ManagedRedis, ManagedRedisArgs, PrivateEndpointPlacement
 
 redis = ManagedRedis("redis", ManagedRedisArgs(
     name="amr-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Balanced_B0",
@@ -375,12 +375,12 @@ redis = ManagedRedis("redis", ManagedRedisArgs(
 """,
     ),
     ComponentDoc(
-        "components.cosmos_db",
+        "azplatform.components.cosmos_db",
         "CosmosDb",
         "CosmosDbArgs",
         "cosmos",
         """
-from components import CosmosDb, CosmosDbArgs, DatabaseSpec, SqlContainerSpec
+from azplatform.components import CosmosDb, CosmosDbArgs, DatabaseSpec, SqlContainerSpec
 
 cosmos = CosmosDb("cosmos", CosmosDbArgs(
     name="cosno-shop-dev-weu", resource_group_name=RG, location="westeurope", serverless=True,
@@ -391,12 +391,12 @@ cosmos = CosmosDb("cosmos", CosmosDbArgs(
 """,
     ),
     ComponentDoc(
-        "components.alerting",
+        "azplatform.components.alerting",
         "ActionGroup",
         "ActionGroupArgs",
         "alerts",
         """
-from components import ActionGroup, ActionGroupArgs
+from azplatform.components import ActionGroup, ActionGroupArgs
 
 ActionGroup("alerts", ActionGroupArgs(
     name="ag-shop-dev", short_name="shop-dev", resource_group_name=RG, emails=["oncall@example.com"],
@@ -404,12 +404,12 @@ ActionGroup("alerts", ActionGroupArgs(
 """,
     ),
     ComponentDoc(
-        "components.app_gateway",
+        "azplatform.components.app_gateway",
         "AppGateway",
         "AppGatewayArgs",
         "appGateway",
         """
-from components import AppGateway, AppGatewayArgs, GatewayBackend, KeyVault, KeyVaultArgs, WafPolicySpec
+from azplatform.components import AppGateway, AppGatewayArgs, GatewayBackend, KeyVault, KeyVaultArgs, WafPolicySpec
 """
         + _VAULT
         + """AppGateway("agw", AppGatewayArgs(
@@ -423,12 +423,12 @@ from components import AppGateway, AppGatewayArgs, GatewayBackend, KeyVault, Key
 """,
     ),
     ComponentDoc(
-        "components.api_gateway",
+        "azplatform.components.api_gateway",
         "ApiGateway",
         "ApiGatewayArgs",
         "apim",
         """
-from components import ApiGateway, ApiGatewayArgs, KeyVault, KeyVaultArgs
+from azplatform.components import ApiGateway, ApiGatewayArgs, KeyVault, KeyVaultArgs
 """
         + _VAULT
         + """ApiGateway("apim", ApiGatewayArgs(
@@ -439,12 +439,12 @@ from components import ApiGateway, ApiGatewayArgs, KeyVault, KeyVaultArgs
 """,
     ),
     ComponentDoc(
-        "components.api_gateway",
+        "azplatform.components.api_gateway",
         "GatewayApi",
         "GatewayApiArgs",
         None,
         """
-from components import (
+from azplatform.components import (
     ApiSpec, BackendSpec, GatewayApi, GatewayApiArgs, PolicyDocument, RateLimitByKey, SetBackendService,
 )
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import pulumi
 
-from components.api_gateway import BackendPoolSpec, BackendSpec, CircuitBreaker, OperationSpec, PoolMember
-from components.apim_policy import (
+from azplatform.components.api_gateway import BackendPoolSpec, BackendSpec, CircuitBreaker, OperationSpec, PoolMember
+from azplatform.components.apim_policy import (
     CachingType,
     CounterKey,
     EmitTokenMetric,
@@ -30,8 +30,8 @@ from components.apim_policy import (
     TokenLimit,
     ValidateJwt,
 )
-from components.app_gateway import GeoFilterRule, RateLimitRule, WafExclusion, WafMode, WafPolicySpec
-from stacks.config_edge import (
+from azplatform.components.app_gateway import GeoFilterRule, RateLimitRule, WafExclusion, WafMode, WafPolicySpec
+from azplatform.stacks.config_edge import (
     ApiConfig,
     AppGatewayConfig,
     CircuitBreakerConfig,

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stacks import propertypath
-from stacks.offline import arm
-from stacks.offline.plan import Plan, PlannedResource
+from azplatform.stacks import propertypath
+from azplatform.stacks.offline import arm
+from azplatform.stacks.offline.plan import Plan, PlannedResource
 
 README_START = "<!-- architecture:start (generated: azplatform graph --stack prod --readme README.md) -->"
 README_END = "<!-- architecture:end -->"

@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.replacements import IMMUTABLE_PROPERTIES
-from components.replacements import Immutable as ImmutableProperty
-from stacks import propertypath
-from stacks.offline import arm
-from stacks.replacements import changed_immutable_paths
+from azplatform.components.replacements import IMMUTABLE_PROPERTIES
+from azplatform.components.replacements import Immutable as ImmutableProperty
+from azplatform.stacks import propertypath
+from azplatform.stacks.offline import arm
+from azplatform.stacks.replacements import changed_immutable_paths
 
 ALL_TYPES = "*"
 

@@ -9,8 +9,8 @@ from typing import TypedDict
 import pulumi
 import pulumi_azure_native as azure_native
 
-from components.alerting import ActionGroup, ActionGroupArgs
-from components.api_gateway import (
+from azplatform.components.alerting import ActionGroup, ActionGroupArgs
+from azplatform.components.api_gateway import (
     HEALTH_PATH,
     PRIVATE_DNS_ZONE,
     ApiGateway,
@@ -20,10 +20,10 @@ from components.api_gateway import (
     BackendPoolSpec,
     BackendSpec,
 )
-from components.apim_policy import CachingType
-from components.app_gateway import AppGateway, AppGatewayArgs, GatewayBackend
-from components.common import PrivateEndpointPlacement
-from components.container_app import (
+from azplatform.components.apim_policy import CachingType
+from azplatform.components.app_gateway import AppGateway, AppGatewayArgs, GatewayBackend
+from azplatform.components.common import PrivateEndpointPlacement
+from azplatform.components.container_app import (
     ContainerApp,
     ContainerAppArgs,
     ContainerAppJob,
@@ -34,21 +34,28 @@ from components.container_app import (
     WorkloadArgs,
     default_probes,
 )
-from components.container_apps_environment import (
+from azplatform.components.container_apps_environment import (
     ContainerAppsEnvironment,
     ContainerAppsEnvironmentArgs,
     DedicatedProfile,
 )
-from components.container_registry import ContainerRegistry, ContainerRegistryArgs
-from components.cosmos_db import CosmosDb, CosmosDbArgs, DatabaseSpec, IndexingSpec, SecondaryRegion, SqlContainerSpec
-from components.identity import UserIdentity, UserIdentityArgs
-from components.key_vault import KeyVault, KeyVaultArgs
-from components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
-from components.naming import Kind
-from components.observability import Observability, ObservabilityArgs
-from components.private_endpoint import PRIVATE_DNS_ZONES
-from components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
-from components.scale_rules import (
+from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
+from azplatform.components.cosmos_db import (
+    CosmosDb,
+    CosmosDbArgs,
+    DatabaseSpec,
+    IndexingSpec,
+    SecondaryRegion,
+    SqlContainerSpec,
+)
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.key_vault import KeyVault, KeyVaultArgs
+from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
+from azplatform.components.naming import Kind
+from azplatform.components.observability import Observability, ObservabilityArgs
+from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
+from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from azplatform.components.scale_rules import (
     CpuScaleRule,
     HttpScaleRule,
     MemoryScaleRule,
@@ -56,11 +63,11 @@ from components.scale_rules import (
     ScaleRule,
     ServiceBusScaleRule,
 )
-from stacks import edge
-from stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
-from stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
-from stacks.reference import CONTRACT_VERSION
-from stacks.regions import REGIONS
+from azplatform.stacks import edge
+from azplatform.stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
+from azplatform.stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
+from azplatform.stacks.reference import CONTRACT_VERSION
+from azplatform.stacks.regions import REGIONS
 
 TYPE_TOKEN = "azplatform:index:Platform"
 

@@ -11,8 +11,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
-from stacks.config import NAMESPACE, PlatformConfig, load_platform_config
-from stacks.platform import Platform
+from azplatform.stacks.config import NAMESPACE, PlatformConfig, load_platform_config
+from azplatform.stacks.platform import Platform
 
 
 def stack_config_values() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 A team deploys onto the shared platform through the platform stack's outputs::
 
-    from stacks.reference import PlatformReference
+    from azplatform.stacks.reference import PlatformReference
 
     platform = PlatformReference("organization/azplatform/prod")   # DIY backend: the literal "organization"
     WorkloadArgs(environment_id=platform.container_apps_environment_id, ...)

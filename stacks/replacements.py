@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from components.replacements import REPLACE_ON_CHANGES
+from azplatform.components.replacements import REPLACE_ON_CHANGES
 
 REDIS_CLUSTER = "azure-native:redisenterprise:RedisEnterprise"
 REDIS_DATABASE = "azure-native:redisenterprise:Database"

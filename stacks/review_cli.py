@@ -14,12 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from stacks import diff_report, graph
-from stacks.diff import compare_paths
-from stacks.errors import ConfigError
-from stacks.offline import render_stack
-from stacks.offline.plan import Plan
-from stacks.offline.stackfile import StackFileError
+from azplatform.stacks import diff_report, graph
+from azplatform.stacks.diff import compare_paths
+from azplatform.stacks.errors import ConfigError
+from azplatform.stacks.offline import render_stack
+from azplatform.stacks.offline.plan import Plan
+from azplatform.stacks.offline.stackfile import StackFileError
 
 EXIT_OK = 0
 EXIT_USAGE = 2

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from stacks import propertypath
-from stacks.offline.plan import SECRET, PlannedResource
-from stacks.propertypath import ABSENT, Path
+from azplatform.stacks import propertypath
+from azplatform.stacks.offline.plan import SECRET, PlannedResource
+from azplatform.stacks.propertypath import ABSENT, Path
 
 
 class Action(StrEnum):

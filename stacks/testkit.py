@@ -2,7 +2,7 @@
 
 Three steps, no Pulumi CLI and no Azure subscription::
 
-    from stacks.testkit import check_policy, fake_platform_outputs, render_program
+    from azplatform.stacks.testkit import check_policy, fake_platform_outputs, render_program
 
     plan = render_program(
         my_program,                                  # the function your __main__.py runs
@@ -26,11 +26,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from policy.model import Environment, Finding
-from policy.offline import check_plan
-from stacks.offline import Plan, render
-from stacks.offline.harness import InvokeHandler
-from stacks.reference import CONTRACT_VERSION
+from azplatform.policy.model import Environment, Finding
+from azplatform.policy.offline import check_plan
+from azplatform.stacks.offline import Plan, render
+from azplatform.stacks.offline.harness import InvokeHandler
+from azplatform.stacks.reference import CONTRACT_VERSION
 
 _SUBSCRIPTION = "00000000-0000-4000-8000-000000000001"
 _ENV_CODES = {"dev": "dev", "staging": "stg", "prod": "prod"}

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from stacks.config import deep_merge
-from stacks.offline import Plan, read_stack, render, render_stack
-from stacks.offline.harness import InvokeHandler
-from stacks.program import main as program_main
+from azplatform.stacks.config import deep_merge
+from azplatform.stacks.offline import Plan, read_stack, render, render_stack
+from azplatform.stacks.offline.harness import InvokeHandler
+from azplatform.stacks.program import main as program_main
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod")

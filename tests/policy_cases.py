@@ -8,9 +8,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from policy.model import Resource
-from policy.offline import resources_of
-from stacks.offline import Plan
+from azplatform.policy.model import Resource
+from azplatform.policy.offline import resources_of
+from azplatform.stacks.offline import Plan
 
 Inputs = dict[str, Any]
 Mutation = Callable[[Inputs], None]

@@ -8,8 +8,8 @@ import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from stacks.offline import arm
-from stacks.offline.plan import Plan
+from azplatform.stacks.offline import arm
+from azplatform.stacks.offline.plan import Plan
 
 PROJECT = "azplatform"
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from components.apim_policy import (
+from azplatform.components.apim_policy import (
     CachingType,
     CounterKey,
     EmitTokenMetric,

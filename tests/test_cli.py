@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stacks.cli import EXIT_CONFIG, EXIT_OK, main
-from stacks.offline import Plan
+from azplatform.stacks.cli import EXIT_CONFIG, EXIT_OK, main
+from azplatform.stacks.offline import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +94,7 @@ def test_broken_stack_file_exits_2_with_a_one_screen_error_and_no_traceback(tmp_
     config["azplatform:keyVault"] = {"sku": "gold"}
     (tmp_path / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
     result = subprocess.run(
-        [sys.executable, "-m", "stacks.cli", "plan", "--stack", "prod", "--project-dir", str(tmp_path)],
+        [sys.executable, "-m", "azplatform.stacks.cli", "plan", "--stack", "prod", "--project-dir", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,

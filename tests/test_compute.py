@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from components.container_app import consumption_allocation_ok
-from components.rbac import BuiltInRole
-from stacks.config import ENVIRONMENT_CODES
-from stacks.offline import Plan, PlannedResource
+from azplatform.components.container_app import consumption_allocation_ok
+from azplatform.components.rbac import BuiltInRole
+from azplatform.stacks.config import ENVIRONMENT_CODES
+from azplatform.stacks.offline import Plan, PlannedResource
 
 ENV = "azure-native:app:ManagedEnvironment"
 APP = "azure-native:app:ContainerApp"

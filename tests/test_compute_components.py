@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from components.common import PrivateEndpointPlacement
-from components.container_app import (
+from azplatform.components.common import PrivateEndpointPlacement
+from azplatform.components.container_app import (
     ContainerApp,
     ContainerAppArgs,
     ContainerSpec,
@@ -16,15 +16,15 @@ from components.container_app import (
     WorkloadArgs,
     consumption_allocation_ok,
 )
-from components.container_apps_environment import (
+from azplatform.components.container_apps_environment import (
     ContainerAppsEnvironment,
     ContainerAppsEnvironmentArgs,
     DedicatedProfile,
 )
-from components.container_registry import ContainerRegistry, ContainerRegistryArgs
-from components.identity import UserIdentity, UserIdentityArgs
-from components.scale_rules import RedisStreamsScaleRule, ServiceBusScaleRule
-from stacks.offline import Plan, render
+from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.scale_rules import RedisStreamsScaleRule, ServiceBusScaleRule
+from azplatform.stacks.offline import Plan, render
 
 RG = "rg-unit"
 ENV_ID = f"/subscriptions/s/resourceGroups/{RG}/providers/Microsoft.App/managedEnvironments/cae-unit"

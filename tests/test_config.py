@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from stacks.config import PlatformConfig, load_platform_config
-from stacks.errors import ConfigError
+from azplatform.stacks.config import PlatformConfig, load_platform_config
+from azplatform.stacks.errors import ConfigError
 from tests.conftest import STACKS, stack_values
 
 

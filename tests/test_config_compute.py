@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from stacks.config import PlatformConfig, deep_merge, load_platform_config
-from stacks.errors import ConfigError, Problem
+from azplatform.stacks.config import PlatformConfig, deep_merge, load_platform_config
+from azplatform.stacks.errors import ConfigError, Problem
 from tests.conftest import stack_values
 
 WORKER_RULE = {

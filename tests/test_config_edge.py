@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from components.api_gateway import ApiGatewayArgs, ApiSpec, BackendPoolSpec, BackendSpec, PoolMember
-from components.app_gateway import AppGatewayArgs, GatewayBackend, RateLimitRule, WafPolicySpec
-from stacks.config import load_platform_config
-from stacks.errors import ConfigError
+from azplatform.components.api_gateway import ApiGatewayArgs, ApiSpec, BackendPoolSpec, BackendSpec, PoolMember
+from azplatform.components.app_gateway import AppGatewayArgs, GatewayBackend, RateLimitRule, WafPolicySpec
+from azplatform.stacks.config import load_platform_config
+from azplatform.stacks.errors import ConfigError
 from tests.conftest import stack_values
 
 

@@ -9,10 +9,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from stacks.offline import Plan
-from stacks.offline.plan import SECRET
-from stacks.platform import PlatformOutputs
-from stacks.reference import (
+from azplatform.stacks.offline import Plan
+from azplatform.stacks.offline.plan import SECRET
+from azplatform.stacks.platform import PlatformOutputs
+from azplatform.stacks.reference import (
     CONTRACT,
     CONTRACT_VERSION,
     OPTIONAL_OUTPUTS,
@@ -20,7 +20,7 @@ from stacks.reference import (
     PlatformReference,
     check_contract_version,
 )
-from stacks.testkit import fake_platform_outputs, render_program
+from azplatform.stacks.testkit import fake_platform_outputs, render_program
 from tests.conftest import STACKS
 
 # Released in contract 1.0. Append new outputs (minor version); never remove or rename one (major version).

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.cosmos_db import (
+from azplatform.components.cosmos_db import (
     CosmosDb,
     CosmosDbArgs,
     DatabaseSpec,
@@ -23,15 +23,15 @@ from components.cosmos_db import (
     autoscale_problem,
     partition_key_problem,
 )
-from components.identity import UserIdentity, UserIdentityArgs
-from components.managed_redis import KEDA_STREAMS_SCALER, AccessKeySecret, ManagedRedis, ManagedRedisArgs
-from components.replacements import ONE_WAY_CHANGES, REPLACE_ON_CHANGES
-from stacks.config import deep_merge, load_platform_config
-from stacks.errors import ConfigError
-from stacks.offline import Plan, PlannedResource, render
-from stacks.offline.harness import redis_database_keys
-from stacks.offline.plan import SECRET
-from stacks.replacements import (
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.managed_redis import KEDA_STREAMS_SCALER, AccessKeySecret, ManagedRedis, ManagedRedisArgs
+from azplatform.components.replacements import ONE_WAY_CHANGES, REPLACE_ON_CHANGES
+from azplatform.stacks.config import deep_merge, load_platform_config
+from azplatform.stacks.errors import ConfigError
+from azplatform.stacks.offline import Plan, PlannedResource, render
+from azplatform.stacks.offline.harness import redis_database_keys
+from azplatform.stacks.offline.plan import SECRET
+from azplatform.stacks.replacements import (
     COSMOS_ACCOUNT,
     COSMOS_CONTAINER,
     DATA_STORE_REPLACEMENTS,

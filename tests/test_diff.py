@@ -9,12 +9,20 @@ from typing import Any
 
 import pytest
 
-from stacks import diff_report, immutable, propertypath
-from stacks.cli import main
-from stacks.diff import SAME_NAME_REPLACE, DiffReport, PropertyChange, ResourceChange, StackDiff, compare, compare_paths
-from stacks.offline.plan import Plan
-from stacks.propertypath import ABSENT
-from stacks.risks import Action, RiskKind
+from azplatform.stacks import diff_report, immutable, propertypath
+from azplatform.stacks.cli import main
+from azplatform.stacks.diff import (
+    SAME_NAME_REPLACE,
+    DiffReport,
+    PropertyChange,
+    ResourceChange,
+    StackDiff,
+    compare,
+    compare_paths,
+)
+from azplatform.stacks.offline.plan import Plan
+from azplatform.stacks.propertypath import ABSENT
+from azplatform.stacks.risks import Action, RiskKind
 from tests.conftest import render_variant
 from tests.synthetic import (
     container_app,

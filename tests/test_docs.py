@@ -11,9 +11,16 @@ from pathlib import Path
 import pulumi
 import pytest
 
-import components
-from stacks.docs import COMPONENTS, ComponentDoc, attribute_docs, example_source, render_component, write_docs
-from stacks.offline import render
+from azplatform import components
+from azplatform.stacks.docs import (
+    COMPONENTS,
+    ComponentDoc,
+    attribute_docs,
+    example_source,
+    render_component,
+    write_docs,
+)
+from azplatform.stacks.offline import render
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "docs" / "components"

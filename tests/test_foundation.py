@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from components.naming import Kind
-from policy.model import EXEMPTIONS_TAG
-from stacks.config import ENVIRONMENT_CODES, load_platform_config
-from stacks.offline import Plan, PlannedResource
-from stacks.platform import platform_tags
+from azplatform.components.naming import Kind
+from azplatform.policy.model import EXEMPTIONS_TAG
+from azplatform.stacks.config import ENVIRONMENT_CODES, load_platform_config
+from azplatform.stacks.offline import Plan, PlannedResource
+from azplatform.stacks.platform import platform_tags
 from tests.conftest import STACKS, stack_values
 
 VNET = "azure-native:network:VirtualNetwork"
@@ -182,7 +182,7 @@ def test_key_vault_has_a_private_endpoint_registered_in_the_vault_zone(plans: di
 
 
 def test_key_vault_tenant_comes_from_the_client_config(prod_plan: Plan) -> None:
-    from stacks.offline.arm import TENANT_ID
+    from azplatform.stacks.offline.arm import TENANT_ID
 
     assert prod_plan.one(VAULT).inputs["properties"]["tenantId"] == TENANT_ID
 

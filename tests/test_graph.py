@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from stacks import graph
-from stacks.cli import main
-from stacks.offline.plan import Plan
+from azplatform.stacks import graph
+from azplatform.stacks.cli import main
+from azplatform.stacks.offline.plan import Plan
 from tests.synthetic import arm_id, container_app, cosmos, managed_environment, plan, resource, with_resources
 
 README = Path(__file__).resolve().parent.parent / "README.md"

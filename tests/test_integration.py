@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from components.container_app import CLIENT_ID_VARIABLE
-from components.managed_redis import EXEMPTIONS_TAG as REDIS_EXEMPTIONS_TAG
-from components.managed_redis import KEDA_STREAMS_SCALER
-from policy.model import EXEMPTIONS_TAG
-from stacks.offline import Plan, PlannedResource
+from azplatform.components.container_app import CLIENT_ID_VARIABLE
+from azplatform.components.managed_redis import EXEMPTIONS_TAG as REDIS_EXEMPTIONS_TAG
+from azplatform.components.managed_redis import KEDA_STREAMS_SCALER
+from azplatform.policy.model import EXEMPTIONS_TAG
+from azplatform.stacks.offline import Plan, PlannedResource
 from tests.conftest import STACKS, render_variant
 
 APP = "azure-native:app:ContainerApp"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.naming import Kind, Namer, stable_suffix
-from stacks.config import load_platform_config
-from stacks.errors import ConfigError
-from stacks.regions import REGIONS
+from azplatform.components.naming import Kind, Namer, stable_suffix
+from azplatform.stacks.config import load_platform_config
+from azplatform.stacks.errors import ConfigError
+from azplatform.stacks.regions import REGIONS
 from tests.conftest import stack_values
 
 

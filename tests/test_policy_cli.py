@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from policy.docs import pack_config, rules_markdown
-from policy.offline import check_plan
-from stacks.cli import EXIT_CONFIG, EXIT_OK, EXIT_POLICY, main
-from stacks.offline import Plan
+from azplatform.policy.docs import pack_config, rules_markdown
+from azplatform.policy.offline import check_plan
+from azplatform.stacks.cli import EXIT_CONFIG, EXIT_OK, EXIT_POLICY, main
+from azplatform.stacks.offline import Plan
 from tests.policy_cases import find
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,11 +21,11 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from policy import crossguard
-from policy.model import Resource
-from policy.offline import resources_of
-from policy.rules import RULES
-from stacks.offline import Plan
+from azplatform.policy import crossguard
+from azplatform.policy.model import Resource
+from azplatform.policy.offline import resources_of
+from azplatform.policy.rules import RULES
+from azplatform.stacks.offline import Plan
 from tests.policy_cases import drop
 from tests.test_policy_rules import RESOURCE_RULES, VIOLATIONS, Case, case_id, messages, subject
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from policy import catalog
-from policy.engine import evaluate
-from policy.model import Environment, Resource, Rule
-from policy.offline import resources_of
-from policy.rules import RULES
-from policy.rules.cross_cutting import tls_version
-from stacks.offline import Plan
+from azplatform.policy import catalog
+from azplatform.policy.engine import evaluate
+from azplatform.policy.model import Environment, Resource, Rule
+from azplatform.policy.offline import resources_of
+from azplatform.policy.rules import RULES
+from azplatform.policy.rules.cross_cutting import tls_version
+from azplatform.stacks.offline import Plan
 from tests.policy_cases import Mutation, append, delp, find, setp, with_inputs
 
 RESOURCE_RULES = {r.id: r for r in RULES if not r.is_stack_rule}

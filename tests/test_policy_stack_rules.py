@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from policy.engine import evaluate
-from policy.model import Finding
-from policy.offline import resources_of
-from policy.rules import RULES
-from stacks.offline import Plan
+from azplatform.policy.engine import evaluate
+from azplatform.policy.model import Finding
+from azplatform.policy.offline import resources_of
+from azplatform.policy.rules import RULES
+from azplatform.stacks.offline import Plan
 from tests.policy_cases import drop, edit, setp
 
 STACK_RULES = {r.id: r for r in RULES if r.is_stack_rule}
@@ -114,7 +114,7 @@ def test_missing_diagnostic_setting_names_the_resource(policy_estate: Plan) -> N
 
 
 def test_an_app_on_another_stacks_environment_may_declare_the_exception() -> None:
-    from policy.model import Resource
+    from azplatform.policy.model import Resource
 
     def app(tags: dict[str, str]) -> Resource:
         return Resource(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stacks.offline import Plan
+from azplatform.stacks.offline import Plan
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from policy.registry import registered
-from policy.rules import apps, cross_cutting, data, edge, network, observability, stack
+from azplatform.policy.registry import registered
+from azplatform.policy.rules import apps, cross_cutting, data, edge, network, observability, stack
 
 RULES = registered()
 """Every rule, resource and stack, sorted by id."""

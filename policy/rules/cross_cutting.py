@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy import catalog
-from policy.model import (
+from azplatform.policy import catalog
+from azplatform.policy.model import (
     ADVISORY_OUTSIDE_PROD,
     EVERYWHERE,
     PROD_ONLY,
@@ -22,7 +22,7 @@ from policy.model import (
     mapping,
     tags_of,
 )
-from policy.registry import resource_rule
+from azplatform.policy.registry import resource_rule
 
 REQUIRED_TAGS = ("environment", "owner", "costCenter")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policy import catalog
-from policy.model import EVERYWHERE, RELAXED_IN_DEV, Environment, Resource, Severity, get, items, lower
-from policy.registry import resource_rule
+from azplatform.policy import catalog
+from azplatform.policy.model import EVERYWHERE, RELAXED_IN_DEV, Environment, Resource, Severity, get, items, lower
+from azplatform.policy.registry import resource_rule
 
 # --- Key Vault ------------------------------------------------------------------------------------------------
 

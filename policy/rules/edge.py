@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from policy import catalog
-from policy.model import (
+from azplatform.policy import catalog
+from azplatform.policy.model import (
     EVERYWHERE,
     RELAXED_IN_DEV,
     Environment,
@@ -18,7 +18,7 @@ from policy.model import (
     lower,
     mapping,
 )
-from policy.registry import resource_rule
+from azplatform.policy.registry import resource_rule
 
 # --- Application Gateway ---------------------------------------------------------------------------------
 

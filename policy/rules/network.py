@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from policy import catalog
-from policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower, mapping
-from policy.registry import resource_rule
+from azplatform.policy import catalog
+from azplatform.policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower, mapping
+from azplatform.policy.registry import resource_rule
 
 # Source prefixes that mean "anyone on the internet".
 _INTERNET = {"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"}

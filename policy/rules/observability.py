@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from policy import catalog
-from policy.model import EVERYWHERE, Environment, Resource, Severity, get
-from policy.registry import resource_rule
+from azplatform.policy import catalog
+from azplatform.policy.model import EVERYWHERE, Environment, Resource, Severity, get
+from azplatform.policy.registry import resource_rule
 
 
 @resource_rule(

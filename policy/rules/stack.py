@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from policy import catalog
-from policy.model import (
+from azplatform.policy import catalog
+from azplatform.policy.model import (
     EVERYWHERE,
     PROD_ONLY,
     RELAXED_IN_DEV,
@@ -27,7 +27,7 @@ from policy.model import (
     lower,
     same_id,
 )
-from policy.registry import stack_rule
+from azplatform.policy.registry import stack_rule
 
 
 def _of(resources: Sequence[Resource], *types: str) -> list[Resource]:

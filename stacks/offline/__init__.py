@@ -5,9 +5,9 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
-from stacks.offline.harness import AzureMocks, RecordingMonitor, render
-from stacks.offline.plan import Plan, PlannedResource, Violation
-from stacks.offline.stackfile import StackFile, read_stack
+from azplatform.stacks.offline.harness import AzureMocks, RecordingMonitor, render
+from azplatform.stacks.offline.plan import Plan, PlannedResource, Violation
+from azplatform.stacks.offline.stackfile import StackFile, read_stack
 
 __all__ = [
     "AzureMocks",
@@ -43,7 +43,7 @@ def render_stack(project_dir: Path, stack: str, *, policy: bool = True) -> Plan:
     )
     if policy:
         # Imported here: policy.offline builds on this package.
-        from policy.offline import apply_policy
+        from azplatform.policy.offline import apply_policy
 
         apply_policy(plan)
     return plan

@@ -24,8 +24,8 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_in_stack
 
-from stacks.offline import arm
-from stacks.offline.plan import SECRET, Plan, PlannedResource, ResourceOptions
+from azplatform.stacks.offline import arm
+from azplatform.stacks.offline.plan import SECRET, Plan, PlannedResource, ResourceOptions
 
 _SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pulumi
 
-from components import (
+from azplatform.components import (
     ApiSpec,
     BackendSpec,
     BuiltInRole,
@@ -29,7 +29,8 @@ from components import (
     WorkloadArgs,
     assign_role,
 )
-from stacks.reference import PlatformReference
+from azplatform.stacks.reference import PlatformReference
+from components import team_tags
 
 
 def _required(value: str | None) -> str:
@@ -43,12 +44,9 @@ def main() -> None:
     config = pulumi.Config("team-app")
     name = config.require("name")
     location = config.get("location") or "westeurope"
-    tags = {
-        "owner": config.require("owner"),
-        "costCenter": config.require("costCenter"),
-        "environment": pulumi.get_stack(),
-        "managedBy": "pulumi",
-    }
+    tags = team_tags(
+        owner=config.require("owner"), cost_center=config.require("costCenter"), environment=pulumi.get_stack()
+    )
     platform = PlatformReference(config.require("platformStack"))
 
     identity = UserIdentity(

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from team_app.program import main
 
-from stacks.offline import Plan
-from stacks.testkit import check_policy, fake_platform_outputs, render_program
+from azplatform.stacks.offline import Plan
+from azplatform.stacks.testkit import check_policy, fake_platform_outputs, render_program
 
 HERE = Path(__file__).resolve().parent.parent
 APP = "azure-native:app:ContainerApp"
