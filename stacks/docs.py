@@ -138,7 +138,8 @@ def render_component(entry: ComponentDoc) -> str:
     lines = [f"# {entry.component}", "", inspect.getdoc(component_cls) or "", ""]
     tokens = [v for k, v in vars(module).items() if k.endswith("TYPE_TOKEN") and str(v).endswith(f":{entry.component}")]
     lines += [
-        f"`from azplatform.components import {entry.component}, {entry.args}`" + (f" · type token `{tokens[0]}`" if tokens else "")
+        f"`from azplatform.components import {entry.component}, {entry.args}`"
+        + (f" · type token `{tokens[0]}`" if tokens else "")
     ]
     lines += ["", f"## Args: `{entry.args}`", "", *_args_table(args_cls), ""]
     outputs = list(_outputs(component_cls))
