@@ -107,7 +107,7 @@ class ContainerRegistry(pulumi.ComponentResource):
                     subnet_id=args.private_endpoint.subnet_id,
                     target_id=self.registry.id,
                     group_id="registry",
-                    dns_zone_id=args.private_endpoint.dns_zone_id,
+                    private_dns_zone_ids=[args.private_endpoint.dns_zone_id],
                     tags=args.tags,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.interfaces import attach_interfaces
+from azplatform.components.legacy_interfaces import attach_interfaces
 from azplatform.components.rbac import BuiltInRole, Principal, assign_role
 from azplatform.components.replacements import replace_on_changes
 

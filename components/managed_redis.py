@@ -16,7 +16,7 @@ import pulumi_azure_native as azure_native
 
 from azplatform.components.alerting import metric_alert
 from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.interfaces import attach_interfaces
+from azplatform.components.legacy_interfaces import attach_interfaces
 from azplatform.components.observability import diagnostic_setting
 from azplatform.components.rbac import Principal
 from azplatform.components.replacements import replace_on_changes

@@ -22,6 +22,7 @@ def diagnostic_setting(
     *,
     logs: bool = True,
     metrics: bool = True,
+    name: str = "diag-to-log-analytics",
 ) -> azure_native.monitor.DiagnosticSetting:
     """Send a resource's logs (the ``allLogs`` category group) and metrics (``AllMetrics``) to Log Analytics.
 
@@ -30,7 +31,7 @@ def diagnostic_setting(
     """
     return azure_native.monitor.DiagnosticSetting(
         f"{owner_name}-diag",
-        name="diag-to-log-analytics",
+        name=name,
         resource_uri=resource_id,
         workspace_id=workspace_id,
         logs=[azure_native.monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Annotated
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, field_validator
 
+from azplatform.components.args import Args, Input
 from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
+from azplatform.components.interfaces import Tags, check_location
 
 TYPE_TOKEN = "azplatform:index:PrivateEndpoint"
 
@@ -23,26 +25,32 @@ PRIVATE_DNS_ZONES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class PrivateEndpointArgs:
+class PrivateEndpointArgs(Args):
     """Arguments for :class:`PrivateEndpoint`."""
 
-    name: str
-    """Azure name of the endpoint (CAF: pep-...)."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group."""
-    location: pulumi.Input[str]
-    """Azure region (the VNet's)."""
-    subnet_id: pulumi.Input[str]
-    """The private endpoints subnet."""
-    target_id: pulumi.Input[str]
-    """Id of the resource the endpoint connects to."""
-    group_id: str
-    """Private Link sub-resource, for example ``vault``, ``Sql``, ``registry`` or ``redisEnterprise``."""
-    dns_zone_id: pulumi.Input[str]
-    """Id of the ``privatelink.*`` private DNS zone the endpoint registers its A records in."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags. Default: none."""
+    name: str = Field(pattern=r"^[A-Za-z0-9][-\w.]{0,62}\w$", description="Azure name of the endpoint (CAF: pep-...).")
+    resource_group_name: Input[str] = Field(description="Resource group.")
+    location: Annotated[Input[str], AfterValidator(check_location)] = Field(description="Azure region (the VNet's).")
+    subnet_id: Input[str] = Field(description="The private endpoints subnet.")
+    target_id: Input[str] = Field(description="Id of the resource the endpoint connects to.")
+    group_id: str = Field(description="Private Link sub-resource, for example vault, Sql, registry or redisEnterprise.")
+    private_dns_zone_ids: list[Input[str]] = Field(
+        min_length=1,
+        description="Ids of the privatelink.* private DNS zones the endpoint registers its A records in.",
+    )
+    tags: Tags = Field(default_factory=dict, description="Tags. Default: none.")
+
+    @field_validator("group_id")
+    @classmethod
+    def _known_group(cls, value: str) -> str:
+        if value not in PRIVATE_DNS_ZONES:
+            raise ValueError(f"unknown private link group {value!r}; known: {sorted(PRIVATE_DNS_ZONES)}")
+        return value
+
+
+def _zone_config_name(zone_id: str) -> str:
+    # The zone group's config is named after its zone: privatelink.vaultcore.azure.net -> privatelink-vaultcore-...
+    return zone_id.rstrip("/").rsplit("/", 1)[-1].replace(".", "-")
 
 
 class PrivateEndpoint(pulumi.ComponentResource):
@@ -53,8 +61,6 @@ class PrivateEndpoint(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PrivateEndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        if args.group_id not in PRIVATE_DNS_ZONES:
-            raise ValueError(f"unknown private link group {args.group_id!r}; known: {sorted(PRIVATE_DNS_ZONES)}")
         self.endpoint = azure_native.network.PrivateEndpoint(
             name,
             private_endpoint_name=args.name,
@@ -78,9 +84,9 @@ class PrivateEndpoint(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             private_dns_zone_configs=[
                 azure_native.network.PrivateDnsZoneConfigArgs(
-                    name=PRIVATE_DNS_ZONES[args.group_id].replace(".", "-"),
-                    private_dns_zone_id=args.dns_zone_id,
+                    name=pulumi.Output.from_input(zone_id).apply(_zone_config_name), private_dns_zone_id=zone_id
                 )
+                for zone_id in args.private_dns_zone_ids
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -112,7 +118,7 @@ def private_endpoint_for(
             subnet_id=placement.subnet_id,
             target_id=target_id,
             group_id=group_id,
-            dns_zone_id=placement.dns_zone_id,
+            private_dns_zone_ids=[placement.dns_zone_id],
             tags=common.tags,
         ),
         opts=pulumi.ResourceOptions(parent=owner),

@@ -1,20 +1,36 @@
-"""Protection against data loss: CanNotDelete management locks on stateful resources."""
+"""Protection against data loss: management locks on stateful resources."""
 
 from __future__ import annotations
+
+from typing import Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
 
 
-def cannot_delete_lock(
-    owner: pulumi.Resource, owner_name: str, target: pulumi.CustomResource, reason: str
+def management_lock(
+    owner: pulumi.Resource,
+    owner_name: str,
+    target: pulumi.CustomResource,
+    *,
+    kind: Literal["CanNotDelete", "ReadOnly"],
+    name: str,
+    notes: str,
 ) -> azure_native.authorization.ManagementLockByScope:
-    """A CanNotDelete lock on ``target``: Azure refuses deletes (by anyone, any tool) until it is removed."""
+    """A management lock on ``target``: CanNotDelete makes Azure refuse deletes (by anyone, any tool) until it is
+    removed; ReadOnly refuses updates too."""
     return azure_native.authorization.ManagementLockByScope(
         f"{owner_name}-lock",
         scope=target.id,
-        level=azure_native.authorization.LockLevel.CAN_NOT_DELETE,
-        lock_name=f"lock-{owner_name}",
-        notes=reason,
+        level=kind,
+        lock_name=name,
+        notes=notes,
         opts=pulumi.ResourceOptions(parent=owner),
     )
+
+
+def cannot_delete_lock(
+    owner: pulumi.Resource, owner_name: str, target: pulumi.CustomResource, reason: str
+) -> azure_native.authorization.ManagementLockByScope:
+    """A CanNotDelete lock named ``lock-<owner_name>`` on ``target``."""
+    return management_lock(owner, owner_name, target, kind="CanNotDelete", name=f"lock-{owner_name}", notes=reason)

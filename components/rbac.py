@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import uuid
 from enum import Enum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pulumi
 import pulumi_azure_native as azure_native
+
+if TYPE_CHECKING:
+    from azplatform.components.interfaces import RoleAssignmentSpec
 
 
 class BuiltInRole(Enum):
@@ -42,10 +45,12 @@ class Principal(Protocol):
 _GRANT_NAMESPACE = uuid.UUID("6f1c0d9e-5a3b-4c1e-9b7a-2d8e4f6a1c3b")
 
 
-def role_definition_id(scope_id: pulumi.Input[str], role: BuiltInRole) -> pulumi.Output[str]:
-    """The subscription-qualified role definition id, taken from the scope's own id (no extra invoke)."""
+def role_definition_id(scope_id: pulumi.Input[str], role: BuiltInRole | str) -> pulumi.Output[str]:
+    """The subscription-qualified role definition id (``role`` a built-in role or a role definition GUID), taken
+    from the scope's own id (no extra invoke)."""
+    guid = role.value if isinstance(role, BuiltInRole) else role
     return pulumi.Output.from_input(scope_id).apply(
-        lambda rid: f"/subscriptions/{rid.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{role.value}"
+        lambda rid: f"/subscriptions/{rid.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
     )
 
 
@@ -66,5 +71,24 @@ def assign_role(
         # ServicePrincipal skips the Entra lookup that fails for a just-created identity (replication delay).
         principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL,
         role_assignment_name=str(uuid.uuid5(_GRANT_NAMESPACE, key)),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )
+
+
+def assign_role_spec(
+    owner: pulumi.Resource, owner_name: str, scope_id: pulumi.Input[str], spec: RoleAssignmentSpec
+) -> azure_native.authorization.RoleAssignment:
+    """The role assignment a component's ``role_assignments`` entry asks for, on ``scope_id``; named from the entry's
+    stable ``key``, so that the assignment keeps its GUID name as long as the key stays."""
+    role = spec.role
+    role_label = role.name.lower().replace("_", "-") if isinstance(role, BuiltInRole) else f"role-{role[:8].lower()}"
+    return azure_native.authorization.RoleAssignment(
+        f"{owner_name}-{role_label}-{spec.key}",
+        scope=scope_id,
+        role_definition_id=role_definition_id(scope_id, role),
+        principal_id=spec.principal_id,
+        principal_type=spec.principal_type,
+        description=spec.description,
+        role_assignment_name=str(uuid.uuid5(_GRANT_NAMESPACE, f"{owner_name}/{spec.key}/{spec.role_definition_guid}")),
         opts=pulumi.ResourceOptions(parent=owner),
     )

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from azplatform.components.naming import Kind, Namer, stable_suffix
+from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
@@ -28,7 +29,6 @@ from azplatform.stacks.config_data import AlertsConfig, CosmosConfig, RedisConfi
 from azplatform.stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
 from azplatform.stacks.errors import ConfigError, Problem, ProblemList
 from azplatform.stacks.profiles import profile_for
-from azplatform.stacks.regions import REGIONS
 
 NAMESPACE = "azplatform"
 

@@ -42,10 +42,10 @@ from pydantic import Discriminator, Field, Tag, model_validator
 from azplatform.components.container_app import consumption_allocation_ok, parse_memory
 from azplatform.components.container_apps_environment import CONSUMPTION, DEDICATED_PROFILE_SIZES
 from azplatform.components.container_registry import PRIVATE_SKUS
+from azplatform.components.regions import REGIONS
 from azplatform.components.scale_rules import service_bus_entity_ok
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.errors import Problem, ProblemList
-from azplatform.stacks.regions import REGIONS
 
 
 def _raise(problems: list[tuple[str, str, Any]]) -> None:

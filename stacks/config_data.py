@@ -15,9 +15,9 @@ from pydantic import AfterValidator, Field, model_validator
 
 from azplatform.components.cosmos_db import autoscale_problem, partition_key_problem
 from azplatform.components.managed_redis import KEDA_STREAMS_SCALER, managed_redis_skus
+from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.errors import Problem, ProblemList
-from azplatform.stacks.regions import REGIONS
 
 # --- Azure Managed Redis ------------------------------------------------------------------------------------
 

@@ -55,6 +55,7 @@ from azplatform.components.naming import Kind
 from azplatform.components.observability import Observability, ObservabilityArgs
 from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
 from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from azplatform.components.regions import REGIONS
 from azplatform.components.scale_rules import (
     CpuScaleRule,
     HttpScaleRule,
@@ -67,7 +68,6 @@ from azplatform.stacks import edge
 from azplatform.stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
 from azplatform.stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
 from azplatform.stacks.reference import CONTRACT_VERSION
-from azplatform.stacks.regions import REGIONS
 
 TYPE_TOKEN = "azplatform:index:Platform"
 

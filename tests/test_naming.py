@@ -6,9 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from azplatform.components.naming import Kind, Namer, stable_suffix
+from azplatform.components.regions import REGIONS
 from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.errors import ConfigError
-from azplatform.stacks.regions import REGIONS
 from tests.conftest import stack_values
 
 

@@ -1,0 +1,73 @@
+"""The base of every component's args: the one typed, validated definition of a concept's settings.
+
+A component's args model is where its settings are defined, defaulted and validated, and nowhere else. The stack
+config reuses the same models (the settings a stack file may give), so a component used directly as a library
+enforces exactly what a stack file enforces, with the same messages. The convention, per component ``X``:
+
+- ``XSettings(Args)``: what a user chooses (SKU, sizes, retention...), each field with a description and default;
+- ``XArgs(XSettings, CommonArgs)``: the settings plus what the caller supplies (names, placement, ids of other
+  resources). The platform builds it with :meth:`Args.extend`; a library user constructs it directly.
+
+Field names are Python's snake_case; the same model reads a stack file's camelCase keys (``alias_generator``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic.alias_generators import to_camel
+from pydantic_core import core_schema
+
+__all__ = ["Args", "Input"]
+
+_T = TypeVar("_T")
+
+
+class _AnyInput:
+    """Pydantic schema for a ``pulumi.Input``: a plain value or another resource's Output, passed through as is.
+
+    Outputs are not known until deployment, so nothing about them can be validated at construction; validators
+    that check such a field do so only when it holds a plain value.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.any_schema()
+
+
+if TYPE_CHECKING:
+    from pulumi import Input
+else:
+
+    class Input:
+        """``Input[str]``: typed as ``pulumi.Input[str]`` for mypy, accepted as is by pydantic."""
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            from typing import Annotated
+
+            return Annotated[Any, _AnyInput]
+
+
+_A = TypeVar("_A", bound="Args")
+
+
+class Args(BaseModel):
+    """Base of every args and settings model: immutable, unknown keys rejected, snake_case or camelCase keys."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        validate_default=True,
+        arbitrary_types_allowed=True,
+    )
+
+    def extend(self, args_type: type[_A], **fields: Any) -> _A:
+        """These settings plus ``fields``, validated as ``args_type`` (a subclass of this model's class)."""
+        return args_type.model_validate({**dict(self), **fields})
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes``, validated again (``model_copy`` would skip validation)."""
+        return type(self).model_validate({**dict(self), **changes})
