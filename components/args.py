@@ -62,6 +62,9 @@ class Args(BaseModel):
         populate_by_name=True,
         validate_default=True,
         arbitrary_types_allowed=True,
+        # Errors name the Python argument (soft_delete_retention_days); the stack config's loader turns the path
+        # into the stack file's own spelling (softDeleteRetentionDays).
+        loc_by_alias=False,
     )
 
     def extend(self, args_type: type[_A], **fields: Any) -> _A:

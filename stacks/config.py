@@ -248,7 +248,7 @@ def load_platform_config(values: Mapping[str, Any], source: str) -> PlatformConf
 def _problems(exc: ValidationError) -> list[Problem]:
     problems: list[Problem] = []
     for error in exc.errors():
-        path = ".".join(str(part) for part in error["loc"])
+        path = ".".join(_file_spelling(error["loc"]))
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, ProblemList):
             for sub_path, message, value in cause.problems:
@@ -273,7 +273,7 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     """The camelCase keys the model at ``loc`` accepts, for 'unknown key' messages."""
     model: Any = PlatformConfig
     for part in loc:
-        field = model.model_fields.get(_snake(str(part))) if hasattr(model, "model_fields") else None
+        field = model.model_fields.get(str(part)) if hasattr(model, "model_fields") else None
         if field is None:
             # a dict entry (an app name): step into the dict's value type
             args = getattr(model, "__args__", ())
@@ -285,14 +285,34 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return sorted(to_camel(name) for name in model.model_fields)
 
 
+def _file_spelling(loc: tuple[Any, ...]) -> list[str]:
+    """An error location in the stack file's own spelling: field names become their camelCase keys, while dict keys
+    (an app's name), list indexes and union tags stay as given."""
+    candidates = _models_in(PlatformConfig)
+    parts: list[str] = []
+    for part in loc:
+        field = next((m.model_fields[str(part)] for m in candidates if str(part) in m.model_fields), None)
+        if field is None:
+            parts.append(str(part))  # a dict key, list index or union tag: the models stay the same
+            continue
+        parts.append(field.alias or str(part))
+        candidates = _models_in(field.annotation)
+    return parts
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    """The pydantic models an annotation can hold, through Optional, unions, Annotated, lists and dicts."""
+    if hasattr(annotation, "model_fields"):
+        return [annotation]
+    return [model for arg in getattr(annotation, "__args__", ()) for model in _models_in(arg)] + (
+        _models_in(annotation.__origin__) if hasattr(annotation, "__metadata__") else []
+    )
+
+
 def _unwrap_optional(annotation: Any) -> Any:
     """``SomeModel | None`` -> ``SomeModel`` (an optional section still lists its keys)."""
     models = [a for a in getattr(annotation, "__args__", ()) if hasattr(a, "model_fields")]
     return models[0] if len(models) == 1 and type(None) in annotation.__args__ else annotation
-
-
-def _snake(camel: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in camel)
 
 
 # --- cross-field checks on raw values ---------------------------------------------------------------------

@@ -14,7 +14,12 @@ class Model(BaseModel):
     """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
 
     model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True, validate_default=True
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        validate_default=True,
+        loc_by_alias=False,
     )
 
 
