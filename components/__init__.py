@@ -81,13 +81,20 @@ from azplatform.components.cosmos_db import (
     SqlContainerSpec,
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
-from azplatform.components.key_vault import KeyVault, KeyVaultArgs
+from azplatform.components.interfaces import (
+    DiagnosticSettings,
+    Lock,
+    ManagedIdentities,
+    PrivateEndpointSpec,
+    RoleAssignmentSpec,
+)
+from azplatform.components.key_vault import ExistingKeyVault, KeyVault, KeyVaultArgs, KeyVaultSettings
 from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
 from azplatform.components.naming import Kind, Namer
 from azplatform.components.observability import Observability, ObservabilityArgs, diagnostic_setting
 from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
-from azplatform.components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.rbac import BuiltInRole, ExistingResource, Principal, assign_role
 from azplatform.components.scale_rules import (
     CpuScaleRule,
     HttpScaleRule,
@@ -128,8 +135,11 @@ __all__ = [
     "DataRole",
     "DatabaseSpec",
     "DedicatedProfile",
+    "DiagnosticSettings",
     "Dimension",
     "EmitTokenMetric",
+    "ExistingKeyVault",
+    "ExistingResource",
     "ExistsAction",
     "GatewayApi",
     "GatewayApiArgs",
@@ -139,8 +149,11 @@ __all__ = [
     "IndexingSpec",
     "KeyVault",
     "KeyVaultArgs",
+    "KeyVaultSettings",
     "Kind",
     "LlmFlavor",
+    "Lock",
+    "ManagedIdentities",
     "ManagedRedis",
     "ManagedRedisArgs",
     "MemoryScaleRule",
@@ -155,6 +168,7 @@ __all__ = [
     "PrivateEndpoint",
     "PrivateEndpointArgs",
     "PrivateEndpointPlacement",
+    "PrivateEndpointSpec",
     "PrivateNetwork",
     "PrivateNetworkArgs",
     "Probe",
@@ -164,6 +178,7 @@ __all__ = [
     "RedisStreamsScaleRule",
     "ResponseCache",
     "Retry",
+    "RoleAssignmentSpec",
     "SecondaryRegion",
     "Section",
     "ServiceBusScaleRule",

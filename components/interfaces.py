@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 from azplatform.components.regions import REGIONS
 
 __all__ = [
+    "MAX_TAGS",
     "PLATFORM_TAG_COUNT",
     "AppliedInterfaces",
     "CommonArgs",

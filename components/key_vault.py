@@ -1,37 +1,74 @@
-"""Key Vault: RBAC mode, purge protection, 90-day soft delete, no public network, a private endpoint."""
+"""Key Vault: RBAC mode, purge protection, soft delete, no public network, private endpoints."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field
 
-from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.legacy_interfaces import attach_interfaces
-from azplatform.components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.args import Args, Input
+from azplatform.components.interfaces import CommonArgs, PrivateEndpointSpec, apply_interfaces
+from azplatform.components.naming import Kind, name_check
+from azplatform.components.rbac import BuiltInRole, ExistingResource, Grantable, Principal
 from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:KeyVault"
 
 
-@dataclass(frozen=True, kw_only=True)
-class KeyVaultArgs(CommonArgs):
-    """Arguments for :class:`KeyVault`."""
+class KeyVaultSettings(Args):
+    """What a user chooses about a Key Vault (the stack file's ``keyVault`` section)."""
 
-    name: str
-    """Vault name (CAF: kv-...; 3-24 characters, globally unique)."""
-    tenant_id: pulumi.Input[str]
-    """Entra tenant that authenticates requests to the vault."""
-    sku: str = "standard"
-    """``standard`` or ``premium`` (HSM-backed keys). Default standard."""
-    soft_delete_retention_days: int = 90
-    """Days a deleted vault or secret stays recoverable, 7-90. Default 90."""
-    private_endpoint: PrivateEndpointPlacement | None = None
-    """Private endpoint placement; the vault has no public network access either way. Default: none."""
+    sku: Literal["standard", "premium"] = Field(
+        default="standard", description="Vault SKU; premium adds HSM-backed keys. Default standard."
+    )
+    # https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview
+    soft_delete_retention_days: int = Field(
+        default=90,
+        ge=7,
+        le=90,
+        description="Days a deleted vault or secret stays recoverable (Azure allows 7-90; fixed once the vault "
+        "exists). Default 90.",
+    )
 
 
-class KeyVault(pulumi.ComponentResource):
+class KeyVaultArgs(KeyVaultSettings, CommonArgs):
+    """Arguments for :class:`KeyVault`: its settings plus placement and the shared interfaces."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.KEY_VAULT))] = Field(
+        description="Vault name (CAF kv-...; 3-24 letters, digits and single hyphens, globally unique)."
+    )
+    tenant_id: Input[str] = Field(description="Entra tenant that authenticates requests to the vault.")
+    private_endpoints: list[PrivateEndpointSpec] = Field(
+        default_factory=list,
+        description="Private endpoints (group vault); the vault has no public network access either way. "
+        "Default: none.",
+    )
+
+
+class KeyVaultGrants(Grantable):
+    """Grants on a vault, for a :class:`KeyVault` and an :class:`ExistingKeyVault` alike."""
+
+    def grant_secret_read(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
+        """Key Vault Secrets User: read secret values (apps resolving Key Vault references)."""
+        return self._grant(BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
+
+    def grant_secrets_officer(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
+        """Key Vault Secrets Officer: create, update and delete secrets (deployment identities)."""
+        return self._grant(BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
+
+    def grant_certificate_read(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
+        """Key Vault Certificate User: read certificates. (Application Gateway reads its TLS certificate through the
+        certificate's secret, so it needs ``grant_secret_read`` instead.)"""
+        return self._grant(BuiltInRole.KEY_VAULT_CERTIFICATE_USER, principal)
+
+
+class ExistingKeyVault(ExistingResource, KeyVaultGrants):
+    """A vault another stack owns, by id (``PlatformReference.key_vault_id``): grants on it, nothing else."""
+
+
+class KeyVault(pulumi.ComponentResource, KeyVaultGrants):
     """A private, RBAC-mode Key Vault with purge protection. Grants: ``grant_secret_read``,
     ``grant_secrets_officer``, ``grant_certificate_read``."""
 
@@ -41,7 +78,6 @@ class KeyVault(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        self._name = name
         self.vault = azure_native.keyvault.Vault(
             name,
             vault_name=args.name,
@@ -69,16 +105,16 @@ class KeyVault(pulumi.ComponentResource):
                 replace_on_changes=replace_on_changes("azure-native:keyvault:Vault"),
             ),
         )
-        self.private_endpoint = attach_interfaces(
+        self.interfaces = apply_interfaces(
             self,
             name,
             args,
             self.vault,
-            placement=args.private_endpoint,
             azure_name=args.name,
             group_id="vault",
-            lock_reason="Key Vault holds the platform's secrets and certificates",
+            lock_notes="Key Vault holds the platform's secrets and certificates",
         )
+        self._grant_owner, self._grant_name, self._grant_scope = self, name, self.vault.id
         self.id = self.vault.id
         self.name = self.vault.name
         self.vault_uri = self.vault.properties.vault_uri
@@ -87,16 +123,3 @@ class KeyVault(pulumi.ComponentResource):
     def secret_uri(self, secret_name: str) -> pulumi.Output[str]:
         """The versionless URI of a secret in this vault (what Key Vault references take)."""
         return self.vault_uri.apply(lambda uri: f"{uri.rstrip('/')}/secrets/{secret_name}")
-
-    def grant_secret_read(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
-        """Key Vault Secrets User: read secret values (apps resolving Key Vault references)."""
-        return assign_role(self, self._name, self.id, BuiltInRole.KEY_VAULT_SECRETS_USER, principal)
-
-    def grant_secrets_officer(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
-        """Key Vault Secrets Officer: create, update and delete secrets (deployment identities)."""
-        return assign_role(self, self._name, self.id, BuiltInRole.KEY_VAULT_SECRETS_OFFICER, principal)
-
-    def grant_certificate_read(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
-        """Key Vault Certificate User: read certificates. (Application Gateway reads its TLS certificate through the
-        certificate's secret, so it needs ``grant_secret_read`` instead.)"""
-        return assign_role(self, self._name, self.id, BuiltInRole.KEY_VAULT_CERTIFICATE_USER, principal)

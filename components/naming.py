@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -144,3 +145,15 @@ _LOWERCASE = {
     Kind.COSMOS_ACCOUNT,
     Kind.CONTAINER_REGISTRY,
 }
+
+
+def name_check(kind: Kind) -> Callable[[str], str]:
+    """A validator for a name field: Azure's rule for ``kind`` (length and charset), with what is allowed."""
+
+    def check(value: str) -> str:
+        problems = kind.value.problems(value)
+        if problems:
+            raise ValueError(f"{kind.name.lower().replace('_', ' ')} name {value!r} " + " and ".join(problems))
+        return value
+
+    return check

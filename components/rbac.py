@@ -55,13 +55,14 @@ def role_definition_id(scope_id: pulumi.Input[str], role: BuiltInRole | str) -> 
 
 
 def assign_role(
-    owner: pulumi.Resource,
+    owner: pulumi.Resource | None,
     owner_name: str,
     scope_id: pulumi.Input[str],
     role: BuiltInRole,
     principal: Principal,
 ) -> azure_native.authorization.RoleAssignment:
-    """Grant ``role`` on ``scope_id`` to ``principal``; the assignment is a child of ``owner``."""
+    """Grant ``role`` on ``scope_id`` to ``principal``; the assignment is a child of ``owner`` (a top-level resource
+    when ``owner`` is None)."""
     key = f"{owner_name}/{principal.logical_name}/{role.name}"
     return azure_native.authorization.RoleAssignment(
         f"{owner_name}-{role.name.lower().replace('_', '-')}-{principal.logical_name}",
@@ -92,3 +93,27 @@ def assign_role_spec(
         role_assignment_name=str(uuid.uuid5(_GRANT_NAMESPACE, f"{owner_name}/{spec.key}/{spec.role_definition_guid}")),
         opts=pulumi.ResourceOptions(parent=owner),
     )
+
+
+class Grantable:
+    """The plumbing behind a component's ``grant_*`` methods: the scope granted on, and the resource that parents the
+    role assignments. Components and references to existing resources (:class:`ExistingResource`) share their grant
+    methods through a mixin built on this class."""
+
+    _grant_owner: pulumi.Resource | None
+    _grant_name: str
+    _grant_scope: pulumi.Input[str]
+
+    def _grant(self, role: BuiltInRole, principal: Principal) -> azure_native.authorization.RoleAssignment:
+        return assign_role(self._grant_owner, self._grant_name, self._grant_scope, role, principal)
+
+
+class ExistingResource(Grantable):
+    """A resource another stack owns, known by its id (for example from ``PlatformReference``): this stack creates
+    nothing for it, but grants on it are role assignments this stack owns, named from ``name``."""
+
+    def __init__(self, name: str, resource_id: pulumi.Input[str], *, parent: pulumi.Resource | None = None) -> None:
+        self._grant_owner = parent
+        self._grant_name = name
+        self._grant_scope = resource_id
+        self.id: pulumi.Output[str] = pulumi.Output.from_input(resource_id)

@@ -20,6 +20,8 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from azplatform.components.interfaces import MAX_TAGS, PLATFORM_TAG_COUNT, Tags, check_location
+from azplatform.components.key_vault import KeyVaultSettings
 from azplatform.components.naming import Kind, Namer, stable_suffix
 from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
@@ -96,15 +98,6 @@ class ObservabilityConfig(Model):
     )
 
 
-class KeyVaultConfig(Model):
-    """The platform's Key Vault (RBAC mode, purge protection, private only)."""
-
-    sku: Literal["standard", "premium"] = Field(description="Vault SKU; premium adds HSM-backed keys. Profile default.")
-    soft_delete_retention_days: int = Field(
-        default=90, ge=7, le=90, description="Soft-delete retention in days (Azure allows 7-90). Default 90."
-    )
-
-
 def make_namer(prefix: str, environment: str, location: str, unique_suffix: str | None) -> Namer:
     """The stack's naming convention; the suffix defaults to a stable hash of prefix, environment and region."""
     suffix = unique_suffix or stable_suffix(f"{prefix}/{environment}/{location}")
@@ -119,25 +112,13 @@ def _prefix(value: str) -> str:
     return value
 
 
-def _location(value: str) -> str:
-    if value not in REGIONS:
-        raise ValueError(f"unknown Azure region; known: {', '.join(sorted(REGIONS))}")
-    return value
-
-
 def _tags(value: dict[str, str]) -> dict[str, str]:
-    # https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
-    bad = [k for k in value if len(k) > 512 or any(c in k for c in "<>%&\\?/")]
-    long_values = [k for k, v in value.items() if len(v) > 256]
-    problems = []
-    if bad:
-        problems.append(f"tag names {bad} break Azure's rules (at most 512 characters, none of <>%&\\?/)")
-    if long_values:
-        problems.append(f"tag values of {long_values} exceed Azure's 256 characters")
-    if len(value) > 50:
-        problems.append(f"{len(value)} tags; Azure allows at most 50 per resource")
-    if problems:
-        raise ValueError("; ".join(problems))
+    # The platform adds its own tags to every resource, and Azure's limit counts them too.
+    if len(value) + PLATFORM_TAG_COUNT > MAX_TAGS:
+        raise ValueError(
+            f"{len(value)} tags plus the platform's {PLATFORM_TAG_COUNT} (environment, platform, managedBy) is "
+            f"{len(value) + PLATFORM_TAG_COUNT}; Azure allows at most {MAX_TAGS} per resource"
+        )
     return value
 
 
@@ -145,7 +126,9 @@ class PlatformConfig(Model):
     """Everything a stack says about the platform. Keys live under the stack file's ``azplatform:`` namespace."""
 
     environment: Environment = Field(description="Which profile supplies defaults: dev, staging or prod.")
-    location: Annotated[str, AfterValidator(_location)] = Field(description="Azure region, for example westeurope.")
+    location: Annotated[str, AfterValidator(check_location)] = Field(
+        description="Azure region, for example westeurope."
+    )
     name_prefix: Annotated[str, AfterValidator(_prefix)] = Field(
         description="Workload prefix in every resource name (2-10 lowercase alphanumerics)."
     )
@@ -154,13 +137,13 @@ class PlatformConfig(Model):
         pattern=r"^[a-z0-9]{3,6}$",
         description="Suffix for globally unique names; default: a stable hash of prefix, environment and region.",
     )
-    tags: Annotated[dict[str, str], AfterValidator(_tags)] = Field(
+    tags: Annotated[Tags, AfterValidator(_tags)] = Field(
         default_factory=dict, description="Tags on every taggable resource (merged with the platform's own)."
     )
     zone_redundant: bool = Field(description="Spread zonal resources over availability zones. Profile default.")
     network: NetworkConfig = Field(description="VNet address space and subnets.")
     observability: ObservabilityConfig = Field(description="Log Analytics and Application Insights settings.")
-    key_vault: KeyVaultConfig = Field(description="Key Vault settings.")
+    key_vault: KeyVaultSettings = Field(description="Key Vault settings.")
     apim: ApimConfig | None = Field(
         description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
     )

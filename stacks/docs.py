@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +72,30 @@ def _annotation(text: Any) -> str:
 
 
 def _args_table(args_cls: type) -> Iterator[str]:
-    docs = attribute_docs(args_cls)
     yield "| arg | type | default | what it controls |"
     yield "| --- | --- | --- | --- |"
+    if issubclass(args_cls, BaseModel):
+        for name, info in args_cls.model_fields.items():
+            default = "required" if info.is_required() else f"`{info.get_default(call_default_factory=True)!r}`"
+            is_input = any(getattr(m, "__name__", "") == "_AnyInput" for m in info.metadata)
+            shown = "Input" if is_input else _type_name(info.annotation)
+            yield f"| `{name}` | `{_annotation(shown)}` | {default} | {info.description or ''} |"
+        return
+    if not dataclasses.is_dataclass(args_cls):
+        raise TypeError(f"{args_cls.__name__} is neither a pydantic model nor a dataclass")
+    docs = attribute_docs(args_cls)
     for field in dataclasses.fields(args_cls):
         yield f"| `{field.name}` | `{_annotation(field.type)}` | {_default(field)} | {docs.get(field.name, '')} |"
+
+
+def _type_name(annotation: Any) -> str:
+    """A readable annotation: module paths, ``typing.`` prefixes and validators dropped, Inputs shown as such."""
+    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+    text = text or str(annotation)
+    text = re.sub(r"typing\.Annotated\[typing\.Any, <class '[\w.]*_AnyInput'>\]", "Input", text)
+    text = re.sub(r"typing\.Annotated\[([^,\[\]]+(?:\[[^\]]*\])?), [^\]]*\]", r"\1", text)
+    text = re.sub(r"<class '(?:[\w]+\.)*(\w+)'>", r"\1", text)
+    return re.sub(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)", r"\1", text)
 
 
 def _outputs(component_cls: type) -> Iterator[str]:
@@ -85,8 +105,10 @@ def _outputs(component_cls: type) -> Iterator[str]:
 
 
 def _methods(component_cls: type) -> Iterator[str]:
+    # The component's own methods and those of its grant mixins (KeyVaultGrants...), not pulumi's.
+    own = {k.__name__ for k in component_cls.__mro__ if k.__module__.startswith("azplatform.")}
     for name, member in inspect.getmembers(component_cls, inspect.isfunction):
-        if name.startswith("_") or member.__qualname__.split(".")[0] != component_cls.__name__:
+        if name.startswith("_") or member.__qualname__.split(".")[0] not in own:
             continue
         doc = " ".join((inspect.getdoc(member) or "").split())
         yield f"- `{name}{inspect.signature(member)}`: {doc}"
@@ -225,7 +247,7 @@ PrivateEndpoint("vault-pep", PrivateEndpointArgs(
     target_id="/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-shop-dev-weu/providers/"
     "Microsoft.KeyVault/vaults/kv-shop-dev-weu",
     group_id="vault",
-    dns_zone_id=f"{ZONES}/privatelink.vaultcore.azure.net",
+    private_dns_zone_ids=[f"{ZONES}/privatelink.vaultcore.azure.net"],
 ))
 """,
     ),
@@ -249,15 +271,16 @@ observability = Observability("obs", ObservabilityArgs(
         "KeyVaultArgs",
         "keyVault",
         """
-from azplatform.components import KeyVault, KeyVaultArgs, PrivateEndpointPlacement
+from azplatform.components import DiagnosticSettings, KeyVault, KeyVaultArgs, Lock, PrivateEndpointSpec
 
 vault = KeyVault("kv", KeyVaultArgs(
     name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
     tenant_id="00000000-0000-4000-8000-000000000002",
-    private_endpoint=PrivateEndpointPlacement(
-        subnet_id=f"{SUBNETS}/snet-pep", dns_zone_id=f"{ZONES}/privatelink.vaultcore.azure.net"
-    ),
-    diagnostics_workspace_id=WORKSPACE,
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.vaultcore.azure.net"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+    lock=Lock(),
 ))
 """,
     ),

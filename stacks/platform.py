@@ -49,6 +49,7 @@ from azplatform.components.cosmos_db import (
     SqlContainerSpec,
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.interfaces import DiagnosticSettings, Lock, PrivateEndpointSpec
 from azplatform.components.key_vault import KeyVault, KeyVaultArgs
 from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
 from azplatform.components.naming import Kind
@@ -197,17 +198,21 @@ class Platform(pulumi.ComponentResource):
                 subnet_id=pe_subnet, dns_zone_id=self.network.dns_zone_ids[PRIVATE_DNS_ZONES[group_id]]
             )
 
+        def private_endpoint(group_id: str) -> PrivateEndpointSpec:
+            return PrivateEndpointSpec(
+                subnet_id=pe_subnet, private_dns_zone_ids=[self.network.dns_zone_ids[PRIVATE_DNS_ZONES[group_id]]]
+            )
+
         self.key_vault = KeyVault(
             f"{name}-kv",
-            KeyVaultArgs(
+            config.key_vault.extend(
+                KeyVaultArgs,
                 **common,
                 name=namer.name(Kind.KEY_VAULT),
                 tenant_id=client.tenant_id,
-                sku=config.key_vault.sku,
-                soft_delete_retention_days=config.key_vault.soft_delete_retention_days,
-                private_endpoint=endpoint("vault"),
-                diagnostics_workspace_id=workspace_id,
-                lock=prod,
+                private_endpoints=[private_endpoint("vault")],
+                diagnostic_settings=[DiagnosticSettings(workspace_id=workspace_id)],
+                lock=Lock() if prod else None,
                 protect=prod,
             ),
             opts=pulumi.ResourceOptions(parent=self),
