@@ -22,8 +22,8 @@ lint: $(BIN)/azplatform
 TYPECHECK := build/typecheck
 typecheck: $(BIN)/azplatform
 	@mkdir -p $(TYPECHECK)/azplatform
-	@for pkg in components stacks policy; do ln -sfn ../../../$$pkg $(TYPECHECK)/azplatform/$$pkg; done
-	MYPYPATH=$(TYPECHECK) $(BIN)/mypy -p azplatform.components -p azplatform.stacks -p azplatform.policy -p benchmarks
+	@for pkg in components plan stacks policy; do ln -sfn ../../../$$pkg $(TYPECHECK)/azplatform/$$pkg; done
+	MYPYPATH=$(TYPECHECK) $(BIN)/mypy -p azplatform.components -p azplatform.plan -p azplatform.stacks -p azplatform.policy -p benchmarks
 	cd examples/team-app && MYPYPATH=../../$(TYPECHECK) ../../$(BIN)/mypy --strict team_app tests components
 
 unit: $(BIN)/azplatform

@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from azplatform.stacks.offline.plan import Plan
+from azplatform.plan import Plan
 from benchmarks import report
 from benchmarks.critical_path import analyse
 from benchmarks.imports import measure_imports

@@ -28,9 +28,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from azplatform.stacks.offline.plan import Plan, PlannedResource
+from azplatform.plan import Plan, PlannedResource
 from benchmarks.prerequisites import requirement, why_not_required
-from benchmarks.provisioning import PROVISIONING, UNLISTED, Duration, lookup, provisioning_time
+from benchmarks.provisioning import UNLISTED, Duration, lookup, provisioning_time, recorded
 
 
 @dataclass
@@ -231,12 +231,13 @@ def analyse(plan: Plan, tolerance: float = 0.05) -> dict[str, Any]:
 
 
 def provisioning_table(types: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """The provisioning-time table as rows (every listed type, plus ``types`` resolved through the lookup)."""
+    """The provisioning-time table as rows (every recorded type, plus ``types`` resolved through the lookup)."""
+    table = recorded()
     rows = [
         {"type": t, "minutes": d.minutes, "basis": d.basis, "source": d.source, "note": d.note}
-        for t, d in PROVISIONING.items()
+        for t, d in table.items()
     ]
-    for t in sorted(set(types) - set(PROVISIONING)):
+    for t in sorted(set(types) - set(table)):
         d = lookup(t) or UNLISTED
         rows.append({"type": t, "minutes": d.minutes, "basis": d.basis, "source": d.source, "note": d.note})
     return rows

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict
 from typing import Any
 
-from azplatform.stacks.offline.plan import SECRET, Plan, PlannedResource
+from azplatform.plan import SECRET, Plan, PlannedResource
 
 FLOOR_KINDS = ("generic", "sdk")
 _SDK_PACKAGE = "azure-native"

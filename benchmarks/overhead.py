@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from azplatform.stacks.offline.plan import Plan
+from azplatform.plan import Plan
 from benchmarks.floor import differences, sdk_keyword_map
 from benchmarks.runner import interleaved, min_ratio, paired_ratio, run_worker, summary
 from benchmarks.variants import ROOT, render_spec

@@ -47,7 +47,7 @@ def _program(spec: dict[str, Any]) -> Callable[[], None]:
             runpy.run_path(entry, run_name="__main__")
 
         return program
-    from azplatform.stacks.offline.plan import Plan
+    from azplatform.plan import Plan
     from benchmarks.floor import replay_program
 
     plan = Plan.load(Path(spec["plan"]))

@@ -17,6 +17,7 @@ from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.observability import diagnostic_setting
 from azplatform.components.protection import cannot_delete_lock
 from azplatform.components.rbac import BuiltInRole, assign_role
+from azplatform.components.records import record
 from azplatform.components.secret_store import SecretStore
 
 TYPE_TOKEN = "azplatform:index:ApiGateway"
@@ -55,10 +56,9 @@ SECURITY_PROPERTIES: dict[str, str] = {
 # The methods a wildcard API answers, each as an operation on /* (API Management routes by operation).
 WILDCARD_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
-# Internal mode registers nothing in public DNS: the default host names (<name>.azure-api.net and its
-# .management/.scm/.developer siblings) resolve only through a private zone of this name linked to the VNet.
-# https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration
-PRIVATE_DNS_ZONE = "azure-api.net"
+# Internal mode registers nothing in public DNS: the default host names resolve only through a private zone of this
+# name linked to the VNet (the service's type record).
+(PRIVATE_DNS_ZONE,) = record("azure-native:apimanagement:ApiManagementService").private_dns_zones
 
 # The readiness endpoint every API Management gateway serves on its gateway host name.
 # https://learn.microsoft.com/azure/api-management/api-management-howto-integrate-internal-vnet-appgateway

@@ -23,6 +23,7 @@ from azplatform.components.observability import diagnostic_setting
 from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from azplatform.components.protection import cannot_delete_lock
 from azplatform.components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:ContainerRegistry"
 
@@ -94,7 +95,7 @@ class ContainerRegistry(pulumi.ComponentResource):
                 parent=self,
                 protect=args.protect,
                 # The SKU can be changed in place, but a registry cannot move regions.
-                replace_on_changes=["location"],
+                replace_on_changes=replace_on_changes("azure-native:containerregistry:Registry"),
             ),
         )
         if args.private_endpoint is not None:

@@ -11,18 +11,12 @@ from pydantic import AfterValidator, Field, field_validator
 from azplatform.components.args import Args, Input
 from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
 from azplatform.components.interfaces import Tags, check_location
+from azplatform.components.records import private_dns_zones
 
 TYPE_TOKEN = "azplatform:index:PrivateEndpoint"
 
-# Private Link group id -> the privatelink zone its records go in.
-# https://learn.microsoft.com/azure/private-link/private-endpoint-dns
-PRIVATE_DNS_ZONES: dict[str, str] = {
-    "vault": "privatelink.vaultcore.azure.net",
-    "Sql": "privatelink.documents.azure.com",
-    "registry": "privatelink.azurecr.io",
-    # Azure Managed Redis (Microsoft.Cache/redisEnterprise)
-    "redisEnterprise": "privatelink.redis.azure.net",
-}
+PRIVATE_DNS_ZONES: dict[str, str] = private_dns_zones()
+"""Private Link group id -> the privatelink zone its records go in (from the type records)."""
 
 
 class PrivateEndpointArgs(Args):

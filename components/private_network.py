@@ -10,6 +10,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from azplatform.components.observability import diagnostic_setting
+from azplatform.components.records import private_link_ports
 
 TYPE_TOKEN = "azplatform:index:PrivateNetwork"
 
@@ -90,15 +91,14 @@ NSG_RULES: dict[SubnetRole, list[Rule]] = {
         Rule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["*"], protocol="*"),
         _DENY_INTERNET,
     ],
-    # Private endpoint NICs only ever answer the VNet: 443 (Key Vault, Cosmos, registry), 10000 (Managed Redis),
-    # 8500-8599 (Managed Redis shards, which clients reach directly under the OSS cluster policy).
-    # https://learn.microsoft.com/azure/redis/architecture#cluster-policies
+    # Private endpoint NICs only ever answer the VNet, on the ports of the Private Link targets' records (443 for
+    # Key Vault, the registry and Cosmos; 10000 and the 85XX shard ports for Managed Redis).
     SubnetRole.PRIVATE_ENDPOINTS: [
         Rule(
             "allow-services-from-vnet",
             100,
             "VirtualNetwork",
-            ["443", "10000", "8500-8599"],
+            private_link_ports(),
             destination="VirtualNetwork",
         ),
         _DENY_INTERNET,

@@ -1,104 +1,60 @@
-"""Azure facts the rules share: type tokens, which types hold data, emit logs, take tags, and their Private Link
-zones. Kept in one place so that a new resource type is taught to every rule at once."""
+"""Azure facts the rules share: type tokens, and which types hold data, emit logs, take tags, and their Private Link
+zones, read from the type records (azplatform.components.records) so that a new resource type is taught to every
+rule at once."""
 
 from __future__ import annotations
 
-# --- type tokens (pulumi-azure-native v3) ------------------------------------------------------------------
-RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
-VIRTUAL_NETWORK = "azure-native:network:VirtualNetwork"
-SUBNET = "azure-native:network:Subnet"
-NSG = "azure-native:network:NetworkSecurityGroup"
-SECURITY_RULE = "azure-native:network:SecurityRule"
-PUBLIC_IP = "azure-native:network:PublicIPAddress"
-PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
-PRIVATE_DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
-APPLICATION_GATEWAY = "azure-native:network:ApplicationGateway"
-# ARM type Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies
-WAF_POLICY = "azure-native:network:WebApplicationFirewallPolicy"
-PRIVATE_DNS_ZONE = "azure-native:privatedns:PrivateZone"
-VNET_LINK = "azure-native:privatedns:VirtualNetworkLink"
-KEY_VAULT = "azure-native:keyvault:Vault"
-LOG_ANALYTICS = "azure-native:operationalinsights:Workspace"
-APP_INSIGHTS = "azure-native:applicationinsights:Component"
-DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
-ACTION_GROUP = "azure-native:monitor:ActionGroup"
-METRIC_ALERT = "azure-native:monitor:MetricAlert"
-LOCK = "azure-native:authorization:ManagementLockByScope"
-USER_IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
-CONTAINER_APPS_ENVIRONMENT = "azure-native:app:ManagedEnvironment"
-CONTAINER_APP = "azure-native:app:ContainerApp"
-CONTAINER_APP_JOB = "azure-native:app:Job"
-REGISTRY = "azure-native:containerregistry:Registry"
-REDIS_CLUSTER = "azure-native:redisenterprise:RedisEnterprise"
-REDIS_DATABASE = "azure-native:redisenterprise:Database"
-COSMOS_ACCOUNT = "azure-native:cosmosdb:DatabaseAccount"
-APIM = "azure-native:apimanagement:ApiManagementService"
+from azplatform.components.records import RECORDS, Telemetry, compute, data, edge, foundation, network
 
-# Data stores: private endpoint + DNS zone group required, CanNotDelete lock in prod. Value: the Private Link
-# group id and its privatelink zone (https://learn.microsoft.com/azure/private-link/private-endpoint-dns).
+# --- type tokens (pulumi-azure-native v3), as the records name them --------------------------------------------
+RESOURCE_GROUP = foundation.RESOURCE_GROUP
+VIRTUAL_NETWORK = network.VIRTUAL_NETWORK
+SUBNET = network.SUBNET
+NSG = network.NSG
+SECURITY_RULE = network.SECURITY_RULE
+PUBLIC_IP = edge.PUBLIC_IP
+PRIVATE_ENDPOINT = network.PRIVATE_ENDPOINT
+PRIVATE_DNS_ZONE_GROUP = network.PRIVATE_DNS_ZONE_GROUP
+APPLICATION_GATEWAY = edge.APPLICATION_GATEWAY
+WAF_POLICY = edge.WAF_POLICY
+PRIVATE_DNS_ZONE = network.PRIVATE_DNS_ZONE
+VNET_LINK = network.VNET_LINK
+KEY_VAULT = data.KEY_VAULT
+LOG_ANALYTICS = foundation.WORKSPACE
+APP_INSIGHTS = foundation.APP_INSIGHTS
+DIAGNOSTIC_SETTING = foundation.DIAGNOSTIC_SETTING
+ACTION_GROUP = foundation.ACTION_GROUP
+METRIC_ALERT = foundation.METRIC_ALERT
+LOCK = foundation.LOCK
+USER_IDENTITY = foundation.IDENTITY
+CONTAINER_APPS_ENVIRONMENT = compute.MANAGED_ENVIRONMENT
+CONTAINER_APP = compute.CONTAINER_APP
+CONTAINER_APP_JOB = compute.JOB
+REGISTRY = data.REGISTRY
+REDIS_CLUSTER = data.REDIS_CLUSTER
+REDIS_DATABASE = data.REDIS_DATABASE
+COSMOS_ACCOUNT = data.COSMOS_ACCOUNT
+APIM = edge.APIM
+
+# Data stores (the Private Link targets): private endpoint + DNS zone group required, CanNotDelete lock in prod.
+# Value: the Private Link group id and its privatelink zone.
 DATA_STORES: dict[str, tuple[str, str]] = {
-    KEY_VAULT: ("vault", "privatelink.vaultcore.azure.net"),
-    REGISTRY: ("registry", "privatelink.azurecr.io"),
-    COSMOS_ACCOUNT: ("Sql", "privatelink.documents.azure.com"),
-    # Azure Managed Redis: https://learn.microsoft.com/azure/redis/private-link
-    REDIS_CLUSTER: ("redisEnterprise", "privatelink.redis.azure.net"),
+    token: (r.private_link.group_id, r.private_link.zone) for token, r in RECORDS.items() if r.private_link is not None
 }
 
-# Stateful resources: ``protect`` in prod. The audit trail (Log Analytics) counts; so does the resource group,
-# whose deletion takes everything in it.
-STATEFUL: frozenset[str] = frozenset({*DATA_STORES, LOG_ANALYTICS, RESOURCE_GROUP})
+# Stateful resources: ``protect`` in prod. The top-level types that hold data (a child's data goes with its parent,
+# whose protection covers it): the data stores, the audit trail (Log Analytics) and the resource group, whose
+# deletion takes everything in it.
+STATEFUL: frozenset[str] = frozenset(token for token, r in RECORDS.items() if r.stateful and r.parent is None)
 # Locked (CanNotDelete) in prod: the stateful resources but the resource group, whose lock would also block
 # deleting or replacing anything inside it during a normal update.
 LOCKED_IN_PROD: frozenset[str] = STATEFUL - {RESOURCE_GROUP}
 
-# Types that emit resource logs, so each needs a diagnostic setting into the workspace (LT-3). Sources: the
-# "Supported logs" pages of https://learn.microsoft.com/azure/azure-monitor/reference/logs-index . Types with
-# metrics only (private DNS zones, private endpoints, container apps, whose console and system logs flow through
-# their environment) are out of scope; Azure Managed Redis logs ConnectionEvents on the database, not the cluster.
-EMITS_LOGS: frozenset[str] = frozenset(
-    {
-        KEY_VAULT,
-        LOG_ANALYTICS,
-        APP_INSIGHTS,
-        VIRTUAL_NETWORK,
-        NSG,
-        PUBLIC_IP,
-        APPLICATION_GATEWAY,
-        APIM,
-        CONTAINER_APPS_ENVIRONMENT,
-        REGISTRY,
-        REDIS_DATABASE,
-        COSMOS_ACCOUNT,
-    }
-)
+# Types that emit resource logs, so each needs a diagnostic setting into the workspace (LT-3).
+EMITS_LOGS: frozenset[str] = frozenset(token for token, r in RECORDS.items() if r.telemetry is Telemetry.LOGS)
 
-# Types whose ARM resource accepts tags (checked against the installed SDK by tests/test_policy_rules.py).
-TAGGABLE: frozenset[str] = frozenset(
-    {
-        RESOURCE_GROUP,
-        VIRTUAL_NETWORK,
-        NSG,
-        PUBLIC_IP,
-        PRIVATE_ENDPOINT,
-        APPLICATION_GATEWAY,
-        WAF_POLICY,
-        PRIVATE_DNS_ZONE,
-        VNET_LINK,
-        KEY_VAULT,
-        LOG_ANALYTICS,
-        APP_INSIGHTS,
-        ACTION_GROUP,
-        METRIC_ALERT,
-        USER_IDENTITY,
-        CONTAINER_APPS_ENVIRONMENT,
-        CONTAINER_APP,
-        CONTAINER_APP_JOB,
-        REGISTRY,
-        REDIS_CLUSTER,
-        COSMOS_ACCOUNT,
-        APIM,
-    }
-)
+# Types whose ARM resource accepts tags.
+TAGGABLE: frozenset[str] = frozenset(token for token, r in RECORDS.items() if r.taggable)
 
 # Workloads and gateways that authenticate to other services and so need a managed identity (IM-3).
 NEEDS_IDENTITY: frozenset[str] = frozenset({CONTAINER_APP, CONTAINER_APP_JOB, APIM, APPLICATION_GATEWAY})

@@ -22,7 +22,7 @@ MANDATORY: Level = "mandatory"
 ADVISORY: Level = "advisory"
 DISABLED: Level = "disabled"
 
-# The plan masks secret values with this marker (stacks/offline/plan.py); the CrossGuard adapter does the same.
+# The plan masks secret values with this marker (azplatform.plan); the CrossGuard adapter does the same.
 SECRET = "[secret]"
 
 

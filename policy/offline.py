@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from azplatform.components.records import arm_id
+from azplatform.plan import Plan, Violation
 from azplatform.policy.engine import evaluate
 from azplatform.policy.model import ENVIRONMENTS, Environment, Finding, Resource
-from azplatform.stacks.offline import arm
-from azplatform.stacks.offline.plan import Plan, Violation
 
 
 class UnknownEnvironmentError(ValueError):
@@ -24,7 +24,7 @@ def resources_of(plan: Plan) -> list[Resource]:
             inputs=r.inputs,
             protect=r.protect,
             parent=r.parent,
-            id=arm.arm_id(r.type, r.name, r.inputs),
+            id=arm_id(r.type, r.name, r.inputs),
             property_dependencies=r.propertyDependencies,
         )
         for r in plan.resources

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from azplatform.components.records import arm_id
+from azplatform.plan import Plan, PlannedResource, ResourceOptions, Violation
 from azplatform.stacks import immutable, propertypath
-from azplatform.stacks.offline import arm
-from azplatform.stacks.offline.plan import Plan, PlannedResource, ResourceOptions, Violation
 from azplatform.stacks.propertypath import ABSENT
 from azplatform.stacks.risks import RISK_ORDER, Action, Risk, assess
 
@@ -153,7 +153,7 @@ def compare_resource(old: PlannedResource | None, new: PlannedResource | None) -
     notes: tuple[str, ...] = ()
     if reasons and new.options.deleteBeforeReplace:
         notes = ("deleteBeforeReplace: the old resource is deleted before the new one exists (downtime)",)
-    elif reasons and arm.arm_id(old.type, old.name, old.inputs) == arm.arm_id(new.type, new.name, new.inputs):
+    elif reasons and arm_id(old.type, old.name, old.inputs) == arm_id(new.type, new.name, new.inputs):
         # Pulumi creates the replacement first; with the same ARM id it collides with the old resource (or, where
         # a PUT adopts it, the following delete removes it): https://github.com/pulumi/pulumi-terraform/issues/383
         notes = (SAME_NAME_REPLACE,)

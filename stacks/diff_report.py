@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from azplatform.plan import SECRET, Violation
 from azplatform.stacks import propertypath
 from azplatform.stacks.diff import DiffReport, PropertyChange, ResourceChange, StackDiff
 from azplatform.stacks.graph import mermaid_for
-from azplatform.stacks.offline.plan import SECRET, Violation
 from azplatform.stacks.propertypath import ABSENT
 from azplatform.stacks.risks import Action, Risk, RiskKind, is_secret
 

@@ -3,9 +3,9 @@ and the services that live outside the VNet, as Mermaid or Graphviz DOT.
 
 Generic over the types in the plan. Placement comes from ARM ids in the inputs (a resource that references a
 subnet sits in that tier; an app sits in its environment's tier); edges come from property dependencies (the
-App Gateway's backend pool depends on APIM, a private endpoint's connection on its target). Plumbing (NSGs, DNS
-zones, locks, role assignments, diagnostic settings, identities) is left out; child resources (Cosmos databases and
-containers, Redis databases, APIM APIs) are counted on their parent.
+App Gateway's backend pool depends on APIM, a private endpoint's connection on its target). Labels and tiers come
+from the type records; plumbing (NSGs, DNS zones, locks, role assignments, diagnostic settings, identities) is left
+out; child resources (Cosmos databases and containers, Redis databases, APIM APIs) are counted on their parent.
 """
 
 from __future__ import annotations
@@ -16,53 +16,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from azplatform.components.records import Tier, arm_id, find
+from azplatform.plan import Plan, PlannedResource
 from azplatform.stacks import propertypath
-from azplatform.stacks.offline import arm
-from azplatform.stacks.offline.plan import Plan, PlannedResource
 
 README_START = "<!-- architecture:start (generated: azplatform graph --stack prod --readme README.md) -->"
 README_END = "<!-- architecture:end -->"
 
-# Plumbing: real resources, but they would bury the architecture.
-_HIDDEN_MODULES = {"authorization", "privatedns", "managedidentity", "monitor", "insights"}
-_HIDDEN_TYPES = {
-    "azure-native:resources:ResourceGroup",
-    "azure-native:network:VirtualNetwork",
-    "azure-native:network:Subnet",
-    "azure-native:network:NetworkSecurityGroup",
-    "azure-native:network:SecurityRule",
-    "azure-native:network:PrivateDnsZoneGroup",
-    "azure-native:cosmosdb:SqlResourceSqlRoleAssignment",
-    "azure-native:cosmosdb:SqlResourceSqlRoleDefinition",
-    "azure-native:redisenterprise:AccessPolicyAssignment",
-}
-LABELS = {
-    "azure-native:network:PublicIPAddress": "Public IP",
-    "azure-native:network:ApplicationGateway": "Application Gateway",
-    "azure-native:network:WebApplicationFirewallPolicy": "WAF policy",
-    "azure-native:network:PrivateEndpoint": "Private endpoint",
-    "azure-native:apimanagement:ApiManagementService": "API Management",
-    "azure-native:app:ManagedEnvironment": "Container Apps environment",
-    "azure-native:app:ContainerApp": "Container app",
-    "azure-native:app:Job": "Container Apps job",
-    "azure-native:keyvault:Vault": "Key Vault",
-    "azure-native:cosmosdb:DatabaseAccount": "Cosmos DB",
-    "azure-native:redisenterprise:RedisEnterprise": "Azure Managed Redis",
-    "azure-native:containerregistry:Registry": "Container Registry",
-    "azure-native:operationalinsights:Workspace": "Log Analytics",
-    "azure-native:applicationinsights:Component": "Application Insights",
-    "azure-native:storage:StorageAccount": "Storage account",
-}
-_CHILD_LABELS = {"SqlResourceSqlDatabase": "database", "SqlResourceSqlContainer": "container", "Api": "API"}
-# Where a resource outside any subnet goes, by its module (first match) and type.
-_EDGE_TYPES = {"network:PublicIPAddress", "network:PublicIPPrefix", "network:WebApplicationFirewallPolicy", "cdn"}
-_DATA_MODULES = {"keyvault", "cosmosdb", "redisenterprise", "cache", "containerregistry", "storage", "sql"}
-_CATEGORIES: list[tuple[str, str, set[str]]] = [
-    ("edge", "Internet-facing edge", _EDGE_TYPES),
-    ("data", "Data and secrets", _DATA_MODULES | {"dbforpostgresql"}),
-    ("obs", "Observability", {"operationalinsights", "applicationinsights", "alertsmanagement", "dashboard"}),
-    ("network", "Network", {"network"}),
-    ("platform", "Platform services", set()),
+# Where a resource outside any subnet goes: its type record's tier (a type without a record: platform services).
+_CATEGORIES: list[tuple[Tier, str]] = [
+    (Tier.EDGE, "Internet-facing edge"),
+    (Tier.DATA, "Data and secrets"),
+    (Tier.OBSERVABILITY, "Observability"),
+    (Tier.NETWORK, "Network"),
+    (Tier.PLATFORM, "Platform services"),
 ]
 _ENVIRONMENT_PROPS = {"environmentId", "managedEnvironmentId"}
 _EDGE_LABELS = {
@@ -116,6 +83,17 @@ def _module(type_token: str) -> str:
     return type_token.split(":")[1] if type_token.count(":") == 2 else ""
 
 
+def _label(type_token: str) -> str:
+    """The type record's label; the type's name in words for a type without one."""
+    item = find(type_token)
+    return item.label if item is not None else _words(_kind(type_token))
+
+
+def _tier(type_token: str) -> Tier:
+    item = find(type_token)
+    return item.tier if item is not None else Tier.PLATFORM
+
+
 def _kind(type_token: str) -> str:
     return type_token.rsplit(":", 1)[-1]
 
@@ -125,15 +103,11 @@ def _words(kind: str) -> str:
 
 
 def _drawable(r: PlannedResource) -> bool:
-    return r.custom and r.type not in _HIDDEN_TYPES and _module(r.type) not in _HIDDEN_MODULES
+    return r.custom and _tier(r.type) is not Tier.PLUMBING
 
 
 def _category(type_token: str) -> str:
-    short = type_token.removeprefix("azure-native:")
-    for gid, _, members in _CATEGORIES:
-        if short in members or _module(type_token) in members:
-            return gid
-    return "platform"
+    return _tier(type_token).value
 
 
 def _safe_id(text: str) -> str:
@@ -158,7 +132,7 @@ def _sku(r: PlannedResource) -> str | None:
 
 def topology(plan: Plan) -> Topology:
     """The plan's architecture as groups (VNet, subnets, categories), nodes and edges."""
-    ids = {r.urn: arm.arm_id(r.type, r.name, r.inputs) for r in plan.resources if r.custom}
+    ids = {r.urn: arm_id(r.type, r.name, r.inputs) for r in plan.resources if r.custom}
     topo = Topology()
     subnet_groups: dict[str, str] = {}
     for i, vnet in enumerate(plan.of_type("azure-native:network:VirtualNetwork")):
@@ -189,8 +163,7 @@ def topology(plan: Plan) -> Topology:
     for r in drawn:
         parent = parents[r.urn]
         if parent is not None:
-            kind = _kind(r.type)
-            children[parent][_CHILD_LABELS.get(kind, _words(kind).lower())] += 1
+            children[parent][_label(r.type) if find(r.type) is not None else _words(_kind(r.type)).lower()] += 1
 
     node_ids: dict[str, str] = {}
     for r in shown:
@@ -240,7 +213,7 @@ def topology(plan: Plan) -> Topology:
         if r.urn not in placed and r.urn in hosts and hosts[r.urn] in placed:
             placed[r.urn] = placed[hosts[r.urn]]
     used_categories = {_category(r.type) for r in shown if r.urn not in placed}
-    category_groups = [Group(gid, label) for gid, label, _ in _CATEGORIES if gid in used_categories]
+    category_groups = [Group(tier.value, label) for tier, label in _CATEGORIES if tier.value in used_categories]
     topo.groups = [g for g in category_groups if g.id == "edge"] + topo.groups
     topo.groups += [g for g in category_groups if g.id != "edge"]
 
@@ -249,8 +222,8 @@ def topology(plan: Plan) -> Topology:
         for r in shown:
             if _kind(r.type) in ("PublicIPAddress", "PublicIPPrefix"):
                 link("internet", node_ids[r.urn], "HTTPS")
-    for r in sorted(shown, key=lambda x: (LABELS.get(x.type, _words(_kind(x.type))), ids[x.urn].rsplit("/", 1)[-1])):
-        lines = [LABELS.get(r.type, _words(_kind(r.type))), ids[r.urn].rsplit("/", 1)[-1]]
+    for r in sorted(shown, key=lambda x: (_label(x.type), ids[x.urn].rsplit("/", 1)[-1])):
+        lines = [_label(r.type), ids[r.urn].rsplit("/", 1)[-1]]
         sku = _sku(r)
         if sku:
             lines.append(sku)

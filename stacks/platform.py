@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -68,39 +67,9 @@ from azplatform.components.scale_rules import (
 from azplatform.stacks import edge
 from azplatform.stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
 from azplatform.stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
-from azplatform.stacks.reference import CONTRACT_VERSION
+from azplatform.stacks.reference import platform_exports
 
 TYPE_TOKEN = "azplatform:index:Platform"
-
-
-@dataclass(frozen=True)
-class PlatformOutputs:
-    """What the platform exports for other stacks: the outputs contract (``stacks.reference``), exported by the
-    program under the camelCase of each field name. Adding a field is a minor change; removing or renaming one is a
-    major change of :data:`stacks.reference.CONTRACT_VERSION`."""
-
-    contract_version: str
-    resource_group_name: pulumi.Output[str]
-    vnet_id: pulumi.Output[str]
-    subnet_ids: dict[str, pulumi.Output[str]]
-    private_dns_zone_ids: dict[str, pulumi.Output[str]]
-    key_vault_uri: pulumi.Output[str]
-    key_vault_id: pulumi.Output[str]
-    log_analytics_workspace_id: pulumi.Output[str]
-    app_insights_connection_string: pulumi.Output[str]
-    container_apps_environment_id: pulumi.Output[str]
-    container_apps_default_domain: pulumi.Output[str]
-    container_apps_static_ip: pulumi.Output[str]
-    registry_login_server: pulumi.Output[str]
-    registry_id: pulumi.Output[str]
-    app_fqdns: dict[str, pulumi.Output[str]]
-    redis_host_name: pulumi.Output[str]
-    cosmos_endpoint: pulumi.Output[str]
-    # edge
-    gateway_url: pulumi.Output[str]
-    gateway_public_ip: pulumi.Output[str]
-    apim_name: pulumi.Output[str] | None
-    apim_gateway_url: pulumi.Output[str] | None
 
 
 class Placement(TypedDict):
@@ -128,7 +97,8 @@ class Platform(pulumi.ComponentResource):
     """One environment of the platform: network, observability, Key Vault, and (as they land) compute,
     data and edge, all private behind the single public entry point."""
 
-    outputs: PlatformOutputs
+    outputs: dict[str, Any]
+    """The stack outputs, by exported name: the outputs contract (``stacks.reference``)."""
 
     def __init__(self, name: str, config: PlatformConfig, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
@@ -222,8 +192,7 @@ class Platform(pulumi.ComponentResource):
         self._build_compute(name, config, common, workspace_id, endpoint("registry"))
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
 
-        self.outputs = PlatformOutputs(
-            contract_version=CONTRACT_VERSION,
+        self.outputs = platform_exports(
             resource_group_name=rg,
             vnet_id=self.network.id,
             subnet_ids=self.network.subnet_ids,

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pulumi
@@ -27,14 +26,9 @@ def load() -> PlatformConfig:
     return load_platform_config(stack_config_values(), f"Pulumi.{pulumi.get_stack()}.yaml")
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def main() -> None:
     """Run the platform program for the current stack."""
     config = load()
     platform = Platform("platform", config)
-    for field in dataclasses.fields(platform.outputs):
-        pulumi.export(_camel(field.name), getattr(platform.outputs, field.name))
+    for name, value in platform.outputs.items():
+        pulumi.export(name, value)

@@ -3,7 +3,7 @@
 A replaced data store is a new, empty one: Redis keys, Cosmos items and their backups go with the old resource.
 In prod ``protect`` and the CanNotDelete lock stop such a change at ``pulumi up``; this list says in advance
 which stack-file edits lead there, and :func:`changed_immutable_paths` finds them in a pair of plans (the PR
-diff uses the same registry, :data:`components.replacements.REPLACE_ON_CHANGES`).
+diff reads the same type records, :mod:`azplatform.components.records`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from azplatform.components.replacements import REPLACE_ON_CHANGES
-
-REDIS_CLUSTER = "azure-native:redisenterprise:RedisEnterprise"
-REDIS_DATABASE = "azure-native:redisenterprise:Database"
-COSMOS_ACCOUNT = "azure-native:cosmosdb:DatabaseAccount"
-COSMOS_CONTAINER = "azure-native:cosmosdb:SqlResourceSqlContainer"
+from azplatform.components.records import find
+from azplatform.components.records.data import COSMOS_ACCOUNT, COSMOS_CONTAINER, REDIS_CLUSTER, REDIS_DATABASE
 
 
 @dataclass(frozen=True)
@@ -89,7 +85,8 @@ def changed_immutable_paths(
     removing an element (a Cosmos region) is not a replacement; a leaf that appears or disappears is.
     """
     changed: list[str] = []
-    for path in REPLACE_ON_CHANGES.get(type_token, []) if paths is None else paths:
+    declared = item.replace_on_changes if (item := find(type_token)) is not None else []
+    for path in declared if paths is None else paths:
         changed += _compare(before, after, _segments(path), "")
     return changed
 

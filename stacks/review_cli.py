@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from azplatform.plan import Plan
 from azplatform.stacks import diff_report, graph
 from azplatform.stacks.diff import compare_paths
 from azplatform.stacks.errors import ConfigError
 from azplatform.stacks.offline import render_stack
-from azplatform.stacks.offline.plan import Plan
 from azplatform.stacks.offline.stackfile import StackFileError
 
 EXIT_OK = 0

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from azplatform.components.records import display_name, find
+from azplatform.plan import SECRET, PlannedResource
 from azplatform.stacks import propertypath
-from azplatform.stacks.offline.plan import SECRET, PlannedResource
 from azplatform.stacks.propertypath import ABSENT, Path
 
 
@@ -48,38 +49,11 @@ class Risk:
     message: str
 
 
-# Resources whose delete or replace loses data (type token -> what to call it).
-STATEFUL: dict[str, str] = {
-    "azure-native:resources:ResourceGroup": "resource group (and everything in it)",
-    "azure-native:keyvault:Vault": "Key Vault",
-    "azure-native:keyvault:ManagedHsm": "Managed HSM",
-    "azure-native:keyvault:Secret": "Key Vault secret",
-    "azure-native:keyvault:Key": "Key Vault key",
-    "azure-native:cosmosdb:DatabaseAccount": "Cosmos DB account",
-    "azure-native:redisenterprise:RedisEnterprise": "Azure Managed Redis cluster",
-    "azure-native:redisenterprise:Database": "Azure Managed Redis database",
-    "azure-native:cache:Redis": "Azure Cache for Redis",
-    "azure-native:operationalinsights:Workspace": "Log Analytics workspace",
-    "azure-native:containerregistry:Registry": "container registry",
-    "azure-native:storage:StorageAccount": "storage account",
-    "azure-native:storage:BlobContainer": "blob container",
-    "azure-native:sql:Server": "SQL server",
-    "azure-native:sql:Database": "SQL database",
-    "azure-native:dbforpostgresql:Server": "PostgreSQL server",
-    "azure-native:dbforpostgresql:FlexibleServer": "PostgreSQL flexible server",
-}
-# Every Cosmos DB data resource (SQL/Mongo/Cassandra/Gremlin/Table databases, containers, collections...).
-_COSMOS_DATA = re.compile(r"^azure-native:cosmosdb:\w*(Database|Container|Collection|Table|Keyspace|Graph)$")
-
-
 def stateful_label(type_token: str) -> str | None:
-    """What to call a resource whose delete or replace loses data; None when it holds no data."""
-    if type_token in STATEFUL:
-        return STATEFUL[type_token]
-    match = _COSMOS_DATA.match(type_token)
-    if match:
-        return f"Cosmos DB {match.group(1).lower()}"
-    return None
+    """What to call a resource whose delete or replace loses data (its type record says it holds data); None when
+    it holds none, or its type has no record."""
+    item = find(type_token)
+    return display_name(type_token) if item is not None and item.stateful else None
 
 
 def _kind(type_token: str) -> str:

@@ -30,9 +30,8 @@ from azplatform.policy.model import Environment, Finding
 from azplatform.policy.offline import check_plan
 from azplatform.stacks.offline import Plan, render
 from azplatform.stacks.offline.harness import InvokeHandler
-from azplatform.stacks.reference import CONTRACT_VERSION
+from azplatform.stacks.reference import example_outputs
 
-_SUBSCRIPTION = "00000000-0000-4000-8000-000000000001"
 _ENV_CODES = {"dev": "dev", "staging": "stg", "prod": "prod"}
 
 
@@ -71,46 +70,11 @@ def check_policy(plan: Plan, environment: Environment | None = None) -> list[Fin
 
 def fake_platform_outputs(environment: str = "dev", **overrides: Any) -> dict[str, Any]:
     """Outputs shaped like a real platform stack's, for ``render_program(platforms=...)``: every output of the
-    contract (stacks/reference.py), with ARM-shaped ids in a resource group of ``environment``. ``overrides``
-    replaces outputs by their exported (camelCase) names."""
+    contract with its example value (``stacks.reference.PlatformReference``), ARM-shaped ids in a resource group of
+    ``environment``. ``overrides`` replaces outputs by their exported (camelCase) names."""
     if environment not in _ENV_CODES:
         raise ValueError(f"environment must be one of {sorted(_ENV_CODES)}, not {environment!r}")
-    code = _ENV_CODES[environment]
-    group = f"rg-azp-{code}-weu"
-    rg = f"/subscriptions/{_SUBSCRIPTION}/resourceGroups/{group}/providers"
-    vnet = f"{rg}/Microsoft.Network/virtualNetworks/vnet-azp-{code}-weu"
-    zones = ["privatelink.vaultcore.azure.net", "privatelink.azurecr.io", "privatelink.documents.azure.com"]
-    outputs: dict[str, Any] = {
-        "contractVersion": CONTRACT_VERSION,
-        "resourceGroupName": group,
-        "vnetId": vnet,
-        "subnetIds": {
-            role: f"{vnet}/subnets/snet-azp-{short}-{code}-weu"
-            for role, short in (
-                ("gateway", "agw"),
-                ("apim", "apim"),
-                ("containerApps", "aca"),
-                ("privateEndpoints", "pep"),
-            )
-        },
-        "privateDnsZoneIds": {zone: f"{rg}/Microsoft.Network/privateDnsZones/{zone}" for zone in zones},
-        "keyVaultUri": f"https://kv-azp-{code}-weu-test.vault.azure.net/",
-        "keyVaultId": f"{rg}/Microsoft.KeyVault/vaults/kv-azp-{code}-weu-test",
-        "logAnalyticsWorkspaceId": f"{rg}/Microsoft.OperationalInsights/workspaces/log-azp-{code}-weu",
-        "appInsightsConnectionString": "InstrumentationKey=00000000-0000-0000-0000-000000000000",
-        "containerAppsEnvironmentId": f"{rg}/Microsoft.App/managedEnvironments/cae-azp-{code}-weu",
-        "containerAppsDefaultDomain": f"test-{code}.westeurope.azurecontainerapps.io",
-        "containerAppsStaticIp": "10.0.2.10",
-        "registryLoginServer": f"crazp{code}weutest.azurecr.io",
-        "registryId": f"{rg}/Microsoft.ContainerRegistry/registries/crazp{code}weutest",
-        "appFqdns": {},
-        "redisHostName": f"amr-azp-{code}-weu-test.westeurope.redis.azure.net",
-        "cosmosEndpoint": f"https://cosno-azp-{code}-weu-test.documents.azure.com:443/",
-        "gatewayUrl": "https://platform.example.com",
-        "gatewayPublicIp": "20.0.0.1",
-        "apimName": f"apim-azp-{code}-weu-test",
-        "apimGatewayUrl": f"https://apim-azp-{code}-weu-test.azure-api.net",
-    }
+    outputs = example_outputs(_ENV_CODES[environment])
     unknown = sorted(set(overrides) - set(outputs))
     if unknown:
         raise ValueError(f"unknown platform outputs {unknown}; known: {sorted(outputs)}")

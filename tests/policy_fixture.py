@@ -11,8 +11,8 @@ from __future__ import annotations
 import pulumi
 import pulumi_azure_native as az
 
+from azplatform.components.records.offline import SUBSCRIPTION_ID
 from azplatform.stacks.offline import Plan, render
-from azplatform.stacks.offline.arm import SUBSCRIPTION_ID
 
 RG = "rg-fx-prod"
 LOCATION = "westeurope"

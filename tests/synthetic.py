@@ -8,8 +8,8 @@ import copy
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from azplatform.stacks.offline import arm
-from azplatform.stacks.offline.plan import Plan
+from azplatform.components import records
+from azplatform.plan import Plan
 
 PROJECT = "azplatform"
 
@@ -54,7 +54,7 @@ def resource(
 
 def arm_id(res: Mapping[str, Any]) -> str:
     """The ARM id the offline mocks give this resource."""
-    return arm.arm_id(res["type"], res["name"], res["inputs"])
+    return records.arm_id(res["type"], res["name"], res["inputs"])
 
 
 def resource_group(plan: Mapping[str, Any]) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from azplatform.plan import PlannedResource, ResourceOptions
 from azplatform.stacks.offline import Plan, render
-from azplatform.stacks.offline.plan import PlannedResource, ResourceOptions
 from benchmarks import report
 from benchmarks.critical_path import analyse, build_graph
 from benchmarks.floor import differences, replay_program, sdk_keyword_map
@@ -106,7 +106,7 @@ def test_pulumi_up_estimate_is_within_5_percent_of_azures_lower_bound(plans: dic
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
 def test_every_planned_type_has_a_provisioning_time(plans: dict[str, Plan], stack: str) -> None:
     unlisted = sorted({r.type for r in plans[stack].resources if r.custom and lookup(r.type) is None})
-    assert unlisted == [], f"add these types to benchmarks/provisioning.py (with a source): {unlisted}"
+    assert unlisted == [], f"add type records (azplatform.components.records) for {unlisted}"
 
 
 # Types that compute, data, edge and policy bring (the table must know them before they land).

@@ -3,22 +3,22 @@ output breaks them, so the released names are frozen here; changing this list ne
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pulumi
 import pytest
 
+from azplatform.plan import SECRET
 from azplatform.stacks.offline import Plan
-from azplatform.stacks.offline.plan import SECRET
-from azplatform.stacks.platform import PlatformOutputs
 from azplatform.stacks.reference import (
     CONTRACT,
     CONTRACT_VERSION,
     OPTIONAL_OUTPUTS,
+    OUTPUTS,
     ContractVersionError,
     PlatformReference,
     check_contract_version,
+    platform_exports,
 )
 from azplatform.stacks.testkit import fake_platform_outputs, render_program
 from tests.conftest import STACKS
@@ -63,9 +63,20 @@ def test_the_reference_reads_exactly_the_released_outputs() -> None:
     assert CONTRACT_VERSION.startswith("1.")
 
 
-def test_the_program_exports_every_platform_output_under_its_contract_name() -> None:
-    fields = {field.name for field in dataclasses.fields(PlatformOutputs)}
-    assert fields == set(CONTRACT)
+def test_the_program_exports_exactly_the_contract(plans: dict[str, Plan]) -> None:
+    for plan in plans.values():
+        assert set(plan.outputs) == {output.name for output in OUTPUTS}
+    values = {attribute: attribute for attribute in CONTRACT if attribute != "contract_version"}
+    assert platform_exports(**values)["contractVersion"] == CONTRACT_VERSION
+    with pytest.raises(ValueError, match=r"missing \['vnet_id'\], unknown \['vnet'\]"):
+        platform_exports(**{k: v for k, v in values.items() if k != "vnet_id"}, vnet="x")
+
+
+def test_the_fake_outputs_have_the_shape_of_a_real_platforms(prod_plan: Plan) -> None:
+    fake = fake_platform_outputs("prod")
+    assert set(fake) == set(prod_plan.outputs)
+    assert set(fake["privateDnsZoneIds"]) == set(prod_plan.outputs["privateDnsZoneIds"])
+    assert set(fake["subnetIds"]) == set(prod_plan.outputs["subnetIds"])
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -25,12 +25,12 @@ from azplatform.components.cosmos_db import (
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.managed_redis import KEDA_STREAMS_SCALER, AccessKeySecret, ManagedRedis, ManagedRedisArgs
-from azplatform.components.replacements import ONE_WAY_CHANGES, REPLACE_ON_CHANGES
+from azplatform.components.records import RECORDS, record
+from azplatform.plan import SECRET
 from azplatform.stacks.config import deep_merge, load_platform_config
 from azplatform.stacks.errors import ConfigError
 from azplatform.stacks.offline import Plan, PlannedResource, render
 from azplatform.stacks.offline.harness import redis_database_keys
-from azplatform.stacks.offline.plan import SECRET
 from azplatform.stacks.replacements import (
     COSMOS_ACCOUNT,
     COSMOS_CONTAINER,
@@ -433,7 +433,7 @@ def test_protection_of_key_vault_and_log_analytics_is_unchanged(prod_plan: Plan)
     for type_token in (VAULT, "azure-native:operationalinsights:Workspace"):
         resource = prod_plan.one(type_token)
         assert resource.protect and _locks_on(prod_plan, resource) == ["CanNotDelete"]
-        assert resource.options.replaceOnChanges == REPLACE_ON_CHANGES[type_token]
+        assert resource.options.replaceOnChanges == record(type_token).replace_on_changes
 
 
 # --- replace on change --------------------------------------------------------------------------------------------
@@ -453,8 +453,8 @@ def test_data_stores_declare_the_properties_azure_cannot_change_in_place(prod_pl
 
 
 def test_one_way_changes_are_not_declared_as_replacements() -> None:
-    for type_token, changes in ONE_WAY_CHANGES.items():
-        assert not {c.path for c in changes} & set(REPLACE_ON_CHANGES.get(type_token, []))
+    for item in RECORDS.values():
+        assert not {c.path for c in item.one_way} & set(item.replace_on_changes), item.token
 
 
 def _resource(plan: Plan, type_token: str, container: str | None = None) -> PlannedResource:
@@ -477,7 +477,7 @@ def test_every_listed_config_change_replaces_its_data_store(prod_plan: Plan, rep
 def test_every_declared_data_store_path_is_reached_by_config_or_fixed_by_the_platform() -> None:
     listed = {(e.type_token, e.property_path) for e in DATA_STORE_REPLACEMENTS if e.declared}
     for type_token in (REDIS_CLUSTER, REDIS_DATABASE, COSMOS_ACCOUNT, COSMOS_CONTAINER):
-        for path in REPLACE_ON_CHANGES[type_token]:
+        for path in record(type_token).replace_on_changes:
             assert (type_token, path) in listed or (type_token, path) in FIXED_BY_THE_PLATFORM, (type_token, path)
 
 

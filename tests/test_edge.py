@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from azplatform.components.rbac import BuiltInRole
+from azplatform.components.records.offline import SUBSCRIPTION_ID
 from azplatform.stacks.offline import Plan, PlannedResource
-from azplatform.stacks.offline.arm import SUBSCRIPTION_ID
 from tests.apim_reference import problems
 from tests.conftest import STACKS, render_variant
 

@@ -182,7 +182,7 @@ def test_key_vault_has_a_private_endpoint_registered_in_the_vault_zone(plans: di
 
 
 def test_key_vault_tenant_comes_from_the_client_config(prod_plan: Plan) -> None:
-    from azplatform.stacks.offline.arm import TENANT_ID
+    from azplatform.components.records.offline import TENANT_ID
 
     assert prod_plan.one(VAULT).inputs["properties"]["tenantId"] == TENANT_ID
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from azplatform.plan import Plan
 from azplatform.stacks import graph
 from azplatform.stacks.cli import main
-from azplatform.stacks.offline.plan import Plan
 from tests.synthetic import arm_id, container_app, cosmos, managed_environment, plan, resource, with_resources
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -164,7 +164,7 @@ def test_private_endpoint_sits_in_its_subnet_and_links_to_key_vault(
 
 def test_plumbing_is_left_out(prod_topology: graph.Topology) -> None:
     labels = {n.lines[0] for n in prod_topology.nodes}
-    assert {"Private endpoint", "Key Vault", "Application Insights", "Log Analytics"} <= labels
+    assert {"Private endpoint", "Key Vault", "Application Insights", "Log Analytics workspace"} <= labels
     plumbing = {"Network Security Group", "Private Zone", "Virtual Network Link", "Diagnostic Setting"}
     assert not labels & (plumbing | {"Management Lock By Scope", "Resource Group", "Private Dns Zone Group"})
 

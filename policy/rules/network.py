@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from azplatform.components.records import record
 from azplatform.policy import catalog
 from azplatform.policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower, mapping
 from azplatform.policy.registry import resource_rule
 
 # Source prefixes that mean "anyone on the internet".
 _INTERNET = {"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"}
-# App Gateway v2 needs inbound 65200-65535 from GatewayManager; an NSG carrying that rule fronts a gateway subnet.
-# https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups
-_GATEWAY_PORTS = "65200-65535"
-_GATEWAY_INTERNET_PORTS = {"80", "443"}
+# The ports the Application Gateway's record says its subnet lets in: an NSG allowing GatewayManager on the v2
+# infrastructure range fronts a gateway subnet, which alone may open the listener ports to the internet.
+_GATEWAY = record(catalog.APPLICATION_GATEWAY).ports
+_GATEWAY_PORTS = next(port.ports for port in _GATEWAY if port.from_ == "GatewayManager")
+_GATEWAY_INTERNET_PORTS = {port.ports for port in _GATEWAY if port.from_ == "Internet"}
 
 
 def _sources(rule: Mapping[str, Any]) -> set[str]:

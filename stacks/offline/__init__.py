@@ -5,8 +5,8 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+from azplatform.plan import Plan, PlannedResource, Violation
 from azplatform.stacks.offline.harness import AzureMocks, RecordingMonitor, render
-from azplatform.stacks.offline.plan import Plan, PlannedResource, Violation
 from azplatform.stacks.offline.stackfile import StackFile, read_stack
 
 __all__ = [

@@ -24,8 +24,9 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_in_stack
 
-from azplatform.stacks.offline import arm
-from azplatform.stacks.offline.plan import SECRET, Plan, PlannedResource, ResourceOptions
+from azplatform.components import records
+from azplatform.components.records import offline as identities
+from azplatform.plan import SECRET, Plan, PlannedResource, ResourceOptions
 
 _SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
 _SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -51,10 +52,10 @@ def _mask(value: Any) -> Any:
 
 def _client_config(_: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "clientId": arm.CLIENT_ID,
-        "objectId": arm.CLIENT_OBJECT_ID,
-        "subscriptionId": arm.SUBSCRIPTION_ID,
-        "tenantId": arm.TENANT_ID,
+        "clientId": identities.CLIENT_ID,
+        "objectId": identities.CLIENT_OBJECT_ID,
+        "subscriptionId": identities.SUBSCRIPTION_ID,
+        "tenantId": identities.TENANT_ID,
     }
 
 
@@ -91,10 +92,10 @@ class AzureMocks(pulumi_mocks.Mocks):
             return self._stack_reference(str(inputs.get("name", args.name)))
         if not args.custom:
             return f"{args.name}_id", inputs
-        rid = arm.arm_id(args.typ, args.name, inputs)
+        rid = records.arm_id(args.typ, args.name, inputs)
         state = copy.deepcopy(inputs)
         state.setdefault("name", rid.rsplit("/", 1)[-1])
-        state.update(arm.computed_outputs(args.typ, inputs, rid))
+        state.update(records.computed_outputs(args.typ, inputs, rid))
         state["id"] = rid
         return rid, state
 

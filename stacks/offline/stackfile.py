@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from azplatform.stacks.offline.plan import SECRET
+from azplatform.plan import SECRET
 
 
 @dataclass(frozen=True)

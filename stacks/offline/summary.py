@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from azplatform.stacks.offline.plan import Plan, PlannedResource
+from azplatform.plan import Plan, PlannedResource
 
 
 def summary(plan: Plan) -> str:

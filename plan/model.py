@@ -1,4 +1,4 @@
-"""The offline plan: what the program registered, in the JSON contract that DESIGN.md fixes.
+"""The plan: what a program registered, in the JSON contract the offline plan writes.
 
 Tests, policy checks, the PR diff and the benchmarks all read this one structure.
 """
@@ -91,7 +91,7 @@ class Plan:
 
     # --- serialisation ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """The plan as the JSON document DESIGN.md specifies."""
+        """The plan as its JSON document."""
         return {
             "project": self.project,
             "stack": self.stack,

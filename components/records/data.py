@@ -1,0 +1,371 @@
+"""Key Vault, the container registry, Azure Managed Redis and Cosmos DB: the stores of the platform's data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from azplatform.components.records.foundation import IDENTITY
+from azplatform.components.records.model import (
+    Immutable,
+    InPlace,
+    OneWay,
+    Prerequisite,
+    PrivateLink,
+    Telemetry,
+    Tier,
+    TypeRecord,
+)
+from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
+
+KEY_VAULT = "azure-native:keyvault:Vault"
+SECRET = "azure-native:keyvault:Secret"
+REGISTRY = "azure-native:containerregistry:Registry"
+REDIS_CLUSTER = "azure-native:redisenterprise:RedisEnterprise"
+REDIS_DATABASE = "azure-native:redisenterprise:Database"
+REDIS_ACCESS = "azure-native:redisenterprise:AccessPolicyAssignment"
+COSMOS_ACCOUNT = "azure-native:cosmosdb:DatabaseAccount"
+COSMOS_DATABASE = "azure-native:cosmosdb:SqlResourceSqlDatabase"
+COSMOS_CONTAINER = "azure-native:cosmosdb:SqlResourceSqlContainer"
+COSMOS_ROLE_ASSIGNMENT = "azure-native:cosmosdb:SqlResourceSqlRoleAssignment"
+
+_AMR_ARCH = "https://learn.microsoft.com/azure/redis/architecture"
+_AMR_SCALE = "https://learn.microsoft.com/azure/redis/how-to-scale#limitations-of-scaling-azure-managed-redis"
+_AMR_MODULES = "https://learn.microsoft.com/azure/redis/redis-modules#adding-modules-to-your-cache"
+_AMR_RELIABILITY = "https://learn.microsoft.com/azure/reliability/reliability-managed-redis"
+_COSMOS_RELIABILITY = (
+    "https://learn.microsoft.com/azure/reliability/reliability-cosmos-db#configure-availability-zone-support"
+)
+_COSMOS_SERVERLESS = "https://learn.microsoft.com/azure/cosmos-db/serverless"
+_COSMOS_PARTITIONING = "https://learn.microsoft.com/azure/cosmos-db/partitioning-overview#choose-a-partition-key"
+
+
+def _serverless(capabilities: Any) -> bool:
+    return isinstance(capabilities, list) and any(
+        isinstance(c, Mapping) and c.get("name") == "EnableServerless" for c in capabilities
+    )
+
+
+def _serverless_toggled(old: Any, new: Any) -> bool:
+    return _serverless(old) != _serverless(new)
+
+
+# AMR in-memory tiers scale into each other (up and, to compatible SKUs, down); Flash Optimized and the
+# Enterprise (Azure Cache for Redis Enterprise) SKUs do not scale to or from them.
+_REDIS_FAMILIES = {
+    "Balanced": "in-memory",
+    "MemoryOptimized": "in-memory",
+    "ComputeOptimized": "in-memory",
+    "FlashOptimized": "flash",
+    "Enterprise": "enterprise",
+    "EnterpriseFlash": "enterprise-flash",
+}
+
+
+def redis_sku_family(sku: Any) -> str | None:
+    """The scaling family of a redisenterprise SKU name (``Balanced_B5`` -> ``in-memory``)."""
+    if not isinstance(sku, str):
+        return None
+    return _REDIS_FAMILIES.get(sku.split("_", 1)[0], sku.split("_", 1)[0])
+
+
+def _redis_family_changed(old: Any, new: Any) -> bool:
+    return redis_sku_family(old) != redis_sku_family(new)
+
+
+def _vault(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    props = dict(inputs.get("properties", {}))
+    props["vaultUri"] = f"https://{inputs.get('vaultName')}.vault.azure.net/"
+    return {"properties": props}
+
+
+def _registry(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {"loginServer": f"{inputs.get('registryName')}.azurecr.io"}
+
+
+def _redis_cluster(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {"hostName": f"{inputs.get('clusterName')}.{inputs.get('location', 'westeurope')}.redis.azure.net"}
+
+
+def _cosmos(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {"documentEndpoint": f"https://{inputs.get('accountName')}.documents.azure.com:443/"}
+
+
+_COSMOS_CHILD = Prerequisite(COSMOS_ACCOUNT, "a child of its account")
+_COSMOS_CHILD_TIME: dict[str, Any] = {
+    "create_minutes": 0.5,
+    "create_time_basis": "estimate",
+    "create_time_source": QUICK,
+    "create_time_note": "databases, containers, role assignments",
+}
+
+RECORDS = (
+    TypeRecord(
+        token=KEY_VAULT,
+        label="Key Vault",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}",
+        parent=None,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=0.5,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+        immutable=(Immutable("location", "a vault cannot move between regions", ARM_MOVE),),
+        # "Change a key vault tenant ID after a subscription move": set properties.tenantId on the existing vault.
+        in_place=(
+            InPlace("properties.tenantId", "https://learn.microsoft.com/azure/key-vault/general/move-subscription"),
+        ),
+        private_link=PrivateLink(
+            group_id="vault",
+            zone="privatelink.vaultcore.azure.net",
+            source=PRIVATE_LINK_DNS,
+            ports=("443",),
+            ports_source="https://learn.microsoft.com/azure/key-vault/general/access-behind-firewall",
+        ),
+        private_dns_zones=("privatelink.vaultcore.azure.net",),
+        computed=_vault,
+    ),
+    TypeRecord(
+        token=SECRET,
+        label="secret",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}/secrets/{secretName}",
+        parent=KEY_VAULT,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(Prerequisite(KEY_VAULT, "a secret is a child of its vault"),),
+    ),
+    TypeRecord(
+        token=REGISTRY,
+        label="Container Registry",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.ContainerRegistry/registries/{registryName}",
+        parent=None,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(Prerequisite(IDENTITY, "an assigned identity must exist"),),
+        immutable=(Immutable("location", "a container registry cannot move between regions", ARM_MOVE),),
+        private_link=PrivateLink(
+            group_id="registry",
+            zone="privatelink.azurecr.io",
+            source=PRIVATE_LINK_DNS,
+            ports=("443",),
+            ports_source="https://learn.microsoft.com/azure/container-registry/container-registry-private-link",
+        ),
+        private_dns_zones=("privatelink.azurecr.io",),
+        computed=_registry,
+    ),
+    TypeRecord(
+        token=REDIS_CLUSTER,
+        label="Azure Managed Redis",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.Cache/redisEnterprise/{clusterName}",
+        parent=None,
+        stateful=True,
+        taggable=True,
+        # Azure Managed Redis logs ConnectionEvents on the database, not the cluster.
+        telemetry=Telemetry.METRICS,
+        create_minutes=20,
+        create_time_basis="reported",
+        create_time_source="https://github.com/Azure/AzureCacheForRedis/issues/6",
+        create_time_note=(
+            "a Microsoft engineer on Azure Cache for Redis: '20+ minutes is a typical provisioning duration'; the "
+            "Azure Managed Redis docs say only 'It takes a while for the cache to create' "
+            "(https://learn.microsoft.com/azure/redis/private-link)."
+        ),
+        prerequisites=(),
+        immutable=(
+            Immutable("location", "an Azure Managed Redis cache cannot move between regions", ARM_MOVE),
+            # The platform never sets zones (AMR places a highly available cache across zones by itself), but a
+            # zones list, once set, is fixed for the life of the cluster.
+            Immutable("zones", "zone placement is chosen at creation", _AMR_RELIABILITY),
+            Immutable(
+                "sku.name",
+                "scaling works within the in-memory tiers (Memory/Compute Optimized, Balanced) but not to or from "
+                "Flash Optimized or the Enterprise SKUs",
+                _AMR_SCALE,
+                forces=_redis_family_changed,
+                declare=False,
+            ),
+        ),
+        one_way=(
+            OneWay(
+                "highAvailability",
+                allowed="Disabled -> Enabled",
+                refused="Enabled -> Disabled (high availability cannot be disabled on an existing cache)",
+                source=f"{_AMR_ARCH}#running-without-high-availability-mode-enabled",
+            ),
+            OneWay(
+                "sku.name",
+                allowed="to a larger size or a higher-performance in-memory tier",
+                refused="to a SKU whose shard layout is incompatible (see listSkusForScaling), or to/from Flash "
+                "Optimized",
+                source=_AMR_SCALE,
+            ),
+        ),
+        private_link=PrivateLink(
+            group_id="redisEnterprise",
+            zone="privatelink.redis.azure.net",
+            source="https://learn.microsoft.com/azure/redis/private-link",
+            # 10000 for the database; 85XX for the shards, which OSS-cluster clients reach directly.
+            ports=("10000", "8500-8599"),
+            ports_source=f"{_AMR_ARCH}#cluster-policies",
+        ),
+        private_dns_zones=("privatelink.redis.azure.net",),
+        computed=_redis_cluster,
+    ),
+    TypeRecord(
+        token=REDIS_DATABASE,
+        label="database",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.Cache/redisEnterprise/{clusterName}/databases/{databaseName}",
+        parent=REDIS_CLUSTER,
+        stateful=True,
+        taggable=False,
+        telemetry=Telemetry.LOGS,
+        create_minutes=2,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        create_time_note="created on a running cluster",
+        prerequisites=(Prerequisite(REDIS_CLUSTER, "a database is a child of its cluster"),),
+        immutable=(
+            Immutable(
+                "clusteringPolicy",
+                "OSSCluster and EnterpriseCluster cannot be changed without deleting the database",
+                f"{_AMR_ARCH}#cluster-policies",
+            ),
+            Immutable("modules", "modules can only be added when the database is created", _AMR_MODULES),
+            Immutable("port", "the database port is fixed at creation", _AMR_ARCH),
+        ),
+    ),
+    TypeRecord(
+        token=REDIS_ACCESS,
+        label="access policy assignment",
+        tier=Tier.PLUMBING,
+        arm_id=(
+            "{rg}/providers/Microsoft.Cache/redisEnterprise/{clusterName}/databases/{databaseName}"
+            "/accessPolicyAssignments/{accessPolicyAssignmentName}"
+        ),
+        parent=REDIS_DATABASE,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.5,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(
+            Prerequisite("azure-native:redisenterprise:*", "an assignment is a child of its database"),
+            Prerequisite("*", "the principal must exist", via="user"),
+        ),
+    ),
+    TypeRecord(
+        token=COSMOS_ACCOUNT,
+        label="Cosmos DB",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}",
+        parent=None,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=8,
+        create_time_basis="documented",
+        create_time_source="https://learn.microsoft.com/azure/cosmos-db/nosql/quickstart-portal",
+        create_time_note=(
+            "'The account creation takes a few minutes'; a report of '10-15 minutes per region' "
+            "(https://github.com/hashicorp/terraform-provider-azurerm/issues/4271). One region: 8 assumed."
+        ),
+        prerequisites=(),
+        immutable=(
+            Immutable("location", "a Cosmos DB account's resource location is fixed", ARM_MOVE),
+            Immutable("kind", "the account API kind can only be set at creation", ARM_MOVE),
+            Immutable(
+                "capabilities",
+                "serverless (EnableServerless) is chosen at account creation; other capabilities are added in place",
+                _COSMOS_SERVERLESS,
+                forces=_serverless_toggled,
+            ),
+            Immutable(
+                "locations[*].isZoneRedundant",
+                "zone redundancy of a region cannot be changed; the region must be removed and added again",
+                _COSMOS_RELIABILITY,
+            ),
+        ),
+        one_way=(
+            OneWay(
+                "backupPolicy.type",
+                allowed="Periodic -> Continuous",
+                refused="Continuous -> Periodic",
+                source="https://learn.microsoft.com/azure/cosmos-db/migrate-continuous-backup",
+            ),
+        ),
+        private_link=PrivateLink(
+            group_id="Sql",
+            zone="privatelink.documents.azure.com",
+            source=PRIVATE_LINK_DNS,
+            # Gateway mode: the SDKs' HTTPS connection on 443.
+            ports=("443",),
+            ports_source="https://learn.microsoft.com/azure/cosmos-db/nosql/sdk-connection-modes",
+        ),
+        private_dns_zones=("privatelink.documents.azure.com",),
+        computed=_cosmos,
+    ),
+    TypeRecord(
+        token=COSMOS_DATABASE,
+        label="database",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlDatabases/{databaseName}",
+        parent=COSMOS_ACCOUNT,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        **_COSMOS_CHILD_TIME,
+        prerequisites=(_COSMOS_CHILD,),
+    ),
+    TypeRecord(
+        token=COSMOS_CONTAINER,
+        label="container",
+        tier=Tier.DATA,
+        arm_id=(
+            "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlDatabases/{databaseName}"
+            "/containers/{containerName}"
+        ),
+        parent=COSMOS_DATABASE,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        **_COSMOS_CHILD_TIME,
+        prerequisites=(_COSMOS_CHILD, Prerequisite(COSMOS_DATABASE, "a container is a child of its database")),
+        immutable=(
+            Immutable(
+                "resource.partitionKey",
+                "a container's partition key cannot change; the data must be copied into a new container",
+                _COSMOS_PARTITIONING,
+            ),
+        ),
+    ),
+    TypeRecord(
+        token=COSMOS_ROLE_ASSIGNMENT,
+        label="sql resource sql role assignment",
+        tier=Tier.PLUMBING,
+        arm_id=(
+            "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlRoleAssignments/{roleAssignmentId}"
+        ),
+        parent=COSMOS_ACCOUNT,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        **_COSMOS_CHILD_TIME,
+        prerequisites=(_COSMOS_CHILD, Prerequisite("*", "the principal must exist", via="principalId")),
+    ),
+)

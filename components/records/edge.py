@@ -1,0 +1,210 @@
+"""The public entry point (Application Gateway, its WAF policy and public IP) and API Management."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from azplatform.components.records.foundation import APP_INSIGHTS, IDENTITY, ROLE_ASSIGNMENT
+from azplatform.components.records.model import Port, Prerequisite, Telemetry, Tier, TypeRecord
+from azplatform.components.records.network import SUBNET, VIRTUAL_NETWORK
+from azplatform.components.records.offline import digest, stable_ip
+from azplatform.components.records.sources import QUICK
+
+PUBLIC_IP = "azure-native:network:PublicIPAddress"
+APPLICATION_GATEWAY = "azure-native:network:ApplicationGateway"
+WAF_POLICY = "azure-native:network:WebApplicationFirewallPolicy"
+APIM = "azure-native:apimanagement:ApiManagementService"
+APIM_API = "azure-native:apimanagement:Api"
+APIM_OPERATION = "azure-native:apimanagement:ApiOperation"
+APIM_API_POLICY = "azure-native:apimanagement:ApiPolicy"
+APIM_BACKEND = "azure-native:apimanagement:Backend"
+APIM_DIAGNOSTIC = "azure-native:apimanagement:Diagnostic"
+APIM_LOGGER = "azure-native:apimanagement:Logger"
+APIM_NAMED_VALUE = "azure-native:apimanagement:NamedValue"
+APIM_CACHE = "azure-native:apimanagement:Cache"
+
+_SERVICE = "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}"
+_GATEWAY_NSG = (
+    "https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups"
+)
+_APIM_PORTS = "https://learn.microsoft.com/azure/api-management/virtual-network-reference#required-ports"
+
+
+def _apim(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {
+        "gatewayUrl": f"https://{inputs.get('serviceName')}.azure-api.net",
+        "privateIPAddresses": [stable_ip(rid, "10.0.254")],
+    }
+
+
+def _public_ip(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {"ipAddress": "20.0.0." + str(int(digest(rid), 16) % 250 + 1)}
+
+
+_IN_SERVICE = Prerequisite(APIM, "a child of the service")
+_IN_API = Prerequisite(APIM_API, "a child of its API")
+_RESOLVES_NAMED_VALUES = Prerequisite(APIM_NAMED_VALUE, "policies and loggers resolve {{named values}} when saved")
+
+
+def _apim_child(token: str, label: str, path: str, *prerequisites: Prerequisite) -> TypeRecord:
+    """A configuration entity of the service: a data-plane-like PUT, no tags, no telemetry of its own."""
+    return TypeRecord(
+        token=token,
+        label=label,
+        tier=Tier.PLATFORM,
+        arm_id=f"{_SERVICE}/{path}",
+        parent=APIM_API if path.startswith("apis/{apiId}/") else APIM,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.3,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        create_time_note="APIs, operations, policies, backends, loggers, named values: data-plane-like PUTs",
+        prerequisites=(_IN_SERVICE, *prerequisites),
+    )
+
+
+RECORDS = (
+    TypeRecord(
+        token=PUBLIC_IP,
+        label="Public IP",
+        tier=Tier.EDGE,
+        arm_id="{rg}/providers/Microsoft.Network/publicIPAddresses/{publicIpAddressName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=0.3,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+        computed=_public_ip,
+    ),
+    TypeRecord(
+        token=WAF_POLICY,
+        label="WAF policy",
+        tier=Tier.EDGE,
+        # The ARM type is Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies.
+        arm_id="{rg}/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/{policyName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.NONE,  # its matches are logged by the gateway
+        create_minutes=0.3,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+    ),
+    TypeRecord(
+        token=APPLICATION_GATEWAY,
+        label="Application Gateway",
+        tier=Tier.NETWORK,
+        arm_id="{rg}/providers/Microsoft.Network/applicationGateways/{applicationGatewayName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=6,
+        create_time_basis="documented",
+        create_time_source="https://learn.microsoft.com/azure/application-gateway/application-gateway-faq",
+        create_time_note=(
+            "'Most deployments that use the v2 SKU take around 6 minutes to provision' (longer across zones with "
+            "many instances)."
+        ),
+        prerequisites=(
+            Prerequisite(PUBLIC_IP, "the frontend references an existing public IP"),
+            Prerequisite(VIRTUAL_NETWORK, "the gateway is injected into an existing subnet"),
+            Prerequisite(SUBNET, "the gateway is injected into an existing subnet"),
+            Prerequisite(IDENTITY, "the identity that reads Key Vault certificates must exist"),
+            Prerequisite(WAF_POLICY, "the gateway references its policy"),
+            Prerequisite(
+                ROLE_ASSIGNMENT,
+                "the gateway reads its Key Vault certificate at creation with its identity, which needs the role first",
+            ),
+            Prerequisite("azure-native:keyvault:*", "the certificate's vault/secret must exist"),
+        ),
+        not_prerequisites=(
+            Prerequisite(
+                APIM,
+                "a backend pool can name API Management by its host name (<name>.azure-api.net, resolved by the "
+                "private zone); only its private IP needs the service to exist",
+            ),
+        ),
+        ports=(
+            Port("443", "Internet", "HTTPS listener", _GATEWAY_NSG),
+            Port("80", "Internet", "HTTP listener (redirected to HTTPS)", _GATEWAY_NSG),
+            Port("65200-65535", "GatewayManager", "v2 infrastructure communication", _GATEWAY_NSG),
+        ),
+    ),
+    TypeRecord(
+        token=APIM,
+        label="API Management",
+        tier=Tier.PLATFORM,
+        arm_id=_SERVICE,
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        # Classic tiers; benchmarks/provisioning.py refines the figure by SKU (v2, Consumption).
+        create_minutes=40,
+        create_time_basis="documented",
+        create_time_source="https://learn.microsoft.com/azure/api-management/get-started-create-service-instance",
+        create_time_note=(
+            "'It can take 30 to 40 minutes to create and activate an API Management service'; applying a VNet "
+            "configuration 'can take 15 to 45 minutes' (https://learn.microsoft.com/azure/api-management/"
+            "api-management-using-with-internal-vnet). Upper end taken: prod is VNet-injected with zonal units."
+        ),
+        prerequisites=(
+            Prerequisite(VIRTUAL_NETWORK, "classic and v2 VNet injection need an existing subnet"),
+            Prerequisite(SUBNET, "classic and v2 VNet injection need an existing subnet"),
+            Prerequisite(PUBLIC_IP, "the management public IP must exist (stv2 in a VNet)"),
+            Prerequisite(IDENTITY, "an assigned identity must exist"),
+        ),
+        # Internal mode registers nothing in public DNS: the default host names (<name>.azure-api.net and its
+        # .management/.scm/.developer siblings) resolve only through a private zone of this name linked to the VNet.
+        # https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration
+        private_dns_zones=("azure-api.net",),
+        ports=(
+            Port("3443", "ApiManagement", "management endpoint (classic tiers in a VNet)", _APIM_PORTS),
+            Port("6390", "AzureLoadBalancer", "infrastructure load balancer (classic tiers)", _APIM_PORTS),
+        ),
+        computed=_apim,
+    ),
+    # Child ids follow the REST API's paths: https://learn.microsoft.com/rest/api/apimanagement/ (Api, Api
+    # Operation, Api Policy, Backend, Diagnostic, Logger, Named Value, Cache: "Create Or Update").
+    _apim_child(APIM_API, "API", "apis/{apiId}"),
+    _apim_child(APIM_OPERATION, "api operation", "apis/{apiId}/operations/{operationId}", _IN_API),
+    _apim_child(
+        APIM_API_POLICY,
+        "api policy",
+        "apis/{apiId}/policies/{policyId}",
+        _IN_API,
+        Prerequisite(APIM_BACKEND, "set-backend-service backend-id is checked when the policy is saved"),
+        _RESOLVES_NAMED_VALUES,
+    ),
+    _apim_child(APIM_BACKEND, "backend", "backends/{backendId}", _RESOLVES_NAMED_VALUES),
+    _apim_child(
+        APIM_DIAGNOSTIC,
+        "diagnostic",
+        "diagnostics/{diagnosticId}",
+        Prerequisite(APIM_LOGGER, "diagnostics reference an existing logger"),
+    ),
+    _apim_child(
+        APIM_LOGGER,
+        "logger",
+        "loggers/{loggerId}",
+        _RESOLVES_NAMED_VALUES,
+        Prerequisite(APP_INSIGHTS, "the logger targets an existing component"),
+    ),
+    _apim_child(
+        APIM_NAMED_VALUE,
+        "named value",
+        "namedValues/{namedValueId}",
+        Prerequisite("*", "the value is another resource's output", via="value"),
+        Prerequisite("azure-native:keyvault:*", "a Key Vault named value reads its secret"),
+        Prerequisite(ROLE_ASSIGNMENT, "a Key Vault named value reads its secret with the service identity"),
+    ),
+    _apim_child(APIM_CACHE, "cache", "caches/{cacheId}"),
+)

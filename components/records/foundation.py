@@ -1,0 +1,191 @@
+"""Resource groups, identities, RBAC, locks and monitoring: the types every tier uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from azplatform.components.records.model import Immutable, Prerequisite, Telemetry, Tier, TypeRecord
+from azplatform.components.records.offline import TENANT_ID, digest, stable_guid
+from azplatform.components.records.sources import ARM_MOVE, QUICK
+
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
+IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+LOCK = "azure-native:authorization:ManagementLockByScope"
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+APP_INSIGHTS = "azure-native:applicationinsights:Component"
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+ACTION_GROUP = "azure-native:monitor:ActionGroup"
+METRIC_ALERT = "azure-native:monitor:MetricAlert"
+
+
+def identity_outputs(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    """A managed identity's principal and client ids (also what Azure answers for each user-assigned identity a
+    resource lists)."""
+    return {"principalId": stable_guid(rid), "clientId": stable_guid(rid + "client"), "tenantId": TENANT_ID}
+
+
+def _workspace(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {"customerId": digest(rid)[:32]}
+
+
+def _app_insights(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    key = digest(rid)
+    ikey = f"{key[:8]}-{key[8:12]}-{key[12:16]}-{key[16:20]}-{key[20:32]}"
+    return {
+        "instrumentationKey": ikey,
+        "connectionString": f"InstrumentationKey={ikey};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+    }
+
+
+RECORDS = (
+    TypeRecord(
+        token=RESOURCE_GROUP,
+        label="resource group",
+        tier=Tier.PLUMBING,
+        arm_id="/subscriptions/{subscription}/resourceGroups/{resourceGroupName}",
+        parent=None,
+        stateful=True,  # deleting it deletes everything in it
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+    ),
+    TypeRecord(
+        token=IDENTITY,
+        label="Managed identity",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.2,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+        computed=identity_outputs,
+    ),
+    TypeRecord(
+        token=ROLE_ASSIGNMENT,
+        label="Role assignment",
+        tier=Tier.PLUMBING,
+        arm_id="{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+        parent=None,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.2,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        create_time_note="the create returns in seconds; propagation to data planes takes longer",
+        prerequisites=(
+            Prerequisite("*", "an assignment is an extension of its scope", via="scope"),
+            Prerequisite("*", "the principal must exist in Entra ID", via="principalId"),
+        ),
+        immutable=(
+            Immutable(
+                "principalId",
+                "ARM rejects it: 'Tenant ID, application ID, principal ID, and scope are not allowed to be updated' "
+                "(RoleAssignmentUpdateNotPermitted)",
+                "https://github.com/jetbrains/teamcity-azure-template/issues/10",
+            ),
+        ),
+    ),
+    TypeRecord(
+        token=LOCK,
+        label="Management lock",
+        tier=Tier.PLUMBING,
+        arm_id="{scope}/providers/Microsoft.Authorization/locks/{lockName}",
+        parent=None,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(Prerequisite("*", "a lock is an extension of its scope", via="scope"),),
+    ),
+    TypeRecord(
+        token=WORKSPACE,
+        label="Log Analytics workspace",
+        tier=Tier.OBSERVABILITY,
+        arm_id="{rg}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}",
+        parent=None,
+        stateful=True,  # the audit trail
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=0.5,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+        immutable=(Immutable("location", "a Log Analytics workspace cannot move between regions", ARM_MOVE),),
+        computed=_workspace,
+    ),
+    TypeRecord(
+        token=APP_INSIGHTS,
+        label="Application Insights",
+        tier=Tier.OBSERVABILITY,
+        arm_id="{rg}/providers/Microsoft.Insights/components/{resourceName}",
+        parent=None,
+        stateful=False,  # its telemetry lives in the workspace
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=0.3,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(Prerequisite(WORKSPACE, "a workspace-based component references an existing workspace"),),
+        computed=_app_insights,
+    ),
+    TypeRecord(
+        token=DIAGNOSTIC_SETTING,
+        label="Diagnostic setting",
+        tier=Tier.PLUMBING,
+        arm_id="{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
+        parent=None,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(
+            Prerequisite("*", "a setting is an extension of its target", via="resourceUri"),
+            Prerequisite(WORKSPACE, "the destination workspace must exist", via="workspaceId"),
+        ),
+    ),
+    TypeRecord(
+        token=ACTION_GROUP,
+        label="Action group",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.Insights/actionGroups/{actionGroupName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.2,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+    ),
+    TypeRecord(
+        token=METRIC_ALERT,
+        label="Metric alert",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.Insights/metricAlerts/{ruleName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.3,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(
+            Prerequisite("*", "an alert watches existing resources", via="scopes"),
+            Prerequisite(ACTION_GROUP, "the alert notifies an existing group"),
+        ),
+    ),
+)
