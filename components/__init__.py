@@ -9,7 +9,7 @@ Submodules hold the same names plus helpers that are not part of the stable API 
 Components know nothing about environments or stack files; ``stacks`` composes them into the platform.
 """
 
-from azplatform.components.alerting import ActionGroup, ActionGroupArgs, Dimension, metric_alert
+from azplatform.components.alerting import ActionGroup, ActionGroupArgs, ActionGroupSettings, Dimension, metric_alert
 from azplatform.components.api_gateway import (
     ApiGateway,
     ApiGatewayArgs,
@@ -74,10 +74,11 @@ from azplatform.components.container_registry import ContainerRegistry, Containe
 from azplatform.components.cosmos_db import (
     CosmosDb,
     CosmosDbArgs,
+    CosmosDbSettings,
     DatabaseSpec,
     DataRole,
+    ExistingCosmosDb,
     IndexingSpec,
-    SecondaryRegion,
     SqlContainerSpec,
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
@@ -89,11 +90,28 @@ from azplatform.components.interfaces import (
     RoleAssignmentSpec,
 )
 from azplatform.components.key_vault import ExistingKeyVault, KeyVault, KeyVaultArgs, KeyVaultSettings
-from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
+from azplatform.components.managed_redis import (
+    AccessKeySecret,
+    ExistingManagedRedis,
+    ManagedRedis,
+    ManagedRedisArgs,
+    ManagedRedisSettings,
+)
 from azplatform.components.naming import Kind, Namer
-from azplatform.components.observability import Observability, ObservabilityArgs, diagnostic_setting
+from azplatform.components.observability import (
+    Observability,
+    ObservabilityArgs,
+    ObservabilitySettings,
+    diagnostic_setting,
+)
 from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from azplatform.components.private_network import (
+    PrivateNetwork,
+    PrivateNetworkArgs,
+    PrivateNetworkSettings,
+    SubnetRole,
+    SubnetSpec,
+)
 from azplatform.components.rbac import BuiltInRole, ExistingResource, Principal, assign_role
 from azplatform.components.scale_rules import (
     CpuScaleRule,
@@ -107,6 +125,7 @@ __all__ = [
     "AccessKeySecret",
     "ActionGroup",
     "ActionGroupArgs",
+    "ActionGroupSettings",
     "ApiGateway",
     "ApiGatewayArgs",
     "ApiSpec",
@@ -130,6 +149,7 @@ __all__ = [
     "ContainerSpec",
     "CosmosDb",
     "CosmosDbArgs",
+    "CosmosDbSettings",
     "CounterKey",
     "CpuScaleRule",
     "DataRole",
@@ -138,7 +158,9 @@ __all__ = [
     "DiagnosticSettings",
     "Dimension",
     "EmitTokenMetric",
+    "ExistingCosmosDb",
     "ExistingKeyVault",
+    "ExistingManagedRedis",
     "ExistingResource",
     "ExistsAction",
     "GatewayApi",
@@ -156,11 +178,13 @@ __all__ = [
     "ManagedIdentities",
     "ManagedRedis",
     "ManagedRedisArgs",
+    "ManagedRedisSettings",
     "MemoryScaleRule",
     "MetricDimension",
     "Namer",
     "Observability",
     "ObservabilityArgs",
+    "ObservabilitySettings",
     "OperationSpec",
     "PolicyDocument",
     "PoolMember",
@@ -171,6 +195,7 @@ __all__ = [
     "PrivateEndpointSpec",
     "PrivateNetwork",
     "PrivateNetworkArgs",
+    "PrivateNetworkSettings",
     "Probe",
     "QuotaByKey",
     "RateLimitByKey",
@@ -179,7 +204,6 @@ __all__ = [
     "ResponseCache",
     "Retry",
     "RoleAssignmentSpec",
-    "SecondaryRegion",
     "Section",
     "ServiceBusScaleRule",
     "SetBackendService",

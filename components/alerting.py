@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, TypeAdapter, model_validator
+
+from azplatform.components.args import Args
+from azplatform.components.interfaces import CommonArgs, apply_interfaces
+from azplatform.components.naming import Kind, name_check
 
 TYPE_TOKEN = "azplatform:index:ActionGroup"
 
 monitor = azure_native.monitor
 
 
-@dataclass(frozen=True)
-class Dimension:
+# Metric alert severities run from 0 (critical) to 4 (verbose).
+# https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-overview#alert-severity
+Severity = Annotated[int, Field(ge=0, le=4)]
+_SEVERITY: TypeAdapter[int] = TypeAdapter(Severity)
+
+
+class Dimension(Args):
     """Restrict a metric alert to some values of one metric dimension (for example StatusCode = 429)."""
 
-    name: str
-    """Dimension name, for example StatusCode."""
-    values: Sequence[str]
-    """Dimension values to include (or exclude), for example 429."""
-    operator: str = "Include"
-    """Include or Exclude. Default Include."""
+    name: str = Field(min_length=1, description="Dimension name, for example StatusCode.")
+    values: list[str] = Field(min_length=1, description="Dimension values to include (or exclude), for example 429.")
+    operator: Literal["Include", "Exclude"] = Field(
+        default="Include", description="Include or Exclude. Default Include."
+    )
 
 
 def metric_alert(
@@ -49,6 +59,7 @@ def metric_alert(
     Metric alert rules are global resources (location ``global``); the window must be at least the metric's
     time grain. https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-metric-create-templates
     """
+    severity = _SEVERITY.validate_python(severity)
     return monitor.MetricAlert(
         f"{owner_name}-alert",
         rule_name=f"alert-{owner_name}",
@@ -86,21 +97,42 @@ def metric_alert(
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ActionGroupArgs:
-    """Arguments for :class:`ActionGroup`."""
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ValueError("not an e-mail address")
+    return value
 
-    name: str
-    """Action group name (CAF: ag-...)."""
-    short_name: str
-    """Short name shown in SMS and e-mail, at most 12 characters."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group."""
-    emails: Sequence[str] = ()
-    """E-mail receivers (common alert schema). Default: none, so alerts fire and are visible in Azure Monitor but
-    notify nobody until receivers are configured."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags. Default: none."""
+
+class ActionGroupSettings(Args):
+    """What a user chooses about an action group: who is notified (the stack file's ``alerts.emails``)."""
+
+    emails: list[Annotated[str, AfterValidator(_email)]] = Field(
+        default_factory=list,
+        description="E-mail receivers (common alert schema). Default: none, so alerts fire and are visible in Azure "
+        "Monitor but notify nobody until receivers are configured.",
+    )
+
+
+class ActionGroupArgs(ActionGroupSettings, CommonArgs):
+    """Arguments for :class:`ActionGroup`: its receivers plus name, placement, tags, lock and role assignments."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.ACTION_GROUP))] = Field(
+        description="Action group name (CAF ag-...; 1-260 characters, none of %&\\?/)."
+    )
+    # The SMS and e-mail sender name: groupShortName, at most 12 characters.
+    # https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups#create-an-action-group-in-the-azure-portal
+    short_name: str = Field(
+        min_length=1, max_length=12, description="Short name shown in SMS and e-mail, 1-12 characters."
+    )
+    location: Literal["global"] = Field(
+        default="global", description="Action groups are global resources: always global."
+    )
+
+    @model_validator(mode="after")
+    def _no_diagnostics(self) -> ActionGroupArgs:
+        if self.diagnostic_settings:
+            raise ValueError("diagnostic_settings: an action group emits no logs or metrics to send")
+        return self
 
 
 class ActionGroup(pulumi.ComponentResource):
@@ -111,8 +143,6 @@ class ActionGroup(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ActionGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        if not 1 <= len(args.short_name) <= 12:
-            raise ValueError(f"action group short name {args.short_name!r} must be 1-12 characters")
         self.group = monitor.ActionGroup(
             name,
             action_group_name=args.name,
@@ -129,6 +159,14 @@ class ActionGroup(pulumi.ComponentResource):
             ],
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.interfaces = apply_interfaces(
+            self,
+            name,
+            args,
+            self.group,
+            azure_name=args.name,
+            lock_notes="The action group routes the platform's alerts",
         )
         self.id = self.group.id
         self.name = self.group.name

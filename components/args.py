@@ -13,13 +13,14 @@ Field names are Python's snake_case; the same model reads a stack file's camelCa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
 
-__all__ = ["Args", "Input"]
+__all__ = ["Args", "Input", "ProblemList"]
 
 _T = TypeVar("_T")
 
@@ -68,9 +69,32 @@ class Args(BaseModel):
     )
 
     def extend(self, args_type: type[_A], **fields: Any) -> _A:
-        """These settings plus ``fields``, validated as ``args_type`` (a subclass of this model's class)."""
-        return args_type.model_validate({**dict(self), **fields})
+        """These settings plus ``fields``, validated as ``args_type``. The settings ``args_type`` does not have are
+        left out: keys a stack config section adds for the platform alone (``redis.accessKeysForKeda``)."""
+        own = {key: value for key, value in dict(self).items() if key in args_type.model_fields}
+        return args_type.model_validate({**own, **fields})
 
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes``, validated again (``model_copy`` would skip validation)."""
         return type(self).model_validate({**dict(self), **changes})
+
+
+Loc = tuple[str | int, ...]
+
+
+class ProblemList(ValueError):  # noqa: N818 - pydantic only reports ValueError subclasses
+    """Raised from a validator that found several problems at once; each carries where it is relative to the model.
+
+    The location is either a tuple of Python field names, dict keys and list indexes (``("databases", "app",
+    "max_throughput")``), which the stack config's loader spells as the stack file does, or a string already in the
+    stack file's spelling. The exception's text, which a library user sees, lists every problem with its location.
+    """
+
+    def __init__(self, problems: Sequence[tuple[Loc | str, str, Any]]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(_located(where, message) for where, message, _ in self.problems))
+
+
+def _located(where: Loc | str, message: str) -> str:
+    text = where if isinstance(where, str) else ".".join(str(part) for part in where)
+    return f"{text}: {message}" if text else message

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import Enum
+from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
-from azplatform.components.alerting import Dimension, metric_alert
-from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.legacy_interfaces import attach_interfaces
-from azplatform.components.rbac import Principal
+from azplatform.components.alerting import Dimension, Severity, metric_alert
+from azplatform.components.args import Args, Input, ProblemList
+from azplatform.components.interfaces import (
+    CommonArgs,
+    ManagedIdentities,
+    PrivateEndpointSpec,
+    apply_interfaces,
+)
+from azplatform.components.naming import Kind, name_check
+from azplatform.components.rbac import ExistingResource, Grantable, Principal
+from azplatform.components.regions import REGIONS
 from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:CosmosDb"
@@ -64,79 +73,278 @@ def partition_key_problem(paths: Sequence[str]) -> str | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
-class IndexingSpec:
+def _autoscale_ru(value: int) -> int:
+    problem = autoscale_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+AutoscaleRu = Annotated[int, AfterValidator(_autoscale_ru)]
+"""An autoscale maximum: at least 1000 RU/s, in steps of 1000."""
+
+ThrottledRequests = Annotated[int, Field(ge=1)]
+"""A throttling alert threshold: requests answered HTTP 429 within 5 minutes."""
+
+
+def _partition_key(value: str | list[str]) -> str | list[str]:
+    problem = partition_key_problem([value] if isinstance(value, str) else value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _index_path(value: str) -> str:
+    if not value.startswith("/"):
+        raise ValueError("an index path must start with '/' (for example /* or /payload/?)")
+    return value
+
+
+def _ttl(value: int | None) -> int | None:
+    # -1: TTL on, items never expire unless they set ttl; n > 0: seconds. 0 is rejected by Azure.
+    # https://learn.microsoft.com/azure/cosmos-db/nosql/time-to-live
+    if value is not None and (value == 0 or value < -1):
+        raise ValueError("defaultTtl must be -1 (on, no default expiry) or a positive number of seconds")
+    return value
+
+
+_COSMOS_ID = re.compile(r"[^/\\#?]{1,255}")
+
+
+def _ids(value: dict[str, Any]) -> dict[str, Any]:
+    # https://learn.microsoft.com/azure/cosmos-db/concepts-limits#per-item-limits (ids: no / \ # ?)
+    bad = [key for key in value if not _COSMOS_ID.fullmatch(key) or key != key.strip()]
+    if bad:
+        raise ValueError(f"ids {bad} are invalid: 1-255 characters, none of / \\ # ?, no surrounding spaces")
+    return value
+
+
+def secondary_location_problems(secondaries: Sequence[str]) -> list[str]:
+    """Why Azure would refuse ``secondaries`` as an account's read regions (unknown or repeated regions)."""
+    problems: list[str] = []
+    unknown = [loc for loc in secondaries if loc not in REGIONS]
+    if unknown:
+        problems.append(f"unknown Azure regions {unknown}")
+    if len(set(secondaries)) != len(secondaries):
+        problems.append("lists a region more than once")
+    return problems
+
+
+def primary_location_problem(primary: object, secondaries: Sequence[str]) -> str | None:
+    """Why the read regions may not include ``primary``, the account's own region (None when they do not)."""
+    if isinstance(primary, str) and primary in secondaries:
+        return f"includes the primary location {primary}; list only the other regions"
+    return None
+
+
+class IndexingSpec(Args):
     """A container's indexing policy."""
 
-    mode: str = "consistent"
-    """``consistent`` or ``none``. Default consistent."""
-    included_paths: Sequence[str] = ("/*",)
-    """Paths to index. Default: everything (``/*``)."""
-    excluded_paths: Sequence[str] = ()
-    """Paths not to index (Azure always adds ``/"_etag"/?``). Default: none."""
+    mode: Literal["consistent", "none"] = Field(default="consistent", description="Indexing mode. Default consistent.")
+    included_paths: list[Annotated[str, AfterValidator(_index_path)]] = Field(
+        default_factory=lambda: ["/*"], description="Paths to index. Default: everything (/*)."
+    )
+    excluded_paths: list[Annotated[str, AfterValidator(_index_path)]] = Field(
+        default_factory=list, description='Paths not to index (Azure always adds /"_etag"/?). Default: none.'
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class SqlContainerSpec:
-    """One SQL container."""
+class SqlContainerSpec(Args):
+    """One container of a Cosmos DB for NoSQL database."""
 
-    name: str
-    """Container id."""
-    partition_key_paths: Sequence[str]
-    """Partition key path(s), each starting with '/'; two or three make a hierarchical key. Fixed at creation."""
-    default_ttl: int | None = None
-    """Item time to live in seconds; -1 turns TTL on with no default expiry. Default: TTL off."""
-    indexing: IndexingSpec | None = None
-    """Indexing policy. Default: Azure's (consistent, everything)."""
-    max_throughput: int | None = None
-    """Dedicated autoscale maximum RU/s (provisioned accounts only). Default: the database's shared throughput."""
+    partition_key: Annotated[str | list[str], AfterValidator(_partition_key)] = Field(
+        description="Partition key path (/tenantId), or up to three paths for a hierarchical key. Changing it "
+        "replaces the container (its data)."
+    )
+    default_ttl: Annotated[int | None, AfterValidator(_ttl)] = Field(
+        default=None, description="Item time to live in seconds, or -1 for on without a default. Default: off."
+    )
+    indexing: IndexingSpec | None = Field(
+        default=None, description="Indexing policy. Default: Azure's (consistent, everything)."
+    )
+    max_throughput: AutoscaleRu | None = Field(
+        default=None,
+        description="Dedicated autoscale maximum RU/s (>= 1000, multiple of 1000; provisioned accounts only). "
+        "Default: its database's shared throughput, else the account's default.",
+    )
 
-
-@dataclass(frozen=True, kw_only=True)
-class DatabaseSpec:
-    """One SQL database and its containers."""
-
-    name: str
-    """Database id."""
-    containers: Sequence[SqlContainerSpec] = ()
-    """Containers. Default: none."""
-    max_throughput: int | None = None
-    """Shared autoscale maximum RU/s for containers without their own (provisioned accounts only). Default: none."""
+    @property
+    def partition_key_paths(self) -> list[str]:
+        """The partition key as a list of paths."""
+        return [self.partition_key] if isinstance(self.partition_key, str) else list(self.partition_key)
 
 
-@dataclass(frozen=True, kw_only=True)
-class SecondaryRegion:
-    """A read region (failover target) of a multi-region account."""
+class DatabaseSpec(Args):
+    """One Cosmos DB for NoSQL database and its containers."""
 
-    location: str
-    """Azure region name."""
-    zone_redundant: bool = False
-    """Spread the region's replicas over its availability zones. Default off."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class CosmosDbArgs(CommonArgs):
-    """Arguments for :class:`CosmosDb`."""
-
-    name: str
-    """Account name (CAF: cosno-...; 3-44 lowercase letters, digits, hyphens; globally unique)."""
-    serverless: bool = False
-    """Serverless capacity (pay per request, single region, no throughput settings). Fixed at creation. Default off."""
-    zone_redundant: bool = True
-    """Spread the write region's replicas over availability zones. Fixed per region. Default on."""
-    secondary_regions: Sequence[SecondaryRegion] = ()
-    """Read regions, in failover order (provisioned accounts only). Default: none."""
-    backup_tier: str = "Continuous30Days"
-    """Continuous backup (point-in-time restore) window: ``Continuous7Days`` or ``Continuous30Days``. Default 30."""
-    consistency_level: str = "Session"
-    """Default consistency level. Default Session."""
-    databases: Sequence[DatabaseSpec] = field(default_factory=tuple)
-    """SQL databases and containers. Default: none."""
-    private_endpoint: PrivateEndpointPlacement | None = None
-    """Private endpoint placement; public network access is disabled either way. Default: none."""
+    max_throughput: AutoscaleRu | None = Field(
+        default=None,
+        description="Autoscale maximum RU/s shared by its containers without their own (provisioned accounts only). "
+        "Default: none.",
+    )
+    containers: Annotated[dict[str, SqlContainerSpec], AfterValidator(_ids)] = Field(
+        default_factory=dict, description="Containers by id. Default: none."
+    )
 
 
-class CosmosDb(pulumi.ComponentResource):
+class CosmosDbSettings(Args):
+    """What a user chooses about a Cosmos DB for NoSQL account (the stack file's ``cosmos`` section)."""
+
+    serverless: bool = Field(
+        default=False,
+        description="Serverless capacity (pay per request, single region, no throughput settings). Fixed at "
+        "creation. Default off.",
+    )
+    backup_tier: Literal["Continuous7Days", "Continuous30Days"] = Field(
+        default="Continuous30Days",
+        description="Point-in-time restore window of continuous backup. Default Continuous30Days.",
+    )
+    consistency_level: Literal["Eventual", "ConsistentPrefix", "Session", "BoundedStaleness", "Strong"] = Field(
+        default="Session", description="Default consistency level. Default Session."
+    )
+    secondary_locations: list[str] = Field(
+        default_factory=list,
+        description="Read/failover regions in failover order (provisioned only). Each is zone redundant when "
+        "the account is and the region has zones. Default: none.",
+    )
+    default_max_throughput: AutoscaleRu | None = Field(
+        default=None,
+        description="Autoscale maximum RU/s for containers with no throughput of their own or of their database. "
+        "Default: none.",
+    )
+    databases: Annotated[dict[str, DatabaseSpec], AfterValidator(_ids)] = Field(
+        default_factory=dict, description="SQL databases by id. Default: none."
+    )
+
+    @model_validator(mode="after")
+    def _capacity(self) -> CosmosDbSettings:
+        problems: list[tuple[tuple[str, ...], str, Any]] = []
+        throughputs: list[tuple[tuple[str, ...], int | None]] = [
+            (("default_max_throughput",), self.default_max_throughput)
+        ]
+        for db_name, db in self.databases.items():
+            throughputs.append((("databases", db_name, "max_throughput"), db.max_throughput))
+            for c_name, container in db.containers.items():
+                where: tuple[str, ...] = ("databases", db_name, "containers", c_name, "max_throughput")
+                throughputs.append((where, container.max_throughput))
+        if self.serverless:
+            for where, value in throughputs:
+                if value is not None:
+                    problems.append((where, "a serverless account has no provisioned throughput; remove it", value))
+            if self.secondary_locations:
+                problems.append(
+                    (
+                        ("secondary_locations",),
+                        "a serverless account runs in a single region; remove the secondary locations or set "
+                        "serverless: false",
+                        self.secondary_locations,
+                    )
+                )
+        else:
+            for db_name, db in self.databases.items():
+                for c_name, container in db.containers.items():
+                    if (
+                        container.max_throughput is None
+                        and db.max_throughput is None
+                        and not self.default_max_throughput
+                    ):
+                        problems.append(
+                            (
+                                ("databases", db_name, "containers", c_name),
+                                "a provisioned account needs throughput: set a max throughput on the container or "
+                                "its database, or the account's default max throughput",
+                                None,
+                            )
+                        )
+        for problem in secondary_location_problems(self.secondary_locations):
+            problems.append((("secondary_locations",), problem, self.secondary_locations))
+        if problems:
+            raise ProblemList(problems)
+        return self
+
+    def container_max_throughput(self, database: str, container: str) -> int | None:
+        """The dedicated autoscale maximum a container gets (its own, else the default when its database has
+        no shared throughput); None for serverless or shared throughput."""
+        if self.serverless:
+            return None
+        db = self.databases[database]
+        own = db.containers[container].max_throughput
+        if own is not None:
+            return own
+        return None if db.max_throughput is not None else self.default_max_throughput
+
+
+class CosmosDbArgs(CosmosDbSettings, CommonArgs):
+    """Arguments for :class:`CosmosDb`: its settings plus placement and the shared interfaces."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.COSMOS_ACCOUNT))] = Field(
+        description="Account name (CAF cosno-...; 3-44 lowercase letters, digits, hyphens; globally unique)."
+    )
+    zone_redundant: bool = Field(
+        default=True,
+        description="Spread each region's replicas over its availability zones (secondary regions without zones "
+        "stay non-zonal). Fixed per region. Default on.",
+    )
+    private_endpoints: list[PrivateEndpointSpec] = Field(
+        default_factory=list,
+        description="Private endpoints (group Sql); public network access is disabled either way. Default: none.",
+    )
+    managed_identities: ManagedIdentities = Field(
+        default_factory=ManagedIdentities,
+        description="Identities the account runs as (customer-managed keys read through one). Default: none.",
+    )
+
+    @model_validator(mode="after")
+    def _secondaries_exclude_the_primary(self) -> CosmosDbArgs:
+        problem = primary_location_problem(self.location, self.secondary_locations)
+        if problem is not None:
+            raise ProblemList([(("secondary_locations",), problem, self.secondary_locations)])
+        return self
+
+
+class CosmosDbGrants(Grantable):
+    """Data-plane grants on an account, for a :class:`CosmosDb` and an :class:`ExistingCosmosDb` alike."""
+
+    def _account(self) -> tuple[Input[str], Input[str], Input[str]]:
+        """The account's name, resource group and id, which the SQL role assignments go in."""
+        raise NotImplementedError
+
+    def grant_data_contributor(self, principal: Principal) -> azure_native.cosmosdb.SqlResourceSqlRoleAssignment:
+        """Cosmos DB Built-in Data Contributor on the whole account: read and write items (apps)."""
+        return self._grant_data_role(DataRole.DATA_CONTRIBUTOR, principal)
+
+    def grant_data_reader(self, principal: Principal) -> azure_native.cosmosdb.SqlResourceSqlRoleAssignment:
+        """Cosmos DB Built-in Data Reader on the whole account: read items and run queries."""
+        return self._grant_data_role(DataRole.DATA_READER, principal)
+
+    def _grant_data_role(
+        self, role: DataRole, principal: Principal
+    ) -> azure_native.cosmosdb.SqlResourceSqlRoleAssignment:
+        account_name, resource_group_name, account_id = self._account()
+        key = f"{self._grant_name}/{principal.logical_name}/{role.name}"
+        return cosmosdb.SqlResourceSqlRoleAssignment(
+            f"{self._grant_name}-{role.name.lower().replace('_', '-')}-{principal.logical_name}",
+            account_name=account_name,
+            resource_group_name=resource_group_name,
+            # Assignment ids must be GUIDs; uuid5 over the logical names keeps them stable across runs.
+            role_assignment_id=str(uuid.uuid5(_GRANT_NAMESPACE, key)),
+            role_definition_id=pulumi.Output.from_input(account_id).apply(
+                lambda rid: f"{rid}/sqlRoleDefinitions/{role.value}"
+            ),
+            principal_id=principal.principal_id,
+            scope=account_id,
+            opts=pulumi.ResourceOptions(parent=self._grant_owner),
+        )
+
+
+class ExistingCosmosDb(ExistingResource, CosmosDbGrants):
+    """An account another stack owns, by id: data-plane grants on it, nothing else."""
+
+    def _account(self) -> tuple[Input[str], Input[str], Input[str]]:
+        return self.resource_name, self.resource_group_name, self.id
+
+
+class CosmosDb(pulumi.ComponentResource, CosmosDbGrants):
     """A Cosmos DB for NoSQL account with local (key) auth disabled, TLS 1.2, no public network, continuous
     backup, and its databases and containers. Grants: ``grant_data_contributor``, ``grant_data_reader``.
     Alert: ``alert_throttling``."""
@@ -147,7 +355,6 @@ class CosmosDb(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: CosmosDbArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        _check(args)
         self._name = name
         self._resource_group_name = args.resource_group_name
         self._tags = dict(args.tags)
@@ -158,9 +365,12 @@ class CosmosDb(pulumi.ComponentResource):
             )
         ] + [
             cosmosdb.LocationArgs(
-                location_name=region.location, failover_priority=i, is_zone_redundant=region.zone_redundant
+                # A secondary region without availability zones is added non-zonal.
+                location_name=location,
+                failover_priority=i,
+                is_zone_redundant=args.zone_redundant and REGIONS[location].zones,
             )
-            for i, region in enumerate(args.secondary_regions, start=1)
+            for i, location in enumerate(args.secondary_locations, start=1)
         ]
         self.account = cosmosdb.DatabaseAccount(
             name,
@@ -193,6 +403,7 @@ class CosmosDb(pulumi.ComponentResource):
             network_acl_bypass=cosmosdb.NetworkAclBypass.NONE,
             is_virtual_network_filter_enabled=False,
             enable_free_tier=False,
+            identity=_identity(args.managed_identities),
             tags=self._tags,
             opts=pulumi.ResourceOptions.merge(
                 protected,
@@ -201,28 +412,27 @@ class CosmosDb(pulumi.ComponentResource):
         )
         self.databases: dict[str, cosmosdb.SqlResourceSqlDatabase] = {}
         self.containers: dict[str, cosmosdb.SqlResourceSqlContainer] = {}
-        for database in args.databases:
+        for db_name, database in args.databases.items():
             db = cosmosdb.SqlResourceSqlDatabase(
-                f"{name}-sqldb-{database.name}",
+                f"{name}-sqldb-{db_name}",
                 account_name=self.account.name,
                 resource_group_name=args.resource_group_name,
-                database_name=database.name,
-                resource=cosmosdb.SqlDatabaseResourceArgs(id=database.name),
+                database_name=db_name,
+                resource=cosmosdb.SqlDatabaseResourceArgs(id=db_name),
                 options=_autoscale(database.max_throughput),
                 tags=self._tags,
                 opts=protected,
             )
-            self.databases[database.name] = db
-            for container in database.containers:
-                key = f"{database.name}/{container.name}"
-                self.containers[key] = cosmosdb.SqlResourceSqlContainer(
-                    f"{name}-ctr-{database.name}-{container.name}",
+            self.databases[db_name] = db
+            for c_name, container in database.containers.items():
+                self.containers[f"{db_name}/{c_name}"] = cosmosdb.SqlResourceSqlContainer(
+                    f"{name}-ctr-{db_name}-{c_name}",
                     account_name=self.account.name,
                     resource_group_name=args.resource_group_name,
                     database_name=db.name,
-                    container_name=container.name,
-                    resource=_container_resource(container),
-                    options=_autoscale(container.max_throughput),
+                    container_name=c_name,
+                    resource=_container_resource(c_name, container),
+                    options=_autoscale(args.container_max_throughput(db_name, c_name)),
                     tags=self._tags,
                     opts=pulumi.ResourceOptions.merge(
                         protected,
@@ -234,53 +444,33 @@ class CosmosDb(pulumi.ComponentResource):
 
         # The lock also covers databases, containers and data-plane role assignments (child resources): in a
         # locked environment, revoking a grant means lifting the lock first.
-        self.private_endpoint = attach_interfaces(
+        self.interfaces = apply_interfaces(
             self,
             name,
             args,
             self.account,
-            placement=args.private_endpoint,
             azure_name=args.name,
             group_id="Sql",
-            lock_reason="Cosmos DB holds the platform's system of record",
+            lock_notes="Cosmos DB holds the platform's system of record",
         )
+        self._grant_owner, self._grant_name, self._grant_scope = self, name, self.account.id
 
         self.id = self.account.id
         self.name = self.account.name
         self.endpoint = self.account.document_endpoint
         self.register_outputs({"id": self.id, "endpoint": self.endpoint})
 
-    def grant_data_contributor(self, principal: Principal) -> cosmosdb.SqlResourceSqlRoleAssignment:
-        """Cosmos DB Built-in Data Contributor on the whole account: read and write items (apps)."""
-        return self._grant(DataRole.DATA_CONTRIBUTOR, principal)
-
-    def grant_data_reader(self, principal: Principal) -> cosmosdb.SqlResourceSqlRoleAssignment:
-        """Cosmos DB Built-in Data Reader on the whole account: read items and run queries."""
-        return self._grant(DataRole.DATA_READER, principal)
-
-    def _grant(self, role: DataRole, principal: Principal) -> cosmosdb.SqlResourceSqlRoleAssignment:
-        key = f"{self._name}/{principal.logical_name}/{role.name}"
-        return cosmosdb.SqlResourceSqlRoleAssignment(
-            f"{self._name}-{role.name.lower().replace('_', '-')}-{principal.logical_name}",
-            account_name=self.account.name,
-            resource_group_name=self._resource_group_name,
-            # Assignment ids must be GUIDs; uuid5 over the logical names keeps them stable across runs.
-            role_assignment_id=str(uuid.uuid5(_GRANT_NAMESPACE, key)),
-            role_definition_id=self.account.id.apply(
-                lambda account_id: f"{account_id}/sqlRoleDefinitions/{role.value}"
-            ),
-            principal_id=principal.principal_id,
-            scope=self.account.id,
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+    def _account(self) -> tuple[Input[str], Input[str], Input[str]]:
+        return self.account.name, self._resource_group_name, self.account.id
 
     def alert_throttling(
-        self, throttled_requests: int, action_group_id: pulumi.Input[str], *, severity: int = 2
+        self, throttled_requests: int, action_group_id: pulumi.Input[str], *, severity: Severity = 2
     ) -> azure_native.monitor.MetricAlert:
-        """Alert when more than ``throttled_requests`` requests get HTTP 429 (rate limited) within 5 minutes.
-        Metric TotalRequests, dimension StatusCode:
+        """Alert when more than ``throttled_requests`` (at least 1) requests get HTTP 429 (rate limited) within 5
+        minutes. Metric TotalRequests, dimension StatusCode:
         https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-documentdb-databaseaccounts-metrics
         """
+        throttled_requests = _THROTTLED_REQUESTS.validate_python(throttled_requests)
         return metric_alert(
             self,
             f"{self._name}-throttling",
@@ -291,7 +481,7 @@ class CosmosDb(pulumi.ComponentResource):
             aggregation="Count",
             operator="GreaterThan",
             threshold=throttled_requests,
-            dimensions=[Dimension("StatusCode", ["429"])],
+            dimensions=[Dimension(name="StatusCode", values=["429"])],
             window_size="PT5M",
             evaluation_frequency="PT1M",
             severity=severity,
@@ -301,26 +491,17 @@ class CosmosDb(pulumi.ComponentResource):
         )
 
 
-def _check(args: CosmosDbArgs) -> None:
-    problems: list[str] = []
-    throughputs = [(f"database {d.name}", d.max_throughput) for d in args.databases] + [
-        (f"container {d.name}/{c.name}", c.max_throughput) for d in args.databases for c in d.containers
-    ]
-    for where, value in throughputs:
-        if value is None:
-            continue
-        if args.serverless:
-            problems.append(f"{where}: a serverless account has no provisioned throughput")
-        elif (problem := autoscale_problem(value)) is not None:
-            problems.append(f"{where}: {problem}")
-    for database in args.databases:
-        for container in database.containers:
-            if (problem := partition_key_problem(container.partition_key_paths)) is not None:
-                problems.append(f"container {database.name}/{container.name}: {problem}")
-    if args.serverless and args.secondary_regions:
-        problems.append("a serverless account runs in a single region; remove the secondary regions")
-    if problems:
-        raise ValueError("; ".join(problems))
+_THROTTLED_REQUESTS: TypeAdapter[int] = TypeAdapter(ThrottledRequests)
+
+
+def _identity(identities: ManagedIdentities) -> cosmosdb.ManagedServiceIdentityArgs | None:
+    # Microsoft.DocumentDB spells both kinds "SystemAssigned,UserAssigned", without a space.
+    if identities.type is None:
+        return None
+    return cosmosdb.ManagedServiceIdentityArgs(
+        type=cosmosdb.ResourceIdentityType(identities.type.replace(", ", ",")),
+        user_assigned_identities=list(identities.user_assigned_resource_ids) or None,
+    )
 
 
 def _autoscale(max_throughput: int | None) -> cosmosdb.CreateUpdateOptionsArgs | None:
@@ -331,12 +512,12 @@ def _autoscale(max_throughput: int | None) -> cosmosdb.CreateUpdateOptionsArgs |
     )
 
 
-def _container_resource(container: SqlContainerSpec) -> cosmosdb.SqlContainerResourceArgs:
-    paths = list(container.partition_key_paths)
+def _container_resource(name: str, container: SqlContainerSpec) -> cosmosdb.SqlContainerResourceArgs:
+    paths = container.partition_key_paths
     hierarchical = len(paths) > 1
     indexing = container.indexing
     return cosmosdb.SqlContainerResourceArgs(
-        id=container.name,
+        id=name,
         partition_key=cosmosdb.ContainerPartitionKeyArgs(
             paths=paths,
             kind=cosmosdb.PartitionKind.MULTI_HASH if hierarchical else cosmosdb.PartitionKind.HASH,

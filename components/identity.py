@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Annotated
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, model_validator
+
+from azplatform.components.interfaces import CommonArgs, apply_interfaces
+from azplatform.components.naming import Kind, name_check
 
 TYPE_TOKEN = "azplatform:index:UserIdentity"
 
 
-@dataclass(frozen=True, kw_only=True)
-class UserIdentityArgs:
-    """Arguments for :class:`UserIdentity`."""
+class UserIdentityArgs(CommonArgs):
+    """Arguments for :class:`UserIdentity`: its name, placement, tags, lock and role assignments on it."""
 
-    name: str
-    """Azure name of the identity (CAF: id-...)."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group."""
-    location: pulumi.Input[str]
-    """Azure region."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags. Default: none."""
+    name: Annotated[str, AfterValidator(name_check(Kind.MANAGED_IDENTITY))] = Field(
+        description="Azure name of the identity (CAF id-...; 3-128 letters, digits, hyphens, underscores)."
+    )
+
+    @model_validator(mode="after")
+    def _no_diagnostics(self) -> UserIdentityArgs:
+        if self.diagnostic_settings:
+            raise ValueError("diagnostic_settings: a user-assigned identity emits no logs or metrics to send")
+        return self
 
 
 class UserIdentity(pulumi.ComponentResource):
@@ -43,6 +46,9 @@ class UserIdentity(pulumi.ComponentResource):
             location=args.location,
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.interfaces = apply_interfaces(
+            self, name, args, self.identity, azure_name=args.name, lock_notes="Workloads authenticate as this identity"
         )
         self.id = self.identity.id
         self.name = self.identity.name

@@ -7,7 +7,7 @@ import pulumi
 
 from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
 from azplatform.components.observability import diagnostic_setting
-from azplatform.components.private_endpoint import PrivateEndpoint, private_endpoint_for
+from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
 from azplatform.components.protection import cannot_delete_lock
 
 
@@ -34,3 +34,33 @@ def attach_interfaces(
     if args.lock:
         cannot_delete_lock(owner, owner_name, target, lock_reason)
     return endpoint
+
+
+def private_endpoint_for(
+    owner: pulumi.Resource,
+    owner_name: str,
+    placement: PrivateEndpointPlacement | None,
+    *,
+    common: CommonArgs,
+    azure_name: str,
+    target_id: pulumi.Input[str],
+    group_id: str,
+) -> PrivateEndpoint | None:
+    """The private endpoint ``pep-<azure_name>`` of a component's resource, as the owner's child; None when the
+    component was given no placement."""
+    if placement is None:
+        return None
+    return PrivateEndpoint(
+        f"{owner_name}-pep",
+        PrivateEndpointArgs(
+            name=f"pep-{azure_name}",
+            resource_group_name=common.resource_group_name,
+            location=common.location,
+            subnet_id=placement.subnet_id,
+            target_id=target_id,
+            group_id=group_id,
+            private_dns_zone_ids=[placement.dns_zone_id],
+            tags=common.tags,
+        ),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )

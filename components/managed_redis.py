@@ -1,24 +1,25 @@
 """Azure Managed Redis (``Microsoft.Cache/redisEnterprise``): private, Entra-authenticated, TLS-only.
 
-Not Azure Cache for Redis (``Microsoft.Cache/redis``): no new Basic/Standard/Premium cache can be created from
-2026-10-01 and that product retires in 2028 (DESIGN.md).
+Not Azure Cache for Redis (``Microsoft.Cache/redis``), which is retiring: Basic, Standard and Premium on 2028-09-30,
+the Enterprise tiers on 2027-03-31. https://learn.microsoft.com/azure/azure-cache-for-redis/retirement-faq
 """
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
-from azplatform.components.alerting import metric_alert
-from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.legacy_interfaces import attach_interfaces
-from azplatform.components.observability import diagnostic_setting
-from azplatform.components.rbac import Principal
+from azplatform.components.alerting import Severity, metric_alert
+from azplatform.components.args import Args, Input, ProblemList
+from azplatform.components.interfaces import CommonArgs, ManagedIdentities, PrivateEndpointSpec, apply_interfaces
+from azplatform.components.naming import Kind, name_check
+from azplatform.components.observability import diagnostics_only
+from azplatform.components.rbac import ExistingResource, Grantable, Principal
 from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:ManagedRedis"
@@ -39,6 +40,15 @@ def managed_redis_skus() -> tuple[str, ...]:
         for sku in redis.SkuName
         if sku.value.startswith(("Balanced_", "MemoryOptimized_", "ComputeOptimized_"))
     )
+
+
+def _redis_sku(value: str) -> str:
+    if value not in managed_redis_skus():
+        raise ValueError(
+            "not an Azure Managed Redis in-memory SKU; use Balanced_*, MemoryOptimized_* or ComputeOptimized_* "
+            "(for example Balanced_B5). Flash Optimized and the retiring Enterprise_* SKUs are not offered"
+        )
+    return value
 
 
 # Clients connect on 10000 (TLS); with the OSS cluster policy they also reach shards on 85xx ports.
@@ -70,50 +80,162 @@ EXEMPTIONS_TAG = "policyExemptions"
 # Access policy assignment names: ^[A-Za-z0-9]{1,60}$ (Microsoft.Cache/redisEnterprise REST spec).
 _ASSIGNMENT_NAMESPACE = uuid.UUID("0b6f3c2a-6d0e-4f57-9a1e-5c3d7e9b2a41")
 
+DEFAULT_ACCESS_KEY_SECRET = "redis-streams-password"
+"""The Key Vault secret the primary access key goes to unless another is named."""
 
-@dataclass(frozen=True, kw_only=True)
-class AccessKeySecret:
+RDB_DEFAULT_FREQUENCY = "1h"
+"""The snapshot interval of ``rdb`` persistence when none is given."""
+
+RedisModule = Literal["RediSearch", "RedisJSON", "RedisBloom", "RedisTimeSeries"]
+EvictionPolicy = Literal[
+    "AllKeysLFU",
+    "AllKeysLRU",
+    "AllKeysRandom",
+    "VolatileLRU",
+    "VolatileLFU",
+    "VolatileTTL",
+    "VolatileRandom",
+    "NoEviction",
+]
+
+UsedMemoryPercent = Annotated[int, Field(ge=1, le=100)]
+"""A used-memory alert threshold, in percent of the cache."""
+
+
+class AccessKeySecret(Args):
     """Where the database's primary access key goes when access keys are on (a KEDA scaler needs a password)."""
 
-    vault_name: pulumi.Input[str]
-    """Key Vault that receives the secret."""
-    resource_group_name: pulumi.Input[str]
-    """The vault's resource group."""
-    secret_name: str = "redis-streams-password"
-    """Secret name. Default ``redis-streams-password``."""
+    vault_name: Input[str] = Field(description="Key Vault that receives the secret.")
+    resource_group_name: Input[str] = Field(description="The vault's resource group.")
+    # Key Vault secret names: 1-127 letters, digits and hyphens.
+    # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault
+    secret_name: str = Field(
+        default=DEFAULT_ACCESS_KEY_SECRET,
+        pattern=r"^[0-9A-Za-z-]{1,127}$",
+        description=f"Secret name (1-127 letters, digits, hyphens). Default {DEFAULT_ACCESS_KEY_SECRET}.",
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ManagedRedisArgs(CommonArgs):
-    """Arguments for :class:`ManagedRedis`."""
+class ManagedRedisSettings(Args):
+    """What a user chooses about an Azure Managed Redis cache (the stack file's ``redis`` section)."""
 
-    name: str
-    """Cluster name (CAF: amr-...; 1-60 letters, digits, single hyphens; globally unique, as the host name is
-    ``<name>.<region>.redis.azure.net``)."""
-    sku: str = "Balanced_B0"
-    """One of :func:`managed_redis_skus`. Default Balanced_B0 (0.5 GB, dev)."""
-    high_availability: bool = True
-    """Replicate across two or more nodes; in a region with zones that also makes the cache zone redundant.
-    It cannot be turned off once on. Default on."""
-    eviction_policy: str = "VolatileLRU"
-    """What Redis evicts at maxmemory (``redisenterprise.EvictionPolicy``). Default VolatileLRU (Azure's default),
-    which never evicts keys without a TTL such as streams."""
-    clustering_policy: str = "EnterpriseCluster"
-    """``EnterpriseCluster`` (one endpoint, any client, KEDA ``redis-streams``) or ``OSSCluster`` (cluster-aware
-    clients, higher throughput). Fixed at creation. Default EnterpriseCluster."""
-    modules: Sequence[str] = ()
-    """Redis modules (RediSearch, RedisJSON, RedisBloom, RedisTimeSeries), fixed at creation. Default: none."""
-    persistence: str = "none"
-    """``none``, ``aof`` (every write, 1 s) or ``rdb`` (snapshots). Default none."""
-    rdb_frequency: str = "1h"
-    """Snapshot interval for ``rdb``: 1h, 6h or 12h. Default 1h."""
-    access_keys: AccessKeySecret | None = None
-    """Turn access-key authentication on and store the primary key in Key Vault. Default: off (Entra only)."""
-    private_endpoint: PrivateEndpointPlacement | None = None
-    """Private endpoint placement; public network access is disabled either way. Default: none."""
+    sku: Annotated[str, AfterValidator(_redis_sku)] = Field(
+        default="Balanced_B0",
+        description="Azure Managed Redis in-memory SKU (Balanced_*, MemoryOptimized_*, ComputeOptimized_*), for "
+        "example Balanced_B0 (0.5 GB) or Balanced_B5 (6 GB). Default Balanced_B0.",
+    )
+    high_availability: bool = Field(
+        default=True,
+        description="Replicate over two or more nodes (zone redundant in a region with zones). Cannot be turned off "
+        "once on. Default on.",
+    )
+    eviction_policy: EvictionPolicy = Field(
+        default="VolatileLRU",
+        description="What Redis evicts when full. Default VolatileLRU (Azure's default), which never evicts keys "
+        "without a TTL such as streams.",
+    )
+    clustering_policy: Literal["EnterpriseCluster", "OSSCluster"] = Field(
+        default="EnterpriseCluster",
+        description="EnterpriseCluster (one endpoint, works with KEDA's redis-streams scaler) or OSSCluster "
+        "(cluster-aware clients; KEDA redis-cluster-streams). Changing it replaces the database. "
+        "Default EnterpriseCluster.",
+    )
+    modules: list[RedisModule] = Field(
+        default_factory=list, description="Redis modules; changing them replaces the database. Default: none."
+    )
+    persistence: Literal["none", "aof", "rdb"] = Field(
+        default="none", description="Data persistence: none, aof (every write, 1 s) or rdb (snapshots). Default none."
+    )
+    rdb_frequency: Literal["1h", "6h", "12h"] | None = Field(
+        default=None, description=f"Snapshot interval with persistence rdb. Default {RDB_DEFAULT_FREQUENCY}."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ManagedRedisSettings:
+        problems: list[tuple[tuple[str, ...], str, object]] = []
+        if "RediSearch" in self.modules:
+            # https://learn.microsoft.com/azure/redis/redis-modules#redisearch
+            if self.clustering_policy != "EnterpriseCluster":
+                problems.append(
+                    (
+                        ("clustering_policy",),
+                        "RediSearch requires clusteringPolicy EnterpriseCluster",
+                        self.clustering_policy,
+                    )
+                )
+            if self.eviction_policy != "NoEviction":
+                problems.append(
+                    (("eviction_policy",), "RediSearch requires evictionPolicy NoEviction", self.eviction_policy)
+                )
+        if len(set(self.modules)) != len(self.modules):
+            problems.append((("modules",), "lists a module more than once", self.modules))
+        if self.rdb_frequency is not None and self.persistence != "rdb":
+            problems.append((("rdb_frequency",), "applies only with persistence: rdb", self.rdb_frequency))
+        if problems:
+            raise ProblemList(problems)
+        return self
+
+    @property
+    def keda_scaler_type(self) -> str:
+        """The KEDA scaler that reads streams from this clustering policy."""
+        return KEDA_STREAMS_SCALER[self.clustering_policy]
 
 
-class ManagedRedis(pulumi.ComponentResource):
+class ManagedRedisArgs(ManagedRedisSettings, CommonArgs):
+    """Arguments for :class:`ManagedRedis`: its settings plus placement and the shared interfaces."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.MANAGED_REDIS))] = Field(
+        description="Cluster name (CAF amr-...; 1-60 letters, digits, single hyphens; globally unique, as the host "
+        "name is <name>.<region>.redis.azure.net)."
+    )
+    access_keys: AccessKeySecret | None = Field(
+        default=None,
+        description="Turn access-key authentication on and store the primary key in Key Vault. Default: off "
+        "(Entra only).",
+    )
+    private_endpoints: list[PrivateEndpointSpec] = Field(
+        default_factory=list,
+        description="Private endpoints (group redisEnterprise); public network access is disabled either way. "
+        "Default: none.",
+    )
+    managed_identities: ManagedIdentities = Field(
+        default_factory=ManagedIdentities,
+        description="Identities the cluster runs as (customer-managed keys read through one). Default: none.",
+    )
+
+
+class ManagedRedisGrants(Grantable):
+    """Data access to a cache, for a :class:`ManagedRedis` and an :class:`ExistingManagedRedis` alike."""
+
+    def _access_policy_scope(self) -> tuple[Input[str], Input[str], Input[str]]:
+        """The cluster name, database name and resource group the access policy assignments go in."""
+        raise NotImplementedError
+
+    def grant_data_access(self, principal: Principal) -> azure_native.redisenterprise.AccessPolicyAssignment:
+        """Entra data access: assign the ``default`` access policy to ``principal`` (an app's identity), which
+        then authenticates with its object id as user name and an Entra token as password."""
+        cluster_name, database_name, resource_group_name = self._access_policy_scope()
+        key = f"{self._grant_name}/{principal.logical_name}/{ACCESS_POLICY}"
+        return redis.AccessPolicyAssignment(
+            f"{self._grant_name}-access-{principal.logical_name}",
+            cluster_name=cluster_name,
+            database_name=database_name,
+            resource_group_name=resource_group_name,
+            access_policy_assignment_name=uuid.uuid5(_ASSIGNMENT_NAMESPACE, key).hex,
+            access_policy_name=ACCESS_POLICY,
+            user=redis.AccessPolicyAssignmentPropertiesUserArgs(object_id=principal.principal_id),
+            opts=pulumi.ResourceOptions(parent=self._grant_owner),
+        )
+
+
+class ExistingManagedRedis(ExistingResource, ManagedRedisGrants):
+    """A cache another stack owns, by its cluster id: data access grants on its database, nothing else."""
+
+    def _access_policy_scope(self) -> tuple[Input[str], Input[str], Input[str]]:
+        return self.resource_name, DATABASE_NAME, self.resource_group_name
+
+
+class ManagedRedis(pulumi.ComponentResource, ManagedRedisGrants):
     """An Azure Managed Redis cluster and its database: TLS 1.2+, encrypted client protocol, no public network,
     Entra authentication. Grant: ``grant_data_access``. Alert: ``alert_memory_above``."""
 
@@ -124,12 +246,6 @@ class ManagedRedis(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ManagedRedisArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        if args.sku not in managed_redis_skus():
-            raise ValueError(f"sku {args.sku!r} is not an Azure Managed Redis in-memory SKU: {managed_redis_skus()}")
-        if args.clustering_policy not in KEDA_STREAMS_SCALER:
-            raise ValueError(f"clustering_policy must be one of {sorted(KEDA_STREAMS_SCALER)}")
-        if args.persistence not in ("none", "aof", "rdb"):
-            raise ValueError("persistence must be none, aof or rdb")
         self._name = name
         self._resource_group_name = args.resource_group_name
         self._tags = dict(args.tags)
@@ -148,6 +264,7 @@ class ManagedRedis(pulumi.ComponentResource):
             # https://learn.microsoft.com/azure/reliability/reliability-managed-redis#configure-availability-zone-support
             minimum_tls_version=redis.TlsVersion.TLS_VERSION_1_2,
             public_network_access=redis.PublicNetworkAccess.DISABLED,
+            identity=_identity(args.managed_identities),
             # Access keys are an explicit, visible exception to Entra-only (policy AZP-REDIS-004 reads this tag
             # and reports the exception as advisory instead of blocking it).
             tags={**self._tags, EXEMPTIONS_TAG: "AZP-REDIS-004"} if args.access_keys is not None else self._tags,
@@ -204,19 +321,26 @@ class ManagedRedis(pulumi.ComponentResource):
         # https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-cache-redisenterprise-databases-logs
         # The lock covers the database and its access policy assignments too (locks apply to child resources):
         # in a locked environment, revoking a grant means lifting the lock first.
-        self.private_endpoint = attach_interfaces(
+        self.interfaces = apply_interfaces(
             self,
             name,
             args,
             self.cluster,
-            placement=args.private_endpoint,
             azure_name=args.name,
             group_id="redisEnterprise",
-            lock_reason="Azure Managed Redis holds the platform's queues and cache",
             logs=False,
+            lock_notes="Azure Managed Redis holds the platform's queues and cache",
         )
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, f"{name}-db", self.database.id, args.diagnostics_workspace_id, metrics=False)
+        apply_interfaces(
+            self,
+            f"{name}-db",
+            diagnostics_only(args),
+            self.database,
+            azure_name=DATABASE_NAME,
+            metrics=False,
+            lock_notes="",
+        )
+        self._grant_owner, self._grant_name, self._grant_scope = self, name, self.cluster.id
 
         self.id = self.cluster.id
         self.name = self.cluster.name
@@ -234,27 +358,17 @@ class ManagedRedis(pulumi.ComponentResource):
         """The KEDA scaler type that can read streams from this cache's clustering policy."""
         return KEDA_STREAMS_SCALER[self.clustering_policy]
 
-    def grant_data_access(self, principal: Principal) -> redis.AccessPolicyAssignment:
-        """Entra data access: assign the ``default`` access policy to ``principal`` (an app's identity), which
-        then authenticates with its object id as user name and an Entra token as password."""
-        key = f"{self._name}/{principal.logical_name}/{ACCESS_POLICY}"
-        return redis.AccessPolicyAssignment(
-            f"{self._name}-access-{principal.logical_name}",
-            cluster_name=self.cluster.name,
-            database_name=self.database.name,
-            resource_group_name=self._resource_group_name,
-            access_policy_assignment_name=uuid.uuid5(_ASSIGNMENT_NAMESPACE, key).hex,
-            access_policy_name=ACCESS_POLICY,
-            user=redis.AccessPolicyAssignmentPropertiesUserArgs(object_id=principal.principal_id),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+    def _access_policy_scope(self) -> tuple[Input[str], Input[str], Input[str]]:
+        # The database's own name: an assignment waits for the database it goes in.
+        return self.cluster.name, self.database.name, self._resource_group_name
 
     def alert_memory_above(
-        self, percent: float, action_group_id: pulumi.Input[str], *, severity: int = 2
+        self, percent: int, action_group_id: pulumi.Input[str], *, severity: Severity = 2
     ) -> azure_native.monitor.MetricAlert:
-        """Alert when used memory exceeds ``percent`` of the cache (``usedmemorypercentage``, maximum over 15
+        """Alert when used memory exceeds ``percent`` (1-100) of the cache (``usedmemorypercentage``, maximum over 15
         minutes). Metric: https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-cache-redisenterprise-metrics
         """
+        percent = _USED_MEMORY_PERCENT.validate_python(percent)
         return metric_alert(
             self,
             f"{self._name}-memory",
@@ -275,10 +389,22 @@ class ManagedRedis(pulumi.ComponentResource):
         )
 
 
-def _persistence(mode: str, rdb_frequency: str) -> redis.PersistenceArgs | None:
+_USED_MEMORY_PERCENT: TypeAdapter[int] = TypeAdapter(UsedMemoryPercent)
+
+
+def _persistence(mode: str, rdb_frequency: str | None) -> redis.PersistenceArgs | None:
     # At most one of AOF and RDB may be on. https://learn.microsoft.com/azure/redis/how-to-persistence
     if mode == "aof":
         return redis.PersistenceArgs(aof_enabled=True, aof_frequency=redis.AofFrequency.AOF_FREQUENCY_1S)
     if mode == "rdb":
-        return redis.PersistenceArgs(rdb_enabled=True, rdb_frequency=rdb_frequency)
+        return redis.PersistenceArgs(rdb_enabled=True, rdb_frequency=rdb_frequency or RDB_DEFAULT_FREQUENCY)
     return redis.PersistenceArgs(aof_enabled=False, rdb_enabled=False)
+
+
+def _identity(identities: ManagedIdentities) -> redis.ManagedServiceIdentityArgs | None:
+    # Microsoft.Cache/redisEnterprise spells both kinds "SystemAssigned, UserAssigned", as ManagedIdentities does.
+    if identities.type is None:
+        return None
+    return redis.ManagedServiceIdentityArgs(
+        type=identities.type, user_assigned_identities=list(identities.user_assigned_resource_ids) or None
+    )

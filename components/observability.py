@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, model_validator
 
-from azplatform.components.common import CommonArgs
-from azplatform.components.protection import cannot_delete_lock
+from azplatform.components.args import Args
+from azplatform.components.interfaces import CommonArgs, DiagnosticSettings, apply_interfaces
+from azplatform.components.naming import Kind, name_check
 from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:Observability"
@@ -44,24 +46,64 @@ def diagnostic_setting(
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ObservabilityArgs(CommonArgs):
-    """Arguments for :class:`Observability`."""
+def diagnostics_only(args: CommonArgs) -> CommonArgs:
+    """``args`` reduced to placement and diagnostic settings: for a component's secondary resources (a database, an
+    NSG), which get the main resource's diagnostics but not its lock, role assignments or endpoints."""
+    return CommonArgs(
+        resource_group_name=args.resource_group_name,
+        location=args.location,
+        diagnostic_settings=args.diagnostic_settings,
+    )
 
-    workspace_name: str
-    """Log Analytics workspace name (CAF: log-...)."""
-    app_insights_name: str
-    """Application Insights name (CAF: appi-...)."""
-    retention_days: int = 30
-    """Workspace retention in days, 30-730 on PerGB2018. Default 30."""
-    daily_quota_gb: float | None = None
-    """Daily ingestion cap in GB. Default: uncapped."""
+
+_OWN_SETTING = DiagnosticSettings.model_fields["name"].default
+
+
+class ObservabilitySettings(Args):
+    """What a user chooses about Log Analytics and Application Insights (the stack file's ``observability``)."""
+
+    # PerGB2018 keeps data 30-730 days.
+    # https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure
+    retention_days: int = Field(
+        default=30,
+        ge=30,
+        le=730,
+        description="Log Analytics retention in days (PerGB2018 allows 30-730). Default 30.",
+    )
+    daily_quota_gb: float | None = Field(
+        default=None, gt=0, description="Daily ingestion cap in GB; none means uncapped. Default: none."
+    )
+
+
+class ObservabilityArgs(ObservabilitySettings, CommonArgs):
+    """Arguments for :class:`Observability`: its settings plus names, placement and the shared interfaces.
+
+    The workspace and App Insights always send their own logs and metrics to the workspace (a setting named
+    ``diag-to-log-analytics``); ``diagnostic_settings`` adds further destinations, for example a central workspace.
+    """
+
+    workspace_name: Annotated[str, AfterValidator(name_check(Kind.LOG_ANALYTICS))] = Field(
+        description="Log Analytics workspace name (CAF log-...; 4-63 letters, digits, hyphens)."
+    )
+    app_insights_name: Annotated[str, AfterValidator(name_check(Kind.APP_INSIGHTS))] = Field(
+        description="Application Insights name (CAF appi-...)."
+    )
+
+    @model_validator(mode="after")
+    def _own_setting_name_is_taken(self) -> ObservabilityArgs:
+        if any(setting.name == _OWN_SETTING for setting in self.diagnostic_settings):
+            raise ValueError(
+                f"diagnostic_settings: {_OWN_SETTING} is the workspace's own setting (into itself); give further "
+                "destinations another name"
+            )
+        return self
 
 
 class Observability(pulumi.ComponentResource):
     """A Log Analytics workspace and a workspace-based Application Insights, both with local auth off.
 
-    ``attach(name, resource)`` gives any other resource a diagnostic setting into the workspace.
+    Other components send their logs and metrics here with ``diagnostic_settings=[DiagnosticSettings(
+    workspace_id=observability.workspace_id)]``.
     """
 
     id: pulumi.Output[str]
@@ -106,11 +148,30 @@ class Observability(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        if args.lock:
-            cannot_delete_lock(self, f"{name}-log", self.workspace, "Log Analytics holds the platform's audit trail")
-        # The workspace's own audit logs and metrics go to itself; App Insights' too.
-        diagnostic_setting(self, f"{name}-log", self.workspace.id, self.workspace.id)
-        diagnostic_setting(self, f"{name}-appi", self.app_insights.id, self.workspace.id)
+        # The workspace's own audit logs and metrics go to itself, and App Insights' too, besides any destination
+        # args name; the lock and role assignments are the workspace's.
+        own = CommonArgs.model_validate(
+            {
+                **{key: value for key, value in dict(args).items() if key in CommonArgs.model_fields},
+                "diagnostic_settings": [DiagnosticSettings(workspace_id=self.workspace.id), *args.diagnostic_settings],
+            }
+        )
+        self.interfaces = apply_interfaces(
+            self,
+            f"{name}-log",
+            own,
+            self.workspace,
+            azure_name=args.workspace_name,
+            lock_notes="Log Analytics holds the platform's audit trail",
+        )
+        apply_interfaces(
+            self,
+            f"{name}-appi",
+            diagnostics_only(own),
+            self.app_insights,
+            azure_name=args.app_insights_name,
+            lock_notes="",
+        )
 
         self.id = self.workspace.id
         self.name = self.workspace.name
@@ -119,15 +180,3 @@ class Observability(pulumi.ComponentResource):
         self.app_insights_connection_string = pulumi.Output.secret(self.app_insights.connection_string)
         self._name = name
         self.register_outputs({"workspaceId": self.workspace_id, "appInsightsId": self.app_insights_id})
-
-    def attach(
-        self,
-        owner: pulumi.Resource,
-        owner_name: str,
-        resource_id: pulumi.Input[str],
-        *,
-        logs: bool = True,
-        metrics: bool = True,
-    ) -> azure_native.monitor.DiagnosticSetting:
-        """Attach a diagnostic setting (all logs and metrics) from ``resource_id`` to this workspace."""
-        return diagnostic_setting(owner, owner_name, resource_id, self.workspace_id, logs=logs, metrics=metrics)

@@ -8,9 +8,9 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pydantic import AfterValidator, Field, field_validator
 
-from azplatform.components.args import Args, Input
-from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.interfaces import Tags, check_location
+from azplatform.components.args import Input
+from azplatform.components.interfaces import CommonArgs, apply_interfaces
+from azplatform.components.naming import Kind, name_check
 from azplatform.components.records import private_dns_zones
 
 TYPE_TOKEN = "azplatform:index:PrivateEndpoint"
@@ -19,12 +19,13 @@ PRIVATE_DNS_ZONES: dict[str, str] = private_dns_zones()
 """Private Link group id -> the privatelink zone its records go in (from the type records)."""
 
 
-class PrivateEndpointArgs(Args):
-    """Arguments for :class:`PrivateEndpoint`."""
+class PrivateEndpointArgs(CommonArgs):
+    """Arguments for :class:`PrivateEndpoint` (its location is the VNet's region). Components create theirs through
+    ``private_endpoints``; this is for a resource no component covers."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][-\w.]{0,62}\w$", description="Azure name of the endpoint (CAF: pep-...).")
-    resource_group_name: Input[str] = Field(description="Resource group.")
-    location: Annotated[Input[str], AfterValidator(check_location)] = Field(description="Azure region (the VNet's).")
+    name: Annotated[str, AfterValidator(name_check(Kind.PRIVATE_ENDPOINT))] = Field(
+        description="Azure name of the endpoint (CAF pep-...; 2-64 letters, digits, -_.)."
+    )
     subnet_id: Input[str] = Field(description="The private endpoints subnet.")
     target_id: Input[str] = Field(description="Id of the resource the endpoint connects to.")
     group_id: str = Field(description="Private Link sub-resource, for example vault, Sql, registry or redisEnterprise.")
@@ -32,7 +33,6 @@ class PrivateEndpointArgs(Args):
         min_length=1,
         description="Ids of the privatelink.* private DNS zones the endpoint registers its A records in.",
     )
-    tags: Tags = Field(default_factory=dict, description="Tags. Default: none.")
 
     @field_validator("group_id")
     @classmethod
@@ -84,36 +84,16 @@ class PrivateEndpoint(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
+        # An endpoint emits metrics (bytes in and out) but no logs.
+        self.interfaces = apply_interfaces(
+            self,
+            name,
+            args,
+            self.endpoint,
+            azure_name=args.name,
+            logs=False,
+            lock_notes="The private endpoint is how the VNet reaches the service",
+        )
         self.id = self.endpoint.id
         self.name = self.endpoint.name
         self.register_outputs({"id": self.id})
-
-
-def private_endpoint_for(
-    owner: pulumi.Resource,
-    owner_name: str,
-    placement: PrivateEndpointPlacement | None,
-    *,
-    common: CommonArgs,
-    azure_name: str,
-    target_id: pulumi.Input[str],
-    group_id: str,
-) -> PrivateEndpoint | None:
-    """The private endpoint ``pep-<azure_name>`` of a component's resource, as the owner's child; None when the
-    component was given no placement."""
-    if placement is None:
-        return None
-    return PrivateEndpoint(
-        f"{owner_name}-pep",
-        PrivateEndpointArgs(
-            name=f"pep-{azure_name}",
-            resource_group_name=common.resource_group_name,
-            location=common.location,
-            subnet_id=placement.subnet_id,
-            target_id=target_id,
-            group_id=group_id,
-            private_dns_zone_ids=[placement.dns_zone_id],
-            tags=common.tags,
-        ),
-        opts=pulumi.ResourceOptions(parent=owner),
-    )

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
+from typing import Annotated, Any
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, model_validator
 
-from azplatform.components.observability import diagnostic_setting
+from azplatform.components.args import Args, ProblemList
+from azplatform.components.interfaces import CommonArgs, apply_interfaces
+from azplatform.components.naming import Kind, name_check
+from azplatform.components.observability import diagnostics_only
 from azplatform.components.records import private_link_ports
 
 TYPE_TOKEN = "azplatform:index:PrivateNetwork"
@@ -113,38 +120,135 @@ _DELEGATIONS: dict[SubnetRole, str] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class SubnetSpec:
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"not an IPv4 CIDR with host bits zero (for example 10.40.0.0/16): {exc}") from None
+    if not network.is_private:
+        raise ValueError("must be a private (RFC 1918) range; the platform's networks are never internet-routable")
+    return value
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+"""A private IPv4 range in CIDR notation, host bits zero."""
+
+
+def as_network(value: object) -> ipaddress.IPv4Network | None:
+    """``value`` as a network, None when it is not a valid CIDR (validation reports that on its own)."""
+    try:
+        return ipaddress.IPv4Network(value, strict=True) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# The smallest prefix Azure accepts (or this platform's design fixes) for each role, with the source.
+SUBNET_MINIMUMS: dict[SubnetRole, tuple[int, str]] = {
+    # Design decision: the gateway gets its own /24, Microsoft's recommendation for v2 so that autoscale up to 125
+    # instances always has addresses.
+    # https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#size-of-the-subnet
+    SubnetRole.GATEWAY: (24, "Application Gateway v2 gets its own /24 (Microsoft's recommendation for autoscale)"),
+    # classic (Developer/Premium): https://learn.microsoft.com/azure/api-management/virtual-network-injection-resources
+    SubnetRole.APIM: (29, "API Management Developer or Premium needs at least /29"),
+    # Premium v2: https://learn.microsoft.com/azure/api-management/inject-vnet-v2
+    SubnetRole.APIM_V2: (27, "API Management PremiumV2 needs at least /27"),
+    # Workload-profiles environments need at least /27.
+    # https://learn.microsoft.com/azure/container-apps/custom-virtual-networks#subnet
+    SubnetRole.CONTAINER_APPS: (27, "a Container Apps workload-profiles environment needs at least /27"),
+    # Azure reserves 5 addresses per subnet; /28 leaves 11 for the platform's private endpoint NICs.
+    SubnetRole.PRIVATE_ENDPOINTS: (28, "private endpoints need at least /28 (5 reserved + one address per endpoint)"),
+}
+
+
+def subnet_layout_problems(
+    address_space: object, subnets: Sequence[tuple[str, object, SubnetRole]], *, space_label: str
+) -> list[tuple[int, str, str]]:
+    """What is wrong with a VNet's layout: each subnet (a label for messages, its CIDR and role) must lie inside
+    ``address_space``, be at least its role's minimum size and overlap no other. Returns (index of the subnet,
+    message, its CIDR); values that are not CIDRs are skipped, as field validation reports them."""
+    vnet = as_network(address_space)
+    parsed = [(i, label, net, role) for i, (label, cidr, role) in enumerate(subnets) if (net := as_network(cidr))]
+    problems: list[tuple[int, str, str]] = []
+    for index, _, net, role in parsed:
+        if vnet is not None and not net.subnet_of(vnet):
+            problems.append((index, f"is outside {space_label} {vnet}", str(net)))
+        minimum, why = SUBNET_MINIMUMS[role]
+        if net.prefixlen > minimum:
+            problems.append((index, f"is a /{net.prefixlen}; {why}", str(net)))
+    for position, (_, first_label, first, _) in enumerate(parsed):
+        for index, _, second, _ in parsed[position + 1 :]:
+            if first.overlaps(second):
+                problems.append((index, f"overlaps {first_label} ({first}); subnets must be disjoint", str(second)))
+    return problems
+
+
+# Private DNS zone names: 2-34 labels of 1-63 characters, 253 in all.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftnetwork
+_ZONE_NAME = re.compile(
+    r"(?=.{1,253}$)([A-Za-z0-9_]([-A-Za-z0-9_]{0,61}[A-Za-z0-9_])?\.){1,33}[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?"
+)
+
+
+def _zone_names(value: list[str]) -> list[str]:
+    bad = [zone for zone in value if not _ZONE_NAME.fullmatch(zone)]
+    if bad:
+        raise ValueError(f"{bad} are not DNS zone names (2-34 labels of 1-63 letters, digits, hyphens)")
+    repeated = sorted({zone for zone in value if value.count(zone) > 1})
+    if repeated:
+        raise ValueError(f"lists {repeated} more than once")
+    return value
+
+
+class SubnetSpec(Args):
     """One subnet: its Azure name, role and CIDR."""
 
-    name: str
-    """Azure subnet name (CAF: snet-...)."""
-    role: SubnetRole
-    """What the subnet hosts."""
-    cidr: str
-    """Address prefix, inside the VNet's space."""
+    name: Annotated[str, AfterValidator(name_check(Kind.SUBNET))] = Field(
+        description="Azure subnet name (CAF snet-...); its NSG is named nsg-... after it."
+    )
+    role: SubnetRole = Field(description="What the subnet hosts: its delegation, NSG rules and endpoint policies.")
+    cidr: Cidr = Field(description="Address prefix, inside the VNet's address space and at least the role's minimum.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class PrivateNetworkArgs:
-    """Arguments for :class:`PrivateNetwork`."""
+class PrivateNetworkSettings(Args):
+    """What a user chooses about the VNet itself (the stack file's ``network`` section, whose ``subnets`` are the
+    platform's tiers)."""
 
-    name: str
-    """VNet name (CAF: vnet-...)."""
-    resource_group_name: pulumi.Input[str]
-    """Resource group."""
-    location: pulumi.Input[str]
-    """Azure region."""
-    address_space: str
-    """The VNet's CIDR."""
-    subnets: Sequence[SubnetSpec]
-    """The tiers."""
-    private_dns_zones: Sequence[str] = ()
-    """Private DNS zones to create and link to the VNet (``privatelink.*`` and service domains). Default: none."""
-    diagnostics_workspace_id: pulumi.Input[str] | None = None
-    """Workspace for VNet metrics and NSG logs. Default: none."""
-    tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags. Default: none."""
+    address_space: Cidr = Field(description="The VNet's private address space, for example 10.40.0.0/16.")
+
+
+class PrivateNetworkArgs(PrivateNetworkSettings, CommonArgs):
+    """Arguments for :class:`PrivateNetwork`: the address space plus name, subnets, DNS zones and the shared
+    interfaces (diagnostic settings go to the VNet and every NSG; lock and role assignments to the VNet)."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.VIRTUAL_NETWORK))] = Field(
+        description="VNet name (CAF vnet-...)."
+    )
+    subnets: list[SubnetSpec] = Field(min_length=1, description="The tiers, at most one subnet per role.")
+    private_dns_zones: Annotated[list[str], AfterValidator(_zone_names)] = Field(
+        default_factory=list,
+        description="Private DNS zones to create and link to the VNet (privatelink.* and service domains). "
+        "Default: none.",
+    )
+
+    @model_validator(mode="after")
+    def _layout(self) -> PrivateNetworkArgs:
+        problems: list[tuple[tuple[Any, ...], str, Any]] = [
+            (("subnets", index, "cidr"), message, cidr)
+            for index, message, cidr in subnet_layout_problems(
+                self.address_space,
+                [(f"subnets[{i}] ({s.name})", s.cidr, s.role) for i, s in enumerate(self.subnets)],
+                space_label="address_space",
+            )
+        ]
+        for what, values in (("role", [s.role.value for s in self.subnets]), ("name", [s.name for s in self.subnets])):
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                problems.append(
+                    (("subnets",), f"each subnet needs its own {what}; given more than once: {repeated}", None)
+                )
+        if problems:
+            raise ProblemList(problems)
+        return self
 
 
 class PrivateNetwork(pulumi.ComponentResource):
@@ -171,6 +275,16 @@ class PrivateNetwork(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.nsgs[spec.role.value] = nsg
+            # NSGs emit flow-event logs but no metrics.
+            apply_interfaces(
+                self,
+                f"{name}-nsg-{spec.role.value}",
+                diagnostics_only(args),
+                nsg,
+                azure_name=spec.name,
+                metrics=False,
+                lock_notes="",
+            )
             delegation = _DELEGATIONS.get(spec.role)
             subnet_args.append(
                 azure_native.network.SubnetArgs(
@@ -214,11 +328,14 @@ class PrivateNetwork(pulumi.ComponentResource):
             )
             self.zones[zone_name] = zone
             self.dns_zone_ids[zone_name] = zone.id
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, f"{name}-vnet", self.vnet.id, args.diagnostics_workspace_id)
-            for role, nsg in self.nsgs.items():
-                # NSGs emit flow-event logs but no metrics.
-                diagnostic_setting(self, f"{name}-nsg-{role}", nsg.id, args.diagnostics_workspace_id, metrics=False)
+        self.interfaces = apply_interfaces(
+            self,
+            f"{name}-vnet",
+            args,
+            self.vnet,
+            azure_name=args.name,
+            lock_notes="The VNet carries every subnet and private endpoint of the platform",
+        )
         self.id = self.vnet.id
         self.name = self.vnet.name
         self.register_outputs({"id": self.id, "subnetIds": self.subnet_ids, "dnsZoneIds": self.dns_zone_ids})

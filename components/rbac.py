@@ -117,3 +117,14 @@ class ExistingResource(Grantable):
         self._grant_name = name
         self._grant_scope = resource_id
         self.id: pulumi.Output[str] = pulumi.Output.from_input(resource_id)
+
+    # An ARM id: /subscriptions/<sub>/resourceGroups/<group>/providers/<namespace>/<type>/<name>
+    @property
+    def resource_group_name(self) -> pulumi.Output[str]:
+        """The resource group named in the id."""
+        return self.id.apply(lambda rid: rid.split("/")[4])
+
+    @property
+    def resource_name(self) -> pulumi.Output[str]:
+        """The resource's own name, the id's last segment."""
+        return self.id.apply(lambda rid: rid.rstrip("/").rsplit("/", 1)[-1])

@@ -6,7 +6,6 @@ Validation reports every problem at once, each with its key path, the bad value,
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -20,14 +19,18 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from azplatform.components.cosmos_db import CosmosDbSettings
 from azplatform.components.interfaces import MAX_TAGS, PLATFORM_TAG_COUNT, Tags, check_location
 from azplatform.components.key_vault import KeyVaultSettings
+from azplatform.components.managed_redis import DEFAULT_ACCESS_KEY_SECRET
 from azplatform.components.naming import Kind, Namer, stable_suffix
+from azplatform.components.observability import ObservabilitySettings
+from azplatform.components.private_network import Cidr, PrivateNetworkSettings, SubnetRole, subnet_layout_problems
 from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
-from azplatform.stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
+from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
 from azplatform.stacks.errors import ConfigError, Problem, ProblemList
 from azplatform.stacks.profiles import profile_for
@@ -39,38 +42,9 @@ Environment = Literal["dev", "staging", "prod"]
 ENVIRONMENT_CODES: dict[str, str] = {"dev": "dev", "staging": "stg", "prod": "prod"}
 
 
-def _cidr(value: str) -> str:
-    try:
-        network = ipaddress.IPv4Network(value, strict=True)
-    except ValueError as exc:
-        raise ValueError(f"not an IPv4 CIDR with host bits zero (for example 10.40.0.0/16): {exc}") from None
-    if not network.is_private:
-        raise ValueError("must be a private (RFC 1918) range; the platform's networks are never internet-routable")
-    return value
-
-
-Cidr = Annotated[str, AfterValidator(_cidr)]
-
-# The smallest prefix Azure accepts (or this platform's design fixes) for each tier, with the source.
-SUBNET_MINIMUMS: dict[str, tuple[int, str]] = {
-    # Design decision (DESIGN.md): the gateway gets its own /24, Microsoft's recommendation for v2 so that
-    # autoscale up to 125 instances always has addresses.
-    # https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#size-of-the-subnet
-    "gateway": (24, "Application Gateway v2 gets its own /24 (Microsoft's recommendation; DESIGN.md)"),
-    # Workload-profiles environments need at least /27.
-    # https://learn.microsoft.com/azure/container-apps/custom-virtual-networks#subnet
-    "containerApps": (27, "a Container Apps workload-profiles environment needs at least /27"),
-    # Azure reserves 5 addresses per subnet; /28 leaves 11 for the platform's private endpoint NICs.
-    "privateEndpoints": (28, "private endpoints need at least /28 (5 reserved + one address per endpoint)"),
-}
-# API Management's minimum depends on its SKU.
-# classic (Developer/Premium): https://learn.microsoft.com/azure/api-management/virtual-network-injection-resources
-# Premium v2: https://learn.microsoft.com/azure/api-management/inject-vnet-v2
-APIM_SUBNET_MINIMUMS: dict[str, int] = {"Developer": 29, "Premium": 29, "PremiumV2": 27}
-
-
 class SubnetsConfig(Model):
-    """One subnet per tier, as CIDRs inside the VNet's address space."""
+    """One subnet per tier, as CIDRs inside the VNet's address space (the platform names them and gives each its
+    role)."""
 
     gateway: Cidr = Field(description="Application Gateway WAF_v2 subnet (its own, at least /24).")
     apim: Cidr = Field(description="API Management subnet (/29 for Developer or Premium, /27 for Premium v2).")
@@ -78,24 +52,19 @@ class SubnetsConfig(Model):
     private_endpoints: Cidr = Field(description="Private endpoints for the data stores and registry (/28 minimum).")
 
 
-class NetworkConfig(Model):
+class NetworkConfig(PrivateNetworkSettings):
     """The VNet and its tiers. Layout rules (containment, overlaps, sizes) are checked platform-wide."""
 
-    address_space: Cidr = Field(description="The VNet's address space, for example 10.40.0.0/16.")
     subnets: SubnetsConfig = Field(description="A subnet per tier.")
 
 
-class ObservabilityConfig(Model):
-    """Log Analytics and Application Insights."""
-
-    retention_days: int = Field(
-        ge=30,
-        le=730,
-        description="Log Analytics retention in days (PerGB2018 allows 30-730). Profile default.",
-    )
-    daily_quota_gb: float | None = Field(
-        default=None, gt=0, description="Daily ingestion cap in GB; none means uncapped. Default: none."
-    )
+# The role of each tier's subnet (the API Management tier's minimum size depends on its SKU: see _network_problems).
+TIER_ROLES: dict[str, SubnetRole] = {
+    "gateway": SubnetRole.GATEWAY,
+    "apim": SubnetRole.APIM,
+    "containerApps": SubnetRole.CONTAINER_APPS,
+    "privateEndpoints": SubnetRole.PRIVATE_ENDPOINTS,
+}
 
 
 def make_namer(prefix: str, environment: str, location: str, unique_suffix: str | None) -> Namer:
@@ -142,7 +111,7 @@ class PlatformConfig(Model):
     )
     zone_redundant: bool = Field(description="Spread zonal resources over availability zones. Profile default.")
     network: NetworkConfig = Field(description="VNet address space and subnets.")
-    observability: ObservabilityConfig = Field(description="Log Analytics and Application Insights settings.")
+    observability: ObservabilitySettings = Field(description="Log Analytics and Application Insights settings.")
     key_vault: KeyVaultSettings = Field(description="Key Vault settings.")
     apim: ApimConfig | None = Field(
         description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
@@ -155,7 +124,7 @@ class PlatformConfig(Model):
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
     # --- data stores (stacks/config_data.py) ---
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
-    cosmos: CosmosConfig = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
+    cosmos: CosmosDbSettings = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
 
     @property
@@ -234,8 +203,12 @@ def _problems(exc: ValidationError) -> list[Problem]:
         path = ".".join(_file_spelling(error["loc"]))
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, ProblemList):
-            for sub_path, message, value in cause.problems:
-                problems.append(Problem(".".join(p for p in (path, sub_path) if p), message, value))
+            for where, message, value in cause.problems:
+                if isinstance(where, tuple):  # Python names below the error's location: spell them as the file does
+                    full = ".".join(_file_spelling((*error["loc"], *where)))
+                else:  # already in the stack file's spelling
+                    full = ".".join(p for p in (path, where) if p)
+                problems.append(Problem(full, message, value))
             continue
         problems.append(Problem(path, _message(error), error.get("input") if error["type"] != "missing" else None))
     return problems
@@ -301,13 +274,6 @@ def _unwrap_optional(annotation: Any) -> Any:
 # --- cross-field checks on raw values ---------------------------------------------------------------------
 
 
-def _as_network(value: Any) -> ipaddress.IPv4Network | None:
-    try:
-        return ipaddress.IPv4Network(value, strict=True) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 def cross_check(data: Mapping[str, Any]) -> list[Problem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
@@ -323,7 +289,7 @@ def cross_check(data: Mapping[str, Any]) -> list[Problem]:
 
 
 # The Key Vault secret the data layer writes the Redis access key to (components.managed_redis.AccessKeySecret).
-REDIS_KEDA_SECRET = "redis-streams-password"
+REDIS_KEDA_SECRET = DEFAULT_ACCESS_KEY_SECRET
 
 
 def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
@@ -364,39 +330,20 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
 
 
 def _network_problems(data: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    vnet = _as_network(_get(data, "network", "addressSpace"))
     raw_subnets = _get(data, "network", "subnets")
-    subnets = {
-        key: net
-        for key, value in (raw_subnets.items() if isinstance(raw_subnets, Mapping) else [])
-        if key in _SUBNET_KEYS and (net := _as_network(value)) is not None
-    }
-    minimums = {key: minimum for key, minimum in SUBNET_MINIMUMS.items()}
-    apim_sku = _get(data, "apim", "sku")
-    if apim_sku in APIM_SUBNET_MINIMUMS:
-        minimums["apim"] = (
-            APIM_SUBNET_MINIMUMS[apim_sku],
-            f"API Management {apim_sku} needs at least /{APIM_SUBNET_MINIMUMS[apim_sku]}",
-        )
-    for key, net in subnets.items():
-        path = f"network.subnets.{key}"
-        if vnet is not None and not net.subnet_of(vnet):
-            problems.append(Problem(path, f"is outside network.addressSpace {vnet}", str(net)))
-        if key in minimums and net.prefixlen > minimums[key][0]:
-            problems.append(Problem(path, f"is a /{net.prefixlen}; {minimums[key][1]}", str(net)))
-    keys = list(subnets)
-    for i, first in enumerate(keys):
-        for second in keys[i + 1 :]:
-            if subnets[first].overlaps(subnets[second]):
-                problems.append(
-                    Problem(
-                        f"network.subnets.{second}",
-                        f"overlaps network.subnets.{first} ({subnets[first]}); subnets must be disjoint",
-                        str(subnets[second]),
-                    )
-                )
-    return problems
+    tiers = [
+        (key, cidr)
+        for key, cidr in (raw_subnets.items() if isinstance(raw_subnets, Mapping) else [])
+        if key in TIER_ROLES
+    ]
+    # API Management Premium v2 injects differently, with a larger minimum (config_edge refuses it for now).
+    roles = {**TIER_ROLES, "apim": SubnetRole.APIM_V2 if _get(data, "apim", "sku") == "PremiumV2" else SubnetRole.APIM}
+    found = subnet_layout_problems(
+        _get(data, "network", "addressSpace"),
+        [(f"network.subnets.{key}", cidr, roles[key]) for key, cidr in tiers],
+        space_label="network.addressSpace",
+    )
+    return [Problem(f"network.subnets.{tiers[index][0]}", message, cidr) for index, message, cidr in found]
 
 
 def _sku_problems(data: Mapping[str, Any]) -> list[Problem]:
@@ -450,6 +397,3 @@ def _name_problems(data: Mapping[str, Any]) -> list[Problem]:
 
 def _kind_label(kind: Kind) -> str:
     return kind.name.lower().replace("_", " ")
-
-
-_SUBNET_KEYS = {to_camel(name) for name in SubnetsConfig.model_fields}

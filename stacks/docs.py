@@ -220,7 +220,7 @@ COMPONENTS: list[ComponentDoc] = [
         "PrivateNetworkArgs",
         "network",
         """
-from azplatform.components import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+from azplatform.components import DiagnosticSettings, PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
 
 network = PrivateNetwork("net", PrivateNetworkArgs(
     name="vnet-shop-dev-weu", resource_group_name=RG, location="westeurope", address_space="10.40.0.0/16",
@@ -229,7 +229,7 @@ network = PrivateNetwork("net", PrivateNetworkArgs(
         SubnetSpec(name="snet-pep", role=SubnetRole.PRIVATE_ENDPOINTS, cidr="10.40.4.0/27"),
     ],
     private_dns_zones=["privatelink.vaultcore.azure.net"],
-    diagnostics_workspace_id=WORKSPACE,
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
 ))
 """,
     ),
@@ -386,15 +386,15 @@ ContainerAppJob("batch", ContainerAppJobArgs(
         "ManagedRedisArgs",
         "redis",
         """
-from azplatform.components import ManagedRedis, ManagedRedisArgs, PrivateEndpointPlacement
+from azplatform.components import DiagnosticSettings, ManagedRedis, ManagedRedisArgs, PrivateEndpointSpec
 
 redis = ManagedRedis("redis", ManagedRedisArgs(
     name="amr-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Balanced_B0",
     high_availability=False,
-    private_endpoint=PrivateEndpointPlacement(
-        subnet_id=f"{SUBNETS}/snet-pep", dns_zone_id=f"{ZONES}/privatelink.redis.azure.net"
-    ),
-    diagnostics_workspace_id=WORKSPACE,
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.redis.azure.net"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
 ))
 """,
     ),
@@ -404,13 +404,14 @@ redis = ManagedRedis("redis", ManagedRedisArgs(
         "CosmosDbArgs",
         "cosmos",
         """
-from azplatform.components import CosmosDb, CosmosDbArgs, DatabaseSpec, SqlContainerSpec
+from azplatform.components import CosmosDb, CosmosDbArgs, DatabaseSpec, PrivateEndpointSpec, SqlContainerSpec
 
 cosmos = CosmosDb("cosmos", CosmosDbArgs(
     name="cosno-shop-dev-weu", resource_group_name=RG, location="westeurope", serverless=True,
-    databases=[
-        DatabaseSpec(name="shop", containers=[SqlContainerSpec(name="orders", partition_key_paths=["/tenantId"])])
-    ],
+    databases={"shop": DatabaseSpec(containers={"orders": SqlContainerSpec(partition_key="/tenantId")})},
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.documents.azure.com"]
+    )],
 ))
 """,
     ),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+
+from azplatform.components.args import ProblemList
+
+__all__ = ["ConfigError", "Problem", "ProblemList"]
 
 
 @dataclass(frozen=True)
@@ -27,14 +31,6 @@ class Problem:
 def _short(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class ProblemList(ValueError):  # noqa: N818 - pydantic only reports ValueError subclasses
-    """Raised from a validator that found several problems; each carries a path relative to the model."""
-
-    def __init__(self, problems: Sequence[tuple[str, str, Any]]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(message for _, message, _ in self.problems))
 
 
 class ConfigError(pulumi.RunError):

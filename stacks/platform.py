@@ -39,14 +39,7 @@ from azplatform.components.container_apps_environment import (
     DedicatedProfile,
 )
 from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
-from azplatform.components.cosmos_db import (
-    CosmosDb,
-    CosmosDbArgs,
-    DatabaseSpec,
-    IndexingSpec,
-    SecondaryRegion,
-    SqlContainerSpec,
-)
+from azplatform.components.cosmos_db import CosmosDb, CosmosDbArgs
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import DiagnosticSettings, Lock, PrivateEndpointSpec
 from azplatform.components.key_vault import KeyVault, KeyVaultArgs
@@ -55,7 +48,6 @@ from azplatform.components.naming import Kind
 from azplatform.components.observability import Observability, ObservabilityArgs
 from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
 from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
-from azplatform.components.regions import REGIONS
 from azplatform.components.scale_rules import (
     CpuScaleRule,
     HttpScaleRule,
@@ -78,14 +70,6 @@ class Placement(TypedDict):
     resource_group_name: pulumi.Output[str]
     location: str
     tags: dict[str, str]
-
-
-class Stateful(TypedDict):
-    """What every stateful component gets: diagnostics, and in prod protect and a lock."""
-
-    diagnostics_workspace_id: pulumi.Output[str]
-    lock: bool
-    protect: bool
 
 
 def platform_tags(config: PlatformConfig) -> dict[str, str]:
@@ -120,13 +104,12 @@ class Platform(pulumi.ComponentResource):
 
         self.observability = Observability(
             f"{name}-obs",
-            ObservabilityArgs(
+            config.observability.extend(
+                ObservabilityArgs,
                 **common,
                 workspace_name=namer.name(Kind.LOG_ANALYTICS),
                 app_insights_name=namer.name(Kind.APP_INSIGHTS),
-                retention_days=config.observability.retention_days,
-                daily_quota_gb=config.observability.daily_quota_gb,
-                lock=prod,
+                lock=Lock() if prod else None,
                 protect=prod,
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -136,10 +119,10 @@ class Platform(pulumi.ComponentResource):
         subnets = config.network.subnets
         self.network = PrivateNetwork(
             f"{name}-net",
-            PrivateNetworkArgs(
+            config.network.extend(
+                PrivateNetworkArgs,
                 **common,
                 name=namer.name(Kind.VIRTUAL_NETWORK),
-                address_space=config.network.address_space,
                 subnets=[
                     SubnetSpec(name=namer.name(Kind.SUBNET, "agw"), role=SubnetRole.GATEWAY, cidr=subnets.gateway),
                     # Classic (stv2) API Management injection; config refuses PremiumV2 (see config_edge).
@@ -157,7 +140,7 @@ class Platform(pulumi.ComponentResource):
                 ],
                 # azure-api.net: API Management's internal-mode host names resolve only through this zone.
                 private_dns_zones=sorted(PRIVATE_DNS_ZONES.values()) + ([PRIVATE_DNS_ZONE] if config.apim else []),
-                diagnostics_workspace_id=workspace_id,
+                diagnostic_settings=[DiagnosticSettings(workspace_id=workspace_id)],
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -188,7 +171,7 @@ class Platform(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-        self._build_data(name, config, common, endpoint, workspace_id)
+        self._build_data(name, config, common, private_endpoint, workspace_id)
         self._build_compute(name, config, common, workspace_id, endpoint("registry"))
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
 
@@ -223,7 +206,7 @@ class Platform(pulumi.ComponentResource):
         name: str,
         config: PlatformConfig,
         common: Placement,
-        endpoint: Callable[[str], PrivateEndpointPlacement],
+        private_endpoint: Callable[[str], PrivateEndpointSpec],
         workspace_id: pulumi.Output[str],
     ) -> None:
         """Redis and Cosmos, private and Entra-only; in prod protected and locked; alerts to the action group.
@@ -234,74 +217,38 @@ class Platform(pulumi.ComponentResource):
         namer = config.namer
         prod = config.environment == "prod"
         # Every data store: diagnostics to the workspace; in prod, protect and a CanNotDelete lock.
-        stateful = Stateful(diagnostics_workspace_id=workspace_id, lock=prod, protect=prod)
-        redis = config.redis
+        stateful = {
+            "diagnostic_settings": [DiagnosticSettings(workspace_id=workspace_id)],
+            "lock": Lock() if prod else None,
+            "protect": prod,
+        }
         self.redis = ManagedRedis(
             f"{name}-redis",
-            ManagedRedisArgs(
+            config.redis.extend(
+                ManagedRedisArgs,
                 **common,
+                **stateful,
                 name=namer.name(Kind.MANAGED_REDIS),
-                sku=redis.sku,
-                high_availability=redis.high_availability,
-                eviction_policy=redis.eviction_policy,
-                clustering_policy=redis.clustering_policy,
-                modules=redis.modules,
-                persistence=redis.persistence,
-                rdb_frequency=redis.rdb_frequency or "1h",
                 access_keys=AccessKeySecret(
                     vault_name=self.key_vault.name,
                     resource_group_name=common["resource_group_name"],
                     secret_name=REDIS_KEDA_SECRET,
                 )
-                if redis.access_keys_for_keda
+                if config.redis.access_keys_for_keda
                 else None,
-                private_endpoint=endpoint("redisEnterprise"),
-                **stateful,
+                private_endpoints=[private_endpoint("redisEnterprise")],
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-
-        cosmos = config.cosmos
-        zone_redundant = config.zone_redundant
         self.cosmos = CosmosDb(
             f"{name}-cosmos",
-            CosmosDbArgs(
+            config.cosmos.extend(
+                CosmosDbArgs,
                 **common,
-                name=namer.name(Kind.COSMOS_ACCOUNT),
-                serverless=cosmos.serverless,
-                zone_redundant=zone_redundant,
-                secondary_regions=[
-                    # A secondary region without availability zones is added non-zonal.
-                    SecondaryRegion(location=loc, zone_redundant=zone_redundant and REGIONS[loc].zones)
-                    for loc in cosmos.secondary_locations
-                ],
-                backup_tier=cosmos.backup_tier,
-                consistency_level=cosmos.consistency_level,
-                databases=[
-                    DatabaseSpec(
-                        name=db_name,
-                        max_throughput=None if cosmos.serverless else db.max_throughput,
-                        containers=[
-                            SqlContainerSpec(
-                                name=c_name,
-                                partition_key_paths=container.partition_key_paths,
-                                default_ttl=container.default_ttl,
-                                indexing=IndexingSpec(
-                                    mode=container.indexing.mode,
-                                    included_paths=container.indexing.included_paths,
-                                    excluded_paths=container.indexing.excluded_paths,
-                                )
-                                if container.indexing is not None
-                                else None,
-                                max_throughput=cosmos.container_max_throughput(db_name, c_name),
-                            )
-                            for c_name, container in db.containers.items()
-                        ],
-                    )
-                    for db_name, db in cosmos.databases.items()
-                ],
-                private_endpoint=endpoint("Sql"),
                 **stateful,
+                name=namer.name(Kind.COSMOS_ACCOUNT),
+                zone_redundant=config.zone_redundant,
+                private_endpoints=[private_endpoint("Sql")],
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -309,11 +256,11 @@ class Platform(pulumi.ComponentResource):
         alerts = config.alerts
         self.action_group = ActionGroup(
             f"{name}-alerts",
-            ActionGroupArgs(
+            alerts.extend(
+                ActionGroupArgs,
                 name=namer.name(Kind.ACTION_GROUP),
                 short_name=f"{config.name_prefix}-{ENVIRONMENT_CODES[config.environment]}"[:12],
                 resource_group_name=common["resource_group_name"],
-                emails=alerts.emails,
                 tags=common["tags"],
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -17,14 +17,21 @@ from azplatform.components.cosmos_db import (
     CosmosDbArgs,
     DatabaseSpec,
     DataRole,
+    ExistingCosmosDb,
     IndexingSpec,
-    SecondaryRegion,
     SqlContainerSpec,
     autoscale_problem,
     partition_key_problem,
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
-from azplatform.components.managed_redis import KEDA_STREAMS_SCALER, AccessKeySecret, ManagedRedis, ManagedRedisArgs
+from azplatform.components.interfaces import ManagedIdentities
+from azplatform.components.managed_redis import (
+    KEDA_STREAMS_SCALER,
+    AccessKeySecret,
+    ExistingManagedRedis,
+    ManagedRedis,
+    ManagedRedisArgs,
+)
 from azplatform.components.records import RECORDS, record
 from azplatform.plan import SECRET
 from azplatform.stacks.config import deep_merge, load_platform_config
@@ -127,6 +134,7 @@ def _every_option(identity_name: str = "app") -> None:
             persistence="rdb",
             rdb_frequency="6h",
             access_keys=AccessKeySecret(vault_name="kv-test", resource_group_name="rg-test", secret_name="redis-key"),
+            managed_identities=ManagedIdentities(user_assigned_resource_ids=[identity.id]),
         ),
     )
     cosmos = CosmosDb(
@@ -134,22 +142,21 @@ def _every_option(identity_name: str = "app") -> None:
         CosmosDbArgs(
             **common,
             name="cosno-test",
-            secondary_regions=[SecondaryRegion(location="northeurope", zone_redundant=True)],
-            databases=[
-                DatabaseSpec(
-                    name="orders",
+            secondary_locations=["northeurope"],
+            managed_identities=ManagedIdentities(system_assigned=True, user_assigned_resource_ids=[identity.id]),
+            databases={
+                "orders": DatabaseSpec(
                     max_throughput=2000,
-                    containers=[
-                        SqlContainerSpec(
-                            name="lines",
-                            partition_key_paths=["/tenantId", "/orderId"],
+                    containers={
+                        "lines": SqlContainerSpec(
+                            partition_key=["/tenantId", "/orderId"],
                             default_ttl=-1,
                             indexing=IndexingSpec(excluded_paths=["/payload/*"]),
                         ),
-                        SqlContainerSpec(name="audit", partition_key_paths=["/day"], max_throughput=5000),
-                    ],
+                        "audit": SqlContainerSpec(partition_key="/day", max_throughput=5000),
+                    },
                 )
-            ],
+            },
         ),
     )
     redis.grant_data_access(identity)
@@ -405,6 +412,54 @@ def test_component_options_reach_redis(components_plan: Plan) -> None:
     assert database["persistence"] == {"rdbEnabled": True, "rdbFrequency": "6h"}
     assert components_plan.one(SECRET_TYPE).inputs["secretName"] == "redis-key"
     assert components_plan.outputs == {"redisPort": 10000, "kedaScaler": "redis-streams"}
+
+
+SHARED = "/subscriptions/00000000-0000-4000-8000-000000000009/resourceGroups/rg-shared/providers"
+
+
+def _grants_on_existing() -> None:
+    """Another stack's cache and account, by id: this stack grants its identity data access to both."""
+    identity = UserIdentity(
+        "app", UserIdentityArgs(name="id-app", resource_group_name="rg-test", location="westeurope")
+    )
+    ExistingManagedRedis("shared-cache", f"{SHARED}/Microsoft.Cache/redisEnterprise/amr-shared").grant_data_access(
+        identity
+    )
+    ExistingCosmosDb("shared-db", f"{SHARED}/Microsoft.DocumentDB/databaseAccounts/cosno-shared").grant_data_reader(
+        identity
+    )
+
+
+def test_grants_work_on_data_stores_of_another_stack() -> None:
+    plan = render(_grants_on_existing, project="azplatform", stack="components", config={})
+    assignment = plan.one(ACCESS_POLICY).inputs
+    assert (assignment["clusterName"], assignment["databaseName"], assignment["resourceGroupName"]) == (
+        "amr-shared",
+        "default",
+        "rg-shared",
+    )
+    assert assignment["accessPolicyName"] == "default"
+    role = plan.one(SQL_ROLE).inputs
+    account_id = f"{SHARED}/Microsoft.DocumentDB/databaseAccounts/cosno-shared"
+    assert (role["accountName"], role["resourceGroupName"], role["scope"]) == ("cosno-shared", "rg-shared", account_id)
+    assert role["roleDefinitionId"] == f"{account_id}/sqlRoleDefinitions/{DataRole.DATA_READER.value}"
+    # Nothing is created for the stores themselves.
+    assert plan.of_type(REDIS_CLUSTER) == [] and plan.of_type(COSMOS_ACCOUNT) == []
+
+
+def test_managed_identities_reach_azure_in_each_providers_spelling(components_plan: Plan) -> None:
+    identity_id = components_plan.one("azure-native:managedidentity:UserAssignedIdentity").inputs["resourceName"]
+    cluster = components_plan.one(REDIS_CLUSTER).inputs["identity"]
+    assert cluster["type"] == "UserAssigned" and cluster["userAssignedIdentities"][0].endswith("/" + identity_id)
+    account = components_plan.one(COSMOS_ACCOUNT).inputs["identity"]
+    # Microsoft.DocumentDB writes both kinds without a space; Microsoft.Cache with one.
+    assert account["type"] == "SystemAssigned,UserAssigned"
+    assert account["userAssignedIdentities"][0].endswith("/" + identity_id)
+
+
+def test_platform_data_stores_run_without_identities(prod_plan: Plan) -> None:
+    assert "identity" not in prod_plan.one(REDIS_CLUSTER).inputs
+    assert "identity" not in prod_plan.one(COSMOS_ACCOUNT).inputs
 
 
 # --- protection ---------------------------------------------------------------------------------------------------
