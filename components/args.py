@@ -13,13 +13,14 @@ Field names are Python's snake_case; the same model reads a stack file's camelCa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
 
-__all__ = ["Args", "Input"]
+__all__ = ["Args", "ArgsProblems", "Input", "raise_problems"]
 
 _T = TypeVar("_T")
 
@@ -74,3 +75,23 @@ class Args(BaseModel):
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes``, validated again (``model_copy`` would skip validation)."""
         return type(self).model_validate({**dict(self), **changes})
+
+
+class ArgsProblems(ValueError):  # noqa: N818 - pydantic reports only ValueError subclasses raised in validators
+    """Every problem a model validator found, each at its path below the model (Python names, dot-separated; list
+    indexes and dict keys as given): ``("min_replicas", "is greater than max_replicas (3)", 4)``.
+
+    Used directly, the component's ``ValidationError`` shows each as ``path: message``; the stack config's loader
+    points each at its own key of the stack file (``apps.api.minReplicas``) and spells the field names its messages
+    mention as the file does (``maxReplicas``).
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str, Any]]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(f"{path}: {message}" if path else message for path, message, _ in self.problems))
+
+
+def raise_problems(problems: Sequence[tuple[str, str, Any]]) -> None:
+    """Raise :class:`ArgsProblems` when ``problems`` is not empty (in a model validator)."""
+    if problems:
+        raise ArgsProblems(problems)

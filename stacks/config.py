@@ -6,8 +6,10 @@ Validation reports every problem at once, each with its key path, the bad value,
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -20,13 +22,16 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from azplatform.components.args import ArgsProblems
+from azplatform.components.container_apps_environment import ContainerAppsEnvironmentSettings
+from azplatform.components.container_registry import ContainerRegistrySettings
 from azplatform.components.interfaces import MAX_TAGS, PLATFORM_TAG_COUNT, Tags, check_location
 from azplatform.components.key_vault import KeyVaultSettings
 from azplatform.components.naming import Kind, Namer, stable_suffix
 from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
-from azplatform.stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
+from azplatform.stacks.config_compute import AppConfig, compute_problems
 from azplatform.stacks.config_data import AlertsConfig, CosmosConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
 from azplatform.stacks.errors import ConfigError, Problem, ProblemList
@@ -148,10 +153,12 @@ class PlatformConfig(Model):
         description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
     )
     app_gateway: AppGatewayConfig = Field(description="Application Gateway WAF_v2, the single public entry point.")
-    container_apps: ContainerAppsConfig = Field(
-        default_factory=ContainerAppsConfig, description="Container Apps environment settings."
+    container_apps: ContainerAppsEnvironmentSettings = Field(
+        default_factory=ContainerAppsEnvironmentSettings, description="Container Apps environment settings."
     )
-    registry: RegistryConfig = Field(description="Container registry settings.")
+    registry: ContainerRegistrySettings = Field(
+        default_factory=ContainerRegistrySettings, description="Container registry settings (always private)."
+    )
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
     # --- data stores (stacks/config_data.py) ---
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
@@ -233,12 +240,44 @@ def _problems(exc: ValidationError) -> list[Problem]:
     for error in exc.errors():
         path = ".".join(_file_spelling(error["loc"]))
         cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, ArgsProblems):
+            # A settings model's problems: paths and mentioned fields in Python names, spelled as the file does.
+            for sub_path, message, value in cause.problems:
+                loc = (*error["loc"], *(sub_path.split(".") if sub_path else ()))
+                problems.append(Problem(".".join(_file_spelling(loc)), _spelled(message), value))
+            continue
         if isinstance(cause, ProblemList):
             for sub_path, message, value in cause.problems:
                 problems.append(Problem(".".join(p for p in (path, sub_path) if p), message, value))
             continue
         problems.append(Problem(path, _message(error), error.get("input") if error["type"] != "missing" else None))
     return problems
+
+
+def _spelled(message: str) -> str:
+    """A settings model's message with the fields it mentions (``max_replicas``) spelled as the file does
+    (``maxReplicas``)."""
+    return _FIELD_NAME.sub(lambda m: _file_keys().get(m.group(0), m.group(0)), message)
+
+
+_FIELD_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+@functools.cache
+def _file_keys() -> dict[str, str]:
+    """Every field name of the config's models with its stack-file key, for the names that differ."""
+    keys: dict[str, str] = {}
+    pending, seen = list(_models_in(PlatformConfig)), set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            if field.alias and field.alias != name:
+                keys[name] = field.alias
+            pending += _models_in(field.annotation)
+    return keys
 
 
 def _message(error: Any) -> str:
@@ -249,7 +288,7 @@ def _message(error: Any) -> str:
     if kind == "missing":
         return "is required and has no profile default"
     message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+    return _spelled(message.removeprefix("Value error, "))
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

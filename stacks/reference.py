@@ -5,7 +5,7 @@ A team deploys onto the shared platform through the platform stack's outputs::
     from azplatform.stacks.reference import PlatformReference
 
     platform = PlatformReference("organization/azplatform/prod")   # DIY backend: the literal "organization"
-    WorkloadArgs(environment_id=platform.container_apps_environment_id, ...)
+    ContainerAppArgs(environment_id=platform.container_apps_environment_id, ...)
 
 The outputs are versioned (:data:`CONTRACT_VERSION`, semantic): adding an output is a minor change, removing or
 renaming one is a major change, and a reference refuses a platform whose major version differs from its own.
