@@ -1,7 +1,8 @@
 """azplatform components: one ``pulumi.ComponentResource`` per capability of a private Azure application platform.
 
 Everything listed in ``__all__`` is the public, stable API (semantic versioning, see CHANGELOG.md): the components,
-their ``*Args`` dataclasses and the value types those take. Import from here::
+their ``*Args`` models (with ``*Settings``, the part a stack file gives) and the value types those take. Import
+from here::
 
     from azplatform.components import ContainerApp, ContainerAppArgs, CosmosDb, CosmosDbArgs
 
@@ -59,18 +60,28 @@ from azplatform.components.container_app import (
     ContainerAppArgs,
     ContainerAppJob,
     ContainerAppJobArgs,
-    ContainerSpec,
+    ContainerAppJobSettings,
+    ContainerAppSettings,
+    JobExecution,
     Probe,
+    Probes,
+    Revisions,
     TrafficSplit,
     WorkloadArgs,
-    default_probes,
+    WorkloadSettings,
 )
 from azplatform.components.container_apps_environment import (
     ContainerAppsEnvironment,
     ContainerAppsEnvironmentArgs,
-    DedicatedProfile,
+    ContainerAppsEnvironmentSettings,
+    WorkloadProfile,
 )
-from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
+from azplatform.components.container_registry import (
+    ContainerRegistry,
+    ContainerRegistryArgs,
+    ContainerRegistrySettings,
+    ExistingContainerRegistry,
+)
 from azplatform.components.cosmos_db import (
     CosmosDb,
     CosmosDbArgs,
@@ -118,6 +129,7 @@ from azplatform.components.scale_rules import (
     HttpScaleRule,
     MemoryScaleRule,
     RedisStreamsScaleRule,
+    ScaleRule,
     ServiceBusScaleRule,
 )
 
@@ -142,11 +154,14 @@ __all__ = [
     "ContainerAppArgs",
     "ContainerAppJob",
     "ContainerAppJobArgs",
+    "ContainerAppJobSettings",
+    "ContainerAppSettings",
     "ContainerAppsEnvironment",
     "ContainerAppsEnvironmentArgs",
+    "ContainerAppsEnvironmentSettings",
     "ContainerRegistry",
     "ContainerRegistryArgs",
-    "ContainerSpec",
+    "ContainerRegistrySettings",
     "CosmosDb",
     "CosmosDbArgs",
     "CosmosDbSettings",
@@ -154,10 +169,10 @@ __all__ = [
     "CpuScaleRule",
     "DataRole",
     "DatabaseSpec",
-    "DedicatedProfile",
     "DiagnosticSettings",
     "Dimension",
     "EmitTokenMetric",
+    "ExistingContainerRegistry",
     "ExistingCosmosDb",
     "ExistingKeyVault",
     "ExistingManagedRedis",
@@ -169,6 +184,7 @@ __all__ = [
     "GeoFilterRule",
     "HttpScaleRule",
     "IndexingSpec",
+    "JobExecution",
     "KeyVault",
     "KeyVaultArgs",
     "KeyVaultSettings",
@@ -197,13 +213,16 @@ __all__ = [
     "PrivateNetworkArgs",
     "PrivateNetworkSettings",
     "Probe",
+    "Probes",
     "QuotaByKey",
     "RateLimitByKey",
     "RateLimitRule",
     "RedisStreamsScaleRule",
     "ResponseCache",
     "Retry",
+    "Revisions",
     "RoleAssignmentSpec",
+    "ScaleRule",
     "Section",
     "ServiceBusScaleRule",
     "SetBackendService",
@@ -222,8 +241,9 @@ __all__ = [
     "WafMode",
     "WafPolicySpec",
     "WorkloadArgs",
+    "WorkloadProfile",
+    "WorkloadSettings",
     "assign_role",
-    "default_probes",
     "diagnostic_setting",
     "metric_alert",
 ]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
 
-__all__ = ["Args", "Input", "ProblemList"]
+__all__ = ["Args", "Input", "ProblemList", "raise_problems"]
 
 _T = TypeVar("_T")
 
@@ -82,19 +82,36 @@ class Args(BaseModel):
 Loc = tuple[str | int, ...]
 
 
-class ProblemList(ValueError):  # noqa: N818 - pydantic only reports ValueError subclasses
-    """Raised from a validator that found several problems at once; each carries where it is relative to the model.
+class ProblemList(ValueError):  # noqa: N818 - pydantic only reports ValueError subclasses raised in validators
+    """Every problem a validator found at once, each at its location below the model: a tuple of Python field
+    names, dict keys and list indexes (``("databases", "app", "max_throughput")``) or the same dot-separated
+    (``"min_replicas"``), with its message and the bad value.
 
-    The location is either a tuple of Python field names, dict keys and list indexes (``("databases", "app",
-    "max_throughput")``), which the stack config's loader spells as the stack file does, or a string already in the
-    stack file's spelling. The exception's text, which a library user sees, lists every problem with its location.
+    Used directly, the component's ``ValidationError`` shows each as ``location: message``; the stack config's
+    loader points each at its own key of the stack file (``apps.api.minReplicas``) and spells the field names its
+    messages mention as the file does (``maxReplicas``).
     """
 
     def __init__(self, problems: Sequence[tuple[Loc | str, str, Any]]) -> None:
         self.problems = list(problems)
         super().__init__("; ".join(_located(where, message) for where, message, _ in self.problems))
 
+    def locations(self) -> list[tuple[Loc, str, Any]]:
+        """The problems with every location as a tuple."""
+        return [(split_location(where), message, value) for where, message, value in self.problems]
+
+
+def split_location(where: Loc | str) -> Loc:
+    """``"a.b"`` -> ``("a", "b")``; a tuple stays as it is; ``""`` is the model itself."""
+    return where if isinstance(where, tuple) else tuple(where.split(".")) if where else ()
+
 
 def _located(where: Loc | str, message: str) -> str:
     text = where if isinstance(where, str) else ".".join(str(part) for part in where)
     return f"{text}: {message}" if text else message
+
+
+def raise_problems(problems: Sequence[tuple[Loc | str, str, Any]]) -> None:
+    """Raise :class:`ProblemList` when ``problems`` is not empty (in a model validator)."""
+    if problems:
+        raise ProblemList(problems)

@@ -9,18 +9,22 @@ Sources:
   https://learn.microsoft.com/azure/container-apps/networking (custom VNet configuration)
 - zone redundancy is set only at creation: https://learn.microsoft.com/azure/reliability/reliability-azure-container-apps
 - logs via Azure Monitor diagnostic settings: https://learn.microsoft.com/azure/container-apps/log-options
+- managed identity types (``SystemAssigned,UserAssigned`` without a space in Microsoft.App):
+  the SDK's ``app.ManagedServiceIdentityType``
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from typing import Annotated, Any, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, model_validator
 
-from azplatform.components.common import CommonArgs
-from azplatform.components.observability import diagnostic_setting
+from azplatform.components.args import Args, Input, raise_problems
+from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
+from azplatform.components.naming import Kind, name_check
 from azplatform.components.private_network import linked_private_zone
 from azplatform.components.replacements import replace_on_changes
 
@@ -41,38 +45,86 @@ DEDICATED_PROFILE_SIZES: dict[str, tuple[int, int]] = {
     "E16": (16, 128),
     "E32": (32, 256),
 }
+WorkloadProfileType = Literal["D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32"]
+"""The keys of :data:`DEDICATED_PROFILE_SIZES`, as a type."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class DedicatedProfile:
-    """A dedicated workload profile: a pool of nodes of one size that apps can pin to by ``name``."""
+class WorkloadProfile(Args):
+    """A dedicated workload profile: a pool of nodes of one size that workloads pin to by the profile's name."""
 
-    name: str
-    """Profile name apps refer to (not ``Consumption``)."""
-    type: str
-    """Node size, one of :data:`DEDICATED_PROFILE_SIZES` (D4 ... E32)."""
-    minimum_count: int = 0
-    """Nodes kept running. Default 0."""
-    maximum_count: int = 3
-    """Most nodes the pool scales to. Default 3."""
+    type: WorkloadProfileType = Field(description="Node size: D4-D32 (general purpose) or E4-E32 (memory optimised).")
+    minimum_count: int = Field(default=0, ge=0, description="Nodes always running. Default 0.")
+    maximum_count: int = Field(default=3, ge=1, description="Most nodes the pool scales to. Default 3.")
+
+    @model_validator(mode="after")
+    def _counts(self) -> WorkloadProfile:
+        if self.minimum_count > self.maximum_count:
+            raise_problems(
+                [("minimum_count", f"is greater than maximum_count ({self.maximum_count})", self.minimum_count)]
+            )
+        return self
 
 
-@dataclass(frozen=True, kw_only=True)
-class ContainerAppsEnvironmentArgs(CommonArgs):
-    """Arguments for :class:`ContainerAppsEnvironment`."""
+_PROFILE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]")
 
-    name: str
-    """Environment name (CAF: cae-...)."""
-    infrastructure_subnet_id: pulumi.Input[str]
-    """The containerApps subnet, delegated to Microsoft.App/environments; /27 or larger."""
-    vnet_id: pulumi.Input[str]
-    """The VNet the environment's private DNS zone is linked to."""
-    zone_redundant: bool = False
-    """Spread replicas across availability zones; only settable at creation. Default off."""
-    dedicated_profiles: Sequence[DedicatedProfile] = ()
-    """Dedicated workload profiles besides Consumption. Default: none."""
-    peer_traffic_encryption: bool = True
-    """Encrypt app-to-app traffic inside the environment. Default on."""
+
+def _profile_names(value: dict[str, WorkloadProfile]) -> dict[str, WorkloadProfile]:
+    problems: list[tuple[str, str, Any]] = []
+    for name in value:
+        if name == CONSUMPTION:
+            problems.append((name, f"{CONSUMPTION!r} is the built-in serverless profile; name dedicated ones", name))
+        elif not _PROFILE_NAME.fullmatch(name):
+            problems.append((name, "must be letters, digits and hyphens, starting with a letter", name))
+    raise_problems(problems)
+    return value
+
+
+class ContainerAppsEnvironmentSettings(Args):
+    """What a user chooses about the Container Apps environment (the stack file's ``containerApps`` section). The
+    environment is always internal and VNet-injected, and always has the Consumption profile."""
+
+    zone_redundant: bool | None = Field(
+        default=None,
+        description="Spread replicas over availability zones; fixed at creation. Default: the platform's "
+        "zoneRedundant (off when the component is used directly).",
+    )
+    workload_profiles: Annotated[dict[str, WorkloadProfile], AfterValidator(_profile_names)] = Field(
+        default_factory=dict, description="Dedicated workload profiles by name, besides Consumption. Default: none."
+    )
+    peer_traffic_encryption: bool = Field(
+        default=True, description="Encrypt app-to-app traffic inside the environment. Default on."
+    )
+
+
+class ContainerAppsEnvironmentArgs(ContainerAppsEnvironmentSettings, CommonArgs):
+    """Arguments for :class:`ContainerAppsEnvironment`: its settings plus placement and the shared interfaces.
+    An internal environment takes no private endpoint (those serve an external environment's public endpoint)."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.CONTAINER_APPS_ENVIRONMENT))] = Field(
+        description="Environment name (CAF cae-...; 2-60 lowercase letters, digits and single hyphens)."
+    )
+    infrastructure_subnet_id: Input[str] = Field(
+        description="The subnet the environment is injected into: delegated to Microsoft.App/environments, /27 or "
+        "larger; fixed at creation."
+    )
+    vnet_id: Input[str] = Field(description="The VNet the environment's private DNS zone is linked to.")
+    managed_identities: ManagedIdentities = Field(
+        default_factory=ManagedIdentities,
+        description="Identities the environment itself uses (Key Vault certificates, registry pulls at the "
+        "environment level). Default: none.",
+    )
+
+
+def app_identity(
+    identities: ManagedIdentities, *user_assigned: Input[str]
+) -> azure_native.app.ManagedServiceIdentityArgs | None:
+    """Microsoft.App's ``identity``: ``identities`` plus ``user_assigned`` ids; None when there is no identity.
+    (Microsoft.App spells both kinds ``SystemAssigned,UserAssigned``, without the space other providers use.)"""
+    ids = [*user_assigned, *identities.user_assigned_resource_ids]
+    kinds = [kind for kind, on in (("SystemAssigned", identities.system_assigned), ("UserAssigned", bool(ids))) if on]
+    if not kinds:
+        return None
+    return azure_native.app.ManagedServiceIdentityArgs(type=",".join(kinds), user_assigned_identities=ids or None)
 
 
 class ContainerAppsEnvironment(pulumi.ComponentResource):
@@ -93,17 +145,10 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
     ) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
         profiles = [azure_native.app.WorkloadProfileArgs(name=CONSUMPTION, workload_profile_type=CONSUMPTION)]
-        for profile in args.dedicated_profiles:
-            if profile.type not in DEDICATED_PROFILE_SIZES:
-                raise ValueError(
-                    f"workload profile {profile.name!r}: unknown type {profile.type!r}; "
-                    f"known: {', '.join(DEDICATED_PROFILE_SIZES)}"
-                )
-            if profile.name == CONSUMPTION:
-                raise ValueError(f"workload profile name {CONSUMPTION!r} is reserved for the serverless profile")
+        for profile_name, profile in sorted(args.workload_profiles.items()):
             profiles.append(
                 azure_native.app.WorkloadProfileArgs(
-                    name=profile.name,
+                    name=profile_name,
                     workload_profile_type=profile.type,
                     minimum_count=profile.minimum_count,
                     maximum_count=profile.maximum_count,
@@ -122,8 +167,9 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
                 # and its private endpoints, neither of which an internal environment has.
                 internal=True,
             ),
-            zone_redundant=args.zone_redundant,
-            # Logs leave through Azure Monitor (the diagnostic setting below), so the environment never holds
+            zone_redundant=bool(args.zone_redundant),
+            identity=app_identity(args.managed_identities),
+            # Logs leave through Azure Monitor (the diagnostic settings below), so the environment never holds
             # the workspace's shared key, as the "log-analytics" destination would require.
             app_logs_configuration=azure_native.app.AppLogsConfigurationArgs(destination="azure-monitor"),
             peer_traffic_configuration=azure_native.app.ManagedEnvironmentPeerTrafficConfigurationArgs(
@@ -136,8 +182,16 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
                 replace_on_changes=replace_on_changes("azure-native:app:ManagedEnvironment"),
             ),
         )
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, name, self.environment.id, args.diagnostics_workspace_id)
+        # Logs (console and system) and metrics; an internal environment takes no private endpoint.
+        # https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-app-managedenvironments-logs
+        self.interfaces = apply_interfaces(
+            self,
+            name,
+            args,
+            self.environment,
+            azure_name=args.name,
+            lock_notes="The Container Apps environment runs every workload of the platform",
+        )
 
         # VNet-scope ingress resolves through a private zone named after the default domain.
         self.dns_zone = linked_private_zone(

@@ -1,5 +1,6 @@
 """Azure Container Registry: Entra-only pulls (no admin user, no anonymous pull), no public network, a
-private endpoint, diagnostics, and ``grant_pull`` for workload identities.
+private endpoint, diagnostics, and ``grant_pull`` for workload identities (also on a registry of another stack,
+:class:`ExistingContainerRegistry`).
 
 Sources:
 - private endpoints and disabling public access are Premium features:
@@ -7,22 +8,26 @@ Sources:
   https://learn.microsoft.com/azure/container-registry/container-registry-skus
 - export policy (blocks import/export pipelines out of a private registry; Premium, needs public access off):
   https://learn.microsoft.com/azure/container-registry/data-loss-prevention
+- resource logs (ContainerRegistryRepositoryEvents, ContainerRegistryLoginEvents) and metrics:
+  https://learn.microsoft.com/azure/container-registry/monitor-container-registry-reference
+- identity types (``SystemAssigned, UserAssigned``, with a space, in Microsoft.ContainerRegistry): the SDK's
+  ``containerregistry.ResourceIdentityType``
 - zone redundancy: Premium, in regions with zones; Azure now also turns it on by default in every tier there:
   https://learn.microsoft.com/azure/container-registry/zone-redundancy
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, model_validator
 
-from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
-from azplatform.components.observability import diagnostic_setting
-from azplatform.components.private_endpoint import PrivateEndpoint, PrivateEndpointArgs
-from azplatform.components.protection import cannot_delete_lock
-from azplatform.components.rbac import BuiltInRole, Principal, assign_role
+from azplatform.components.args import Args, raise_problems
+from azplatform.components.interfaces import CommonArgs, ManagedIdentities, PrivateEndpointSpec, apply_interfaces
+from azplatform.components.naming import Kind, name_check
+from azplatform.components.rbac import BuiltInRole, ExistingResource, Grantable, Principal
 from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:ContainerRegistry"
@@ -31,27 +36,110 @@ PRIVATE_SKUS = frozenset({"Premium"})
 """SKUs that support private endpoints and ``publicNetworkAccess: Disabled``."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class ContainerRegistryArgs(CommonArgs):
-    """Arguments for :class:`ContainerRegistry`."""
+class ContainerRegistrySettings(Args):
+    """What a user chooses about a container registry (the stack file's ``registry`` section).
 
-    name: str
-    """Registry name (CAF: cr...; 5-50 letters and digits, globally unique)."""
-    sku: str = "Premium"
-    """``Basic``, ``Standard`` or ``Premium``. Only Premium can be private. Default Premium."""
-    private_endpoint: PrivateEndpointPlacement | None = None
-    """Private endpoint placement (group ``registry``). Requires Premium. Default: none."""
-    public_network_access: bool = False
-    """Allow the public endpoint. Turning it off requires Premium. Default off (private)."""
-    zone_redundant: bool = False
-    """Ask for zone redundancy explicitly (Premium, zonal region). Default off: the SDK sends ``Disabled``,
-    and Azure applies its regional default."""
-    export_enabled: bool = False
-    """Allow artifacts to be exported (``az acr import`` from it, transfer pipelines). Premium with public
-    access off can block it; other SKUs always allow it. Default off."""
+    Settings alone describe the platform's registry, which is always private; :class:`ContainerRegistryArgs` says
+    whether a registry used directly is (``public_network_access``, ``private_endpoints``).
+    """
+
+    sku: Literal["Basic", "Standard", "Premium"] = Field(
+        default="Premium", description="Registry SKU; only Premium can be private. Default Premium."
+    )
+    export_enabled: bool = Field(
+        default=False,
+        description="Allow artifacts to be exported (az acr import from it, transfer pipelines). Only a Premium "
+        "registry with public access off can block it; other SKUs always allow it. Default off.",
+    )
+
+    @property
+    def private(self) -> bool:
+        """Whether the registry is private (no public network access, or a private endpoint)."""
+        return True
+
+    @model_validator(mode="after")
+    def _premium_when_private(self) -> ContainerRegistrySettings:
+        if self.private and self.sku not in PRIVATE_SKUS:
+            # Azure rejects a private endpoint, and the publicNetworkAccess switch, below Premium.
+            # https://learn.microsoft.com/azure/container-registry/container-registry-private-link
+            raise_problems(
+                [
+                    (
+                        "sku",
+                        f"{self.sku} cannot be private: Azure offers private endpoints and disabled public network "
+                        "access only on Premium; use Premium",
+                        self.sku,
+                    )
+                ]
+            )
+        return self
 
 
-class ContainerRegistry(pulumi.ComponentResource):
+class ContainerRegistryArgs(ContainerRegistrySettings, CommonArgs):
+    """Arguments for :class:`ContainerRegistry`: its settings plus placement, network and the shared interfaces."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.CONTAINER_REGISTRY))] = Field(
+        description="Registry name (CAF cr...; 5-50 letters and digits, globally unique)."
+    )
+    public_network_access: bool = Field(
+        default=False, description="Allow the public endpoint; turning it off requires Premium. Default off (private)."
+    )
+    zone_redundant: bool = Field(
+        default=False,
+        description="Ask for zone redundancy explicitly (Premium, in a region with zones). Default off: the SDK "
+        "sends Disabled and Azure applies its regional default.",
+    )
+    private_endpoints: list[PrivateEndpointSpec] = Field(
+        default_factory=list, description="Private endpoints (group registry); Premium only. Default: none."
+    )
+    managed_identities: ManagedIdentities = Field(
+        default_factory=ManagedIdentities,
+        description="Identities the registry uses (customer-managed keys, tasks). Default: none.",
+    )
+
+    @property
+    def private(self) -> bool:
+        """Whether the registry is private (no public network access, or a private endpoint)."""
+        return not self.public_network_access or bool(self.private_endpoints)
+
+    @model_validator(mode="after")
+    def _zones_on_premium(self) -> ContainerRegistryArgs:
+        if self.zone_redundant and self.sku not in PRIVATE_SKUS:
+            # https://learn.microsoft.com/azure/container-registry/zone-redundancy
+            raise_problems([("zone_redundant", f"is a Premium setting; the SKU is {self.sku}", True)])
+        return self
+
+
+class ContainerRegistryGrants(Grantable):
+    """Grants on a registry, for a :class:`ContainerRegistry` and an :class:`ExistingContainerRegistry` alike."""
+
+    def grant_pull(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
+        """AcrPull: pull images (container apps and jobs pulling with their managed identity)."""
+        return self._grant(BuiltInRole.ACR_PULL, principal)
+
+
+class ExistingContainerRegistry(ExistingResource, ContainerRegistryGrants):
+    """A registry another stack owns, by id (``PlatformReference.registry_id``): grants on it, nothing else."""
+
+
+def _registry_identity(identities: ManagedIdentities) -> azure_native.containerregistry.IdentityPropertiesArgs | None:
+    kind = identities.type  # "SystemAssigned, UserAssigned" with the space, as this provider spells it
+    if kind is None:
+        return None
+    acr = azure_native.containerregistry
+    ids = identities.user_assigned_resource_ids
+    return acr.IdentityPropertiesArgs(
+        type=acr.ResourceIdentityType(kind),
+        # userAssignedIdentities is a map keyed by id, and ids may be outputs of other resources.
+        user_assigned_identities=pulumi.Output.all(*ids).apply(
+            lambda known: {str(i): acr.UserIdentityPropertiesArgs() for i in known}
+        )
+        if ids
+        else None,
+    )
+
+
+class ContainerRegistry(pulumi.ComponentResource, ContainerRegistryGrants):
     """A private container registry that only Entra identities can pull from. Grant: ``grant_pull``."""
 
     id: pulumi.Output[str]
@@ -60,24 +148,14 @@ class ContainerRegistry(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ContainerRegistryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        self._name = name
-        private_sku = args.sku in PRIVATE_SKUS
-        if not private_sku and (args.private_endpoint is not None or not args.public_network_access):
-            # Azure rejects a private endpoint, and the publicNetworkAccess switch, below Premium; failing here
-            # names the cause instead of a deployment error halfway through an update.
-            raise ValueError(
-                f"registry {args.name!r}: SKU {args.sku} cannot be private (private endpoint, public network "
-                "access disabled); use Premium"
-            )
-        if args.zone_redundant and args.sku != "Premium":
-            raise ValueError(f"registry {args.name!r}: zone redundancy is a Premium setting, not {args.sku}")
-        export_disabled = private_sku and not args.public_network_access and not args.export_enabled
+        export_disabled = args.sku in PRIVATE_SKUS and not args.public_network_access and not args.export_enabled
         self.registry = azure_native.containerregistry.Registry(
             name,
             registry_name=args.name,
             resource_group_name=args.resource_group_name,
             location=args.location,
             sku=azure_native.containerregistry.SkuArgs(name=args.sku),
+            identity=_registry_identity(args.managed_identities),
             # Entra only: no shared admin credentials, no unauthenticated pulls.
             admin_user_enabled=False,
             anonymous_pull_enabled=False,
@@ -98,32 +176,17 @@ class ContainerRegistry(pulumi.ComponentResource):
                 replace_on_changes=replace_on_changes("azure-native:containerregistry:Registry"),
             ),
         )
-        if args.private_endpoint is not None:
-            self.private_endpoint: PrivateEndpoint | None = PrivateEndpoint(
-                f"{name}-pep",
-                PrivateEndpointArgs(
-                    name=f"pep-{args.name}",
-                    resource_group_name=args.resource_group_name,
-                    location=args.location,
-                    subnet_id=args.private_endpoint.subnet_id,
-                    target_id=self.registry.id,
-                    group_id="registry",
-                    private_dns_zone_ids=[args.private_endpoint.dns_zone_id],
-                    tags=args.tags,
-                ),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        else:
-            self.private_endpoint = None
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, name, self.registry.id, args.diagnostics_workspace_id)
-        if args.lock:
-            cannot_delete_lock(self, name, self.registry, "Container Registry holds the platform's release images")
+        self.interfaces = apply_interfaces(
+            self,
+            name,
+            args,
+            self.registry,
+            azure_name=args.name,
+            group_id="registry",
+            lock_notes="Container Registry holds the platform's release images",
+        )
+        self._grant_owner, self._grant_name, self._grant_scope = self, name, self.registry.id
         self.id = self.registry.id
         self.name = self.registry.name
         self.login_server = self.registry.login_server
         self.register_outputs({"id": self.id, "loginServer": self.login_server})
-
-    def grant_pull(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
-        """AcrPull: pull images (container apps and jobs pulling with their managed identity)."""
-        return assign_role(self, self._name, self.id, BuiltInRole.ACR_PULL, principal)

@@ -6,7 +6,9 @@ Validation reports every problem at once, each with its key path, the bad value,
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -19,6 +21,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from azplatform.components.args import ProblemList
+from azplatform.components.container_apps_environment import ContainerAppsEnvironmentSettings
+from azplatform.components.container_registry import ContainerRegistrySettings
 from azplatform.components.cosmos_db import CosmosDbSettings
 from azplatform.components.interfaces import MAX_TAGS, PLATFORM_TAG_COUNT, Tags, check_location
 from azplatform.components.key_vault import KeyVaultSettings
@@ -29,10 +34,10 @@ from azplatform.components.private_network import Cidr, PrivateNetworkSettings, 
 from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
-from azplatform.stacks.config_compute import AppConfig, ContainerAppsConfig, RegistryConfig, compute_problems
+from azplatform.stacks.config_compute import AppConfig, compute_problems
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
-from azplatform.stacks.errors import ConfigError, Problem, ProblemList
+from azplatform.stacks.errors import ConfigError, Problem
 from azplatform.stacks.profiles import profile_for
 
 NAMESPACE = "azplatform"
@@ -117,10 +122,12 @@ class PlatformConfig(Model):
         description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
     )
     app_gateway: AppGatewayConfig = Field(description="Application Gateway WAF_v2, the single public entry point.")
-    container_apps: ContainerAppsConfig = Field(
-        default_factory=ContainerAppsConfig, description="Container Apps environment settings."
+    container_apps: ContainerAppsEnvironmentSettings = Field(
+        default_factory=ContainerAppsEnvironmentSettings, description="Container Apps environment settings."
     )
-    registry: RegistryConfig = Field(description="Container registry settings.")
+    registry: ContainerRegistrySettings = Field(
+        default_factory=ContainerRegistrySettings, description="Container registry settings (always private)."
+    )
     apps: dict[str, AppConfig] = Field(default_factory=dict, description="Workloads by name (api, worker, ...).")
     # --- data stores (stacks/config_data.py) ---
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
@@ -203,15 +210,38 @@ def _problems(exc: ValidationError) -> list[Problem]:
         path = ".".join(_file_spelling(error["loc"]))
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, ProblemList):
-            for where, message, value in cause.problems:
-                if isinstance(where, tuple):  # Python names below the error's location: spell them as the file does
-                    full = ".".join(_file_spelling((*error["loc"], *where)))
-                else:  # already in the stack file's spelling
-                    full = ".".join(p for p in (path, where) if p)
-                problems.append(Problem(full, message, value))
+            # A validator's problems: locations and the fields messages mention, spelled as the file does.
+            for where, message, value in cause.locations():
+                problems.append(Problem(".".join(_file_spelling((*error["loc"], *where))), _spelled(message), value))
             continue
         problems.append(Problem(path, _message(error), error.get("input") if error["type"] != "missing" else None))
     return problems
+
+
+def _spelled(message: str) -> str:
+    """A settings model's message with the fields it mentions (``max_replicas``) spelled as the file does
+    (``maxReplicas``)."""
+    return _FIELD_NAME.sub(lambda m: _file_keys().get(m.group(0), m.group(0)), message)
+
+
+_FIELD_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+
+@functools.cache
+def _file_keys() -> dict[str, str]:
+    """Every field name of the config's models with its stack-file key, for the names that differ."""
+    keys: dict[str, str] = {}
+    pending, seen = list(_models_in(PlatformConfig)), set()
+    while pending:
+        model = pending.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            if field.alias and field.alias != name:
+                keys[name] = field.alias
+            pending += _models_in(field.annotation)
+    return keys
 
 
 def _message(error: Any) -> str:
@@ -222,7 +252,7 @@ def _message(error: Any) -> str:
     if kind == "missing":
         return "is required and has no profile default"
     message = str(error["msg"])
-    return message.removeprefix("Value error, ")
+    return _spelled(message.removeprefix("Value error, "))
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:

@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Discriminator, Tag
 from pydantic.alias_generators import to_camel
 
 from azplatform.stacks.profiles import PROFILES
@@ -88,8 +88,20 @@ def _args_table(args_cls: type) -> Iterator[str]:
         yield f"| `{field.name}` | `{_annotation(field.type)}` | {_default(field)} | {docs.get(field.name, '')} |"
 
 
+def _plain(annotation: Any) -> Any:
+    """A discriminated union (scale rules told apart by ``type``) as the plain union of its members, for display."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated and any(isinstance(m, Discriminator | Tag) for m in annotation.__metadata__):
+        inner = args[0]
+        return Union[tuple(_plain(a) for a in get_args(inner))] if get_args(inner) else inner  # noqa: UP007
+    if origin in (list, dict) and args:
+        return origin[tuple(_plain(a) for a in args)]
+    return annotation
+
+
 def _type_name(annotation: Any) -> str:
     """A readable annotation: module paths, ``typing.`` prefixes and validators dropped, Inputs shown as such."""
+    annotation = _plain(annotation)
     text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
     text = text or str(annotation)
     text = re.sub(r"typing\.Annotated\[typing\.Any, <class '[\w.]*_AnyInput'>\]", "Input", text)
@@ -303,13 +315,16 @@ identity = UserIdentity(
         "ContainerAppsEnvironmentArgs",
         "containerApps",
         """
-from azplatform.components import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
+from azplatform.components import (
+    ContainerAppsEnvironment, ContainerAppsEnvironmentArgs, DiagnosticSettings, WorkloadProfile,
+)
 
 environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
     name="cae-shop-dev-weu", resource_group_name=RG, location="westeurope",
     infrastructure_subnet_id=f"{SUBNETS}/snet-aca",
     vnet_id=SUBNETS.rsplit("/subnets", 1)[0],
-    diagnostics_workspace_id=WORKSPACE,
+    workload_profiles={"general": WorkloadProfile(type="D4", maximum_count=2)},
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
 ))
 """,
     ),
@@ -319,13 +334,17 @@ environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
         "ContainerRegistryArgs",
         "registry",
         """
-from azplatform.components import ContainerRegistry, ContainerRegistryArgs, PrivateEndpointPlacement
+from azplatform.components import (
+    ContainerRegistry, ContainerRegistryArgs, DiagnosticSettings, Lock, PrivateEndpointSpec,
+)
 
 registry = ContainerRegistry("acr", ContainerRegistryArgs(
     name="crshopdevweu", resource_group_name=RG, location="westeurope",
-    private_endpoint=PrivateEndpointPlacement(
-        subnet_id=f"{SUBNETS}/snet-pep", dns_zone_id=f"{ZONES}/privatelink.azurecr.io"
-    ),
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.azurecr.io"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+    lock=Lock(),
 ))
 """,
     ),
@@ -336,21 +355,23 @@ registry = ContainerRegistry("acr", ContainerRegistryArgs(
         "apps",
         """
 from azplatform.components import (
-    ContainerApp, ContainerAppArgs, ContainerSpec, HttpScaleRule, UserIdentity, UserIdentityArgs, WorkloadArgs,
+    ContainerApp, ContainerAppArgs, CpuScaleRule, ExistingContainerRegistry, HttpScaleRule, UserIdentity,
+    UserIdentityArgs,
 )
 
 identity = UserIdentity("api-id", UserIdentityArgs(name="id-api-dev", resource_group_name=RG, location="westeurope"))
+registry = ExistingContainerRegistry("platform-acr", f"{RG}/registries/crshopdevweu")
 api = ContainerApp("api", ContainerAppArgs(
-    workload=WorkloadArgs(
-        name="ca-api-dev", resource_group_name=RG, location="westeurope",
-        environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
-        identity=identity,
-        container=ContainerSpec(image="mcr.microsoft.com/k8se/quickstart:latest", cpu=0.5, memory="1Gi"),
-    ),
+    name="ca-api-dev", resource_group_name=RG, location="westeurope",
+    environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
+    identity=identity,
+    image="crshopdevweu.azurecr.io/api:1.4.2", cpu=0.5, memory="1Gi",
+    registry_server="crshopdevweu.azurecr.io",
+    wait_for=[registry.grant_pull(identity)],
     target_port=80,
     min_replicas=1,
     max_replicas=5,
-    scale_rules=[HttpScaleRule(concurrent_requests=50)],
+    scale_rules=[HttpScaleRule(concurrent_requests=50), CpuScaleRule(utilization=70)],
 ))
 """,
     ),
@@ -361,22 +382,20 @@ api = ContainerApp("api", ContainerAppArgs(
         None,
         """
 from azplatform.components import (
-    ContainerAppJob, ContainerAppJobArgs, ContainerSpec, ServiceBusScaleRule, UserIdentity, UserIdentityArgs,
-    WorkloadArgs,
+    ContainerAppJob, ContainerAppJobArgs, JobExecution, ServiceBusScaleRule, UserIdentity, UserIdentityArgs,
 )
 
 identity = UserIdentity(
     "batch-id", UserIdentityArgs(name="id-batch-dev", resource_group_name=RG, location="westeurope")
 )
 ContainerAppJob("batch", ContainerAppJobArgs(
-    workload=WorkloadArgs(
-        name="caj-batch-dev", resource_group_name=RG, location="westeurope",
-        environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
-        identity=identity,
-        container=ContainerSpec(image="mcr.microsoft.com/k8se/quickstart:latest"),
-    ),
+    name="caj-batch-dev", resource_group_name=RG, location="westeurope",
+    environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
+    identity=identity,
+    image="mcr.microsoft.com/k8se/quickstart:latest",
     # Authenticated as the job's managed identity: no connection string.
     scale_rules=[ServiceBusScaleRule(namespace="sb-shop-dev", queue_name="orders", message_count=10)],
+    job=JobExecution(parallelism=2, replica_timeout_seconds=600),
 ))
 """,
     ),

@@ -22,22 +22,8 @@ from azplatform.components.api_gateway import (
 from azplatform.components.apim_policy import CachingType
 from azplatform.components.app_gateway import AppGateway, AppGatewayArgs, GatewayBackend
 from azplatform.components.common import PrivateEndpointPlacement
-from azplatform.components.container_app import (
-    ContainerApp,
-    ContainerAppArgs,
-    ContainerAppJob,
-    ContainerAppJobArgs,
-    ContainerSpec,
-    Probe,
-    TrafficSplit,
-    WorkloadArgs,
-    default_probes,
-)
-from azplatform.components.container_apps_environment import (
-    ContainerAppsEnvironment,
-    ContainerAppsEnvironmentArgs,
-    DedicatedProfile,
-)
+from azplatform.components.container_app import ContainerApp, ContainerAppArgs, ContainerAppJob, ContainerAppJobArgs
+from azplatform.components.container_apps_environment import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
 from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
 from azplatform.components.cosmos_db import CosmosDb, CosmosDbArgs
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
@@ -48,17 +34,10 @@ from azplatform.components.naming import Kind
 from azplatform.components.observability import Observability, ObservabilityArgs
 from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
 from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
-from azplatform.components.scale_rules import (
-    CpuScaleRule,
-    HttpScaleRule,
-    MemoryScaleRule,
-    RedisStreamsScaleRule,
-    ScaleRule,
-    ServiceBusScaleRule,
-)
+from azplatform.components.scale_rules import RedisStreamsScaleRule, ScaleRule
 from azplatform.stacks import edge
 from azplatform.stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
-from azplatform.stacks.config_compute import AppConfig, JobConfig, ProbeConfig, ScaleRuleConfig, rule_name
+from azplatform.stacks.config_compute import AppConfig
 from azplatform.stacks.reference import platform_exports
 
 TYPE_TOKEN = "azplatform:index:Platform"
@@ -172,7 +151,7 @@ class Platform(pulumi.ComponentResource):
         )
 
         self._build_data(name, config, common, private_endpoint, workspace_id)
-        self._build_compute(name, config, common, workspace_id, endpoint("registry"))
+        self._build_compute(name, config, common, workspace_id, private_endpoint("registry"))
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
 
         self.outputs = platform_exports(
@@ -276,46 +255,39 @@ class Platform(pulumi.ComponentResource):
         config: PlatformConfig,
         common: Placement,
         workspace_id: pulumi.Output[str],
-        registry_endpoint: PrivateEndpointPlacement,
+        registry_endpoint: PrivateEndpointSpec,
     ) -> None:
         """The Container Apps environment, the registry, and one identity plus app (or job) per workload. Each
         identity gets exactly AcrPull on the registry and Key Vault Secrets User on the vault."""
         namer = config.namer
         prod = config.environment == "prod"
-        settings = config.container_apps
+        diagnostics = [DiagnosticSettings(workspace_id=workspace_id)]
+        environment = config.container_apps
         self.container_apps = ContainerAppsEnvironment(
             f"{name}-cae",
-            ContainerAppsEnvironmentArgs(
+            environment.extend(
+                ContainerAppsEnvironmentArgs,
                 **common,
                 name=namer.name(Kind.CONTAINER_APPS_ENVIRONMENT),
                 infrastructure_subnet_id=self.network.subnet_ids[SubnetRole.CONTAINER_APPS.value],
                 vnet_id=self.network.id,
-                zone_redundant=settings.zone_redundant
-                if settings.zone_redundant is not None
-                else config.zone_redundant,
-                dedicated_profiles=[
-                    DedicatedProfile(
-                        name=profile_name,
-                        type=profile.type,
-                        minimum_count=profile.minimum_count,
-                        maximum_count=profile.maximum_count,
-                    )
-                    for profile_name, profile in sorted(settings.workload_profiles.items())
-                ],
-                diagnostics_workspace_id=workspace_id,
+                zone_redundant=config.zone_redundant
+                if environment.zone_redundant is None
+                else environment.zone_redundant,
+                diagnostic_settings=diagnostics,
             ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.network, self.observability]),
         )
         self.registry = ContainerRegistry(
             f"{name}-acr",
-            ContainerRegistryArgs(
+            config.registry.extend(
+                ContainerRegistryArgs,
                 **common,
                 name=namer.name(Kind.CONTAINER_REGISTRY),
-                sku=config.registry.sku,
                 zone_redundant=config.zone_redundant,
-                private_endpoint=registry_endpoint,
-                diagnostics_workspace_id=workspace_id,
-                lock=prod,
+                private_endpoints=[registry_endpoint],
+                diagnostic_settings=diagnostics,
+                lock=Lock() if prod else None,
                 protect=prod,
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -344,65 +316,35 @@ class Platform(pulumi.ComponentResource):
             ]
             if self.redis.access_key_secret is not None and REDIS_KEDA_SECRET in app.secrets.values():
                 prerequisites.append(self.redis.access_key_secret)
-            data_env = self._grant_data_access(identity, app)
-            workload = WorkloadArgs(
-                name=namer.name(Kind.CONTAINER_APP_JOB if app.kind == "job" else Kind.CONTAINER_APP, key),
-                resource_group_name=common["resource_group_name"],
-                location=common["location"],
-                tags=common["tags"],
-                environment_id=self.container_apps.id,
-                identity=identity,
-                container=ContainerSpec(
-                    image=app.image,
-                    cpu=app.cpu,
-                    memory=app.memory,
-                    env={**data_env, **app.env},
-                    secret_env=app.secret_env,
-                    container_name=key,
-                ),
-                workload_profile=app.workload_profile,
-                key_vault_secrets={
-                    secret: self.key_vault.secret_uri(vault_secret) for secret, vault_secret in app.secrets.items()
-                },
-                registry_server=self.registry.login_server,
-                wait_for=prerequisites,
-            )
-            rules = [_scale_rule(rule, redis_address, self.redis.keda_scaler_type) for rule in app.scale_rules]
+            workload = {
+                **common,
+                "environment_id": self.container_apps.id,
+                "identity": identity,
+                "key_vault_uri": self.key_vault.vault_uri,
+                "registry_server": self.registry.login_server,
+                "wait_for": prerequisites,
+                "container_name": key,
+                "env": {**self._grant_data_access(identity, app), **app.env},
+                "scale_rules": [
+                    _on_platform_redis(r, redis_address, self.redis.keda_scaler_type) for r in app.scale_rules
+                ],
+            }
             if app.kind == "job":
-                job = app.job or JobConfig()
                 self.jobs[key] = ContainerAppJob(
                     f"{name}-{key}",
-                    ContainerAppJobArgs(
-                        workload=workload,
-                        scale_rules=[r for r in rules if isinstance(r, RedisStreamsScaleRule | ServiceBusScaleRule)],
-                        replica_timeout_seconds=job.replica_timeout_seconds,
-                        replica_retry_limit=job.replica_retry_limit,
-                        parallelism=job.parallelism,
-                        replica_completion_count=job.replica_completion_count,
-                        min_executions=job.min_executions,
-                        max_executions=job.max_executions,
-                        polling_interval_seconds=job.polling_interval_seconds,
+                    app.job_settings().extend(
+                        ContainerAppJobArgs, name=namer.name(Kind.CONTAINER_APP_JOB, key), **workload
                     ),
                     opts=pulumi.ResourceOptions(parent=self),
                 )
                 continue
             self.apps[key] = ContainerApp(
                 f"{name}-{key}",
-                ContainerAppArgs(
-                    workload=workload,
-                    target_port=app.target_port,
-                    external=app.ingress_scope == "vnet",
-                    probes=_probes(app),
-                    min_replicas=app.min_replicas,
-                    max_replicas=app.max_replicas,
-                    scale_rules=rules,
-                    revisions_mode="Multiple" if app.revisions_mode == "multiple" else "Single",
-                    revision_suffix=app.revisions.suffix,
-                    traffic=[
-                        TrafficSplit(weight=split.weight, revision_suffix=split.revision_suffix, label=split.label)
-                        for split in app.revisions.traffic
-                    ],
+                app.app_settings().extend(
+                    ContainerAppArgs,
+                    name=namer.name(Kind.CONTAINER_APP, key),
                     default_domain=self.container_apps.default_domain,
+                    **workload,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -551,66 +493,9 @@ class Platform(pulumi.ComponentResource):
         return ip.id
 
 
-def _scale_rule(rule: ScaleRuleConfig, redis_address: pulumi.Input[str], redis_scaler: str) -> ScaleRule:
-    """The component rule for one configured rule."""
-    name = rule_name(rule)
-    if rule.type == "http":
-        return HttpScaleRule(name=name, concurrent_requests=rule.concurrent_requests)
-    if rule.type == "cpu":
-        return CpuScaleRule(name=name, utilization=rule.utilization)
-    if rule.type == "memory":
-        return MemoryScaleRule(name=name, utilization=rule.utilization)
-    if rule.type == "redis-streams":
-        return RedisStreamsScaleRule(
-            name=name,
-            address=rule.address or redis_address,
-            # Another Redis (own address) is a single endpoint; the platform's says which scaler it needs.
-            scaler="redis-streams" if rule.address else redis_scaler,
-            stream=rule.stream,
-            consumer_group=rule.consumer_group,
-            pending_entries_count=rule.pending_entries_count,
-            lag_count=rule.lag_count,
-            activation_lag_count=rule.activation_lag_count,
-            enable_tls=rule.enable_tls,
-            password_secret=rule.password_secret,
-            username_secret=rule.username_secret,
-        )
-    return ServiceBusScaleRule(
-        name=name,
-        namespace=rule.namespace,
-        queue_name=rule.queue_name,
-        topic_name=rule.topic_name,
-        subscription_name=rule.subscription_name,
-        message_count=rule.message_count,
-        activation_message_count=rule.activation_message_count,
-    )
-
-
-def _probes(app: AppConfig) -> list[Probe] | None:
-    """Configured probes over the defaults; none when the app has no port and no probes."""
-    if app.probes is None:
-        return None
-    defaults = {p.kind: p for p in default_probes(app.target_port)} if app.target_port is not None else {}
-    probes: list[Probe] = []
-    for kind in ("Startup", "Readiness", "Liveness"):
-        configured: ProbeConfig | None = getattr(app.probes, kind.lower())
-        if configured is None:
-            if kind in defaults:
-                probes.append(defaults[kind])
-            continue
-        port = configured.port or app.target_port
-        if port is None:  # config validation reports this first; kept for direct callers
-            raise ValueError(f"{kind} probe has no port and the app has no targetPort")
-        probes.append(
-            Probe(
-                kind=kind,
-                port=port,
-                path=configured.path,
-                initial_delay_seconds=configured.initial_delay_seconds,
-                period_seconds=configured.period_seconds,
-                timeout_seconds=configured.timeout_seconds,
-                failure_threshold=configured.failure_threshold,
-                success_threshold=configured.success_threshold,
-            )
-        )
-    return probes
+def _on_platform_redis(rule: ScaleRule, address: pulumi.Input[str], scaler: str) -> ScaleRule:
+    """A redis-streams rule without an address scales on the platform's Azure Managed Redis, with the KEDA scaler
+    its clustering policy needs; every other rule is used as given."""
+    if isinstance(rule, RedisStreamsScaleRule) and rule.address is None:
+        return rule.replace(address=address, scaler=rule.scaler or scaler)
+    return rule

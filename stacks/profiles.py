@@ -15,8 +15,6 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "standard"},
         # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
         "apim": {"sku": "Developer", "capacity": 1},
-        # Premium everywhere: the only registry SKU that can be private (parity with prod).
-        "registry": {"sku": "Premium"},
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
@@ -29,7 +27,6 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "standard"},
         # Two units: the fewest with which Premium is zone redundant (automatic zones), as zoneRedundant asks.
         "apim": {"sku": "Premium", "capacity": 2},
-        "registry": {"sku": "Premium"},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
         "appGateway": {"minCapacity": 1, "maxCapacity": 5, "wafMode": "Prevention"},
@@ -40,7 +37,6 @@ PROFILES: dict[str, dict[str, Any]] = {
         "keyVault": {"sku": "premium"},
         # Three units, which Azure spreads over the region's zones (automatic zone redundancy).
         "apim": {"sku": "Premium", "capacity": 3},
-        "registry": {"sku": "Premium"},
         # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
         "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},

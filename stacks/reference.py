@@ -5,7 +5,7 @@ A team deploys onto the shared platform through the platform stack's outputs::
     from azplatform.stacks.reference import PlatformReference
 
     platform = PlatformReference("organization/azplatform/prod")   # DIY backend: the literal "organization"
-    WorkloadArgs(environment_id=platform.container_apps_environment_id, ...)
+    ContainerAppArgs(environment_id=platform.container_apps_environment_id, ...)
 
 Each attribute of :class:`PlatformReference` is one :class:`Output`: its exported name, what it holds, whether it is
 secret or optional, and an example value. The platform program exports exactly these (:func:`platform_exports`),

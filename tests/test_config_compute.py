@@ -96,7 +96,7 @@ def test_unknown_workload_profile_is_a_config_error() -> None:
 
 def test_dedicated_profile_cannot_be_named_consumption() -> None:
     problem = only("dev", {"containerApps": {"workloadProfiles": {"Consumption": {"type": "D4"}}}})
-    assert problem.path == "containerApps.Consumption"
+    assert problem.path == "containerApps.workloadProfiles.Consumption"
 
 
 # --- replicas -------------------------------------------------------------------------------------------

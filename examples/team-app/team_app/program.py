@@ -2,7 +2,7 @@
 
 - read the platform stack's outputs through ``PlatformReference`` (typed, versioned);
 - run the service as a ``ContainerApp`` in the platform's internal environment, under its own identity, pulling
-  from the platform registry;
+  from the platform registry (``ExistingContainerRegistry(...).grant_pull``: a grant on another stack's registry);
 - publish it on the platform's API Management as a ``GatewayApi`` with a typed policy (rate limit, retry).
 """
 
@@ -13,10 +13,9 @@ import pulumi
 from azplatform.components import (
     ApiSpec,
     BackendSpec,
-    BuiltInRole,
     ContainerApp,
     ContainerAppArgs,
-    ContainerSpec,
+    ExistingContainerRegistry,
     GatewayApi,
     GatewayApiArgs,
     HttpScaleRule,
@@ -26,8 +25,6 @@ from azplatform.components import (
     SetBackendService,
     UserIdentity,
     UserIdentityArgs,
-    WorkloadArgs,
-    assign_role,
 )
 from azplatform.stacks.reference import PlatformReference
 from components import team_tags
@@ -59,26 +56,25 @@ def main() -> None:
         ),
     )
     # Azure pulls the image at creation with the identity: the grant comes first.
-    pull = assign_role(identity, name, platform.registry_id, BuiltInRole.ACR_PULL, identity)
+    pull = ExistingContainerRegistry(f"{name}-registry", platform.registry_id).grant_pull(identity)
     app = ContainerApp(
         name,
         ContainerAppArgs(
-            workload=WorkloadArgs(
-                name=f"ca-{name}-{pulumi.get_stack()}",
-                resource_group_name=platform.resource_group_name,
-                location=location,
-                environment_id=platform.container_apps_environment_id,
-                identity=identity,
-                container=ContainerSpec(image=config.require("image"), cpu=0.5, memory="1Gi", container_name=name),
-                registry_server=platform.registry_login_server,
-                wait_for=[pull],
-                # The environment is the platform's (internal, by the platform's own policy), which this stack's
-                # policy check cannot see: the app declares that exception instead of failing AZP-STACK-005.
-                tags={**tags, "policyExemptions": "AZP-STACK-005"},
-            ),
+            name=f"ca-{name}-{pulumi.get_stack()}",
+            resource_group_name=platform.resource_group_name,
+            location=location,
+            environment_id=platform.container_apps_environment_id,
+            identity=identity,
+            image=config.require("image"),
+            container_name=name,
+            registry_server=platform.registry_login_server,
+            wait_for=[pull],
+            # The environment is the platform's (internal, by the platform's own policy), which this stack's
+            # policy check cannot see: the app declares that exception instead of failing AZP-STACK-005.
+            tags={**tags, "policyExemptions": "AZP-STACK-005"},
             target_port=80,
             # Reachable from API Management's subnet through the environment's internal load balancer only.
-            external=True,
+            ingress_scope="vnet",
             default_domain=platform.container_apps_default_domain,
             min_replicas=1,
             max_replicas=5,
