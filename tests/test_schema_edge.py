@@ -13,6 +13,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from azplatform.components.api_gateway import (
+    ApiGateway,
     ApiGatewayArgs,
     ApiSpec,
     BackendPoolSpec,
@@ -34,13 +35,26 @@ from azplatform.components.apim_policy import (
     SetHeader,
     TokenLimit,
 )
-from azplatform.components.app_gateway import AppGatewayArgs, GatewayBackend, GeoFilterRule, RateLimitRule, WafExclusion
-from azplatform.components.interfaces import ManagedIdentities
+from azplatform.components.app_gateway import (
+    AppGateway,
+    AppGatewayArgs,
+    GatewayBackend,
+    GeoFilterRule,
+    RateLimitRule,
+    WafExclusion,
+)
+from azplatform.components.interfaces import DiagnosticSettings, Lock, ManagedIdentities, RoleAssignmentSpec
+from azplatform.components.key_vault import KeyVault, KeyVaultArgs
 from azplatform.components.rbac import Principal
+from azplatform.stacks.offline import Plan, render
 from tests import test_schema
-from tests.test_schema import RG, Case
+from tests.test_schema import RG, TENANT, Case
 
 SUBNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a"
+WORKSPACE = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log-unit"
+DIAG = "azure-native:monitor:DiagnosticSetting"
+LOCK = "azure-native:authorization:ManagementLockByScope"
+ROLE = "azure-native:authorization:RoleAssignment"
 
 
 class _Vault:
@@ -506,3 +520,65 @@ def test_policy_units_are_the_stack_files() -> None:
     assert RateLimitByKey(calls=1, renewal_period_seconds=60).element().get("renewal-period") == "60"
     assert Retry(count=1, timeout_seconds=30).element()[0].get("timeout") == "30"
     assert ResponseCache(duration_seconds=45).store().get("duration") == "45"
+
+
+# --- the shared interfaces, on both gateways used as a library -------------------------------------------------
+
+_IDENTITY = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-extra"
+_PRINCIPAL = "00000000-0000-4000-8000-0000000000bb"
+
+
+@pytest.fixture(scope="module")
+def gateways_plan() -> Plan:
+    """Both gateways with every shared interface given: diagnostics, lock, a role assignment, an extra identity."""
+
+    def program() -> None:
+        vault = KeyVault(
+            "kv", KeyVaultArgs(name="kv-unit", resource_group_name=RG, location="westeurope", tenant_id=TENANT)
+        )
+        common: dict[str, Any] = {
+            "diagnostic_settings": [DiagnosticSettings(workspace_id=WORKSPACE, categories="metrics")],
+            "lock": Lock(kind="CanNotDelete", name="lock-edge"),
+            "role_assignments": [RoleAssignmentSpec(role="KEY_VAULT_SECRETS_USER", principal_id=_PRINCIPAL, key="ops")],
+        }
+        AppGateway(
+            "agw",
+            _agw(certificate_store=vault, managed_identities={"user_assigned_resource_ids": [_IDENTITY]}, **common)(),
+        )
+        ApiGateway(
+            "apim",
+            _apim(
+                secret_store=vault,
+                managed_identities={"system_assigned": True, "user_assigned_resource_ids": [_IDENTITY]},
+                **common,
+            )(),
+        )
+
+    return render(program, project="unit", stack="dev", config={})
+
+
+def test_gateways_apply_the_shared_interfaces(gateways_plan: Plan) -> None:
+    gateway = gateways_plan.one("azure-native:network:ApplicationGateway")
+    ip = gateways_plan.one("azure-native:network:PublicIPAddress")
+    service = gateways_plan.one("azure-native:apimanagement:ApiManagementService")
+    settings = {d.inputs["resourceUri"].rsplit("/", 1)[-1]: d.inputs for d in gateways_plan.of_type(DIAG)}
+    for target in ("agw-unit", "pip-agw-unit", "apim-unit"):
+        assert settings[target]["workspaceId"] == WORKSPACE
+        assert "logs" not in settings[target] and settings[target]["metrics"][0]["category"] == "AllMetrics"
+    locks = {lock.inputs["scope"].rsplit("/", 1)[-1]: lock.inputs for lock in gateways_plan.of_type(LOCK)}
+    # The Application Gateway's lock is on its public IP (the address DNS names); API Management's on the service.
+    assert set(locks) == {"pip-agw-unit", "apim-unit"}
+    assert {lock["lockName"] for lock in locks.values()} == {"lock-edge"}
+    grants = [
+        g.inputs["scope"].rsplit("/", 1)[-1]
+        for g in gateways_plan.of_type(ROLE)
+        if g.inputs["principalId"] == _PRINCIPAL
+    ]
+    assert sorted(grants) == ["agw-unit", "apim-unit"]
+    assert gateway.inputs["identity"]["type"] == "UserAssigned"
+    assert gateway.inputs["identity"]["userAssignedIdentities"][1] == _IDENTITY
+    assert len(gateway.inputs["identity"]["userAssignedIdentities"]) == 2
+    assert service.inputs["identity"]["type"] == "SystemAssigned, UserAssigned"
+    assert _IDENTITY in service.inputs["identity"]["userAssignedIdentities"]
+    assert len(service.inputs["identity"]["userAssignedIdentities"]) == 2
+    assert ip.urn in {d for lock in gateways_plan.of_type(LOCK) for d in lock.dependencies}
