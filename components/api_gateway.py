@@ -7,29 +7,48 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from annotated_types import Len
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from azplatform.components.common import CommonArgs
+from azplatform.components.args import Args, Input
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
-from azplatform.components.observability import diagnostic_setting
-from azplatform.components.protection import cannot_delete_lock
+from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
+from azplatform.components.naming import Kind, name_check
 from azplatform.components.rbac import BuiltInRole, assign_role
 from azplatform.components.records import record
-from azplatform.components.secret_store import SecretStore
+from azplatform.components.secret_store import SecretName, SecretStore, matching
+
+__all__ = [
+    "HEALTH_PATH",
+    "POOL_SIZE",
+    "PRIVATE_DNS_ZONE",
+    "ApiGateway",
+    "ApiGatewayArgs",
+    "ApiGatewaySettings",
+    "ApiId",
+    "ApiSettings",
+    "ApiSpec",
+    "AppInsightsLink",
+    "BackendPoolSpec",
+    "BackendSpec",
+    "CircuitBreaker",
+    "ExternalCache",
+    "GatewayApi",
+    "GatewayApiArgs",
+    "HttpsUrl",
+    "OperationSpec",
+    "PoolMember",
+    "PoolMemberSettings",
+    "StatusCodeRange",
+    "duplicate_paths",
+]
 
 TYPE_TOKEN = "azplatform:index:ApiGateway"
 GATEWAY_API_TYPE_TOKEN = "azplatform:index:GatewayApi"
-
-# Availability zones are a Premium (classic) feature; Developer runs one unit with no SLA.
-# https://learn.microsoft.com/azure/reliability/reliability-api-management#requirements
-ZONE_SKUS = frozenset({"Premium"})
-# The classic tiers with internal VNet injection. Premium v2 injects differently (a subnet delegated to
-# Microsoft.Web/hostingEnvironments) and needs API 2024-06-01-preview or later, while this SDK deploys the service
-# with 2024-05-01, whose SKU list has no PremiumV2. https://learn.microsoft.com/azure/api-management/inject-vnet-v2
-SKUS = frozenset({"Developer", "Premium"})
 
 # Gateway protocols and ciphers: everything older than TLS 1.2 off on both sides, and the ciphers without
 # forward secrecy or with SHA-1 / 3DES off. Names as the Create or Update API documents them; ciphers that
@@ -65,183 +84,393 @@ WILDCARD_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 HEALTH_PATH = "/status-0123456789abcdef"
 
 
-@dataclass(frozen=True, kw_only=True)
-class CircuitBreaker:
-    """Trip a backend for ``trip_duration`` after ``failures`` matching responses within ``interval``.
+# --- value types -----------------------------------------------------------------------------------------------
+
+
+def _given(info: ValidationInfo, name: str) -> object:
+    """An earlier field's validated value (None when it was not given or failed its own validation)."""
+    return info.data.get(name)
+
+
+def _https(value: object) -> object:
+    """An https:// URL, when the value is a plain string (an Output is checked by Azure at deployment)."""
+    if isinstance(value, str) and not value.startswith("https://"):
+        raise ValueError("must be an https:// URL (backends are called over TLS, certificate chain and name checked)")
+    return value
+
+
+HttpsUrl = Annotated[str, AfterValidator(_https)]
+"""An https:// URL."""
+
+# The platform's convention, within Azure's rule for API ids (at most 256 characters, no special characters).
+ApiId = Annotated[
+    str,
+    matching(
+        r"[a-z][a-z0-9-]{0,79}",
+        "API ids are lowercase letters, digits and hyphens, starting with a letter (at most 80)",
+    ),
+]
+"""An API's id in the service (also the id of its backend or pool on the platform)."""
+
+# Backend ids: at most 80 characters, none of *#&+:<>? (the Backend contract's backendId in the REST API).
+# https://learn.microsoft.com/rest/api/apimanagement/backend/create-or-update
+_BACKEND_ID = r"^[^*#&+:<>?]{1,80}$"
+
+# Named value ids: letters, digits, period, dash and underscore, at most 256.
+# https://learn.microsoft.com/rest/api/apimanagement/named-value/create-or-update
+NamedValueId = Annotated[
+    str, matching(r"[A-Za-z0-9._-]{1,256}", "named value ids take letters, digits, '.', '-', '_' (at most 256)")
+]
+
+# A pool holds 2-30 single backends: at most 30 is Azure's limit; a pool of one balances nothing.
+# https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool
+POOL_SIZE = Len(2, 30)
+
+
+class StatusCodeRange(Args):
+    """An inclusive range of HTTP status codes."""
+
+    min: int = Field(ge=100, le=599, description="Lowest status in the range, 100-599.")
+    max: int = Field(ge=100, le=599, description="Highest status in the range, 100-599, at least min.")
+
+    @field_validator("max")
+    @classmethod
+    def _ordered(cls, value: int, info: ValidationInfo) -> int:
+        low = _given(info, "min")
+        if isinstance(low, int) and value < low:
+            raise ValueError(f"is less than min ({low}); a range runs from min to max")
+        return value
+
+
+def _server_errors() -> list[StatusCodeRange]:
+    return [StatusCodeRange(min=500, max=599)]
+
+
+class CircuitBreaker(Args):
+    """Trip a backend for ``trip_seconds`` after ``failures`` matching responses within ``interval_seconds``.
 
     https://learn.microsoft.com/azure/api-management/backends#circuit-breaker
     """
 
-    failures: int
-    """Failures within the interval that trip the breaker."""
-    interval: str = "PT1M"
-    """ISO 8601 duration the failures are counted over. Default one minute."""
-    trip_duration: str = "PT1M"
-    """ISO 8601 duration the backend stays tripped. Default one minute."""
-    status_code_ranges: Sequence[tuple[int, int]] = ((500, 599),)
-    """Response status ranges that count as failures. Default 5xx."""
-    accept_retry_after: bool = True
-    """Honour the backend's Retry-After when it is longer than the trip duration. Default on."""
+    failures: int = Field(default=5, ge=1, description="Failures within the interval that trip it. Default 5.")
+    # At most a day: the platform's own cap (Azure takes ISO 8601 durations).
+    interval_seconds: int = Field(
+        default=60, ge=1, le=86400, description="Window the failures are counted over, 1-86400 seconds. Default 60."
+    )
+    trip_seconds: int = Field(
+        default=60, ge=1, le=86400, description="How long the backend stays tripped, 1-86400 seconds. Default 60."
+    )
+    status_codes: list[StatusCodeRange] = Field(
+        default_factory=_server_errors,
+        min_length=1,
+        description="Response statuses that count as failures. Default 500-599.",
+    )
+    accept_retry_after: bool = Field(
+        default=True,
+        description="Honour the backend's Retry-After when it is longer than the trip duration. Default on.",
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class BackendSpec:
-    """A single backend entity: one HTTP(S) service, optionally behind a circuit breaker."""
+class BackendSpec(Args):
+    """A single backend entity: one HTTPS service, optionally behind a circuit breaker."""
 
-    id: str
-    """Backend id in the service (what set-backend-service names)."""
-    url: pulumi.Input[str]
-    """Runtime URL, for example https://ca-azp-api-prod-weu.<environment domain>."""
-    circuit_breaker: CircuitBreaker | None = None
-    """Circuit breaker. Default: none."""
-    description: str = ""
-    """Shown in the portal."""
+    id: str = Field(pattern=_BACKEND_ID, description="Backend id in the service (what set-backend-service names).")
+    url: Annotated[Input[str], AfterValidator(_https)] = Field(
+        description="Runtime URL, https://..., for example https://ca-azp-api-prod-weu.<environment domain>."
+    )
+    circuit_breaker: CircuitBreaker | None = Field(default=None, description="Circuit breaker. Default: none.")
+    description: str = Field(default="", max_length=2000, description="Shown in the portal. Default: none.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class PoolMember:
-    """One single backend in a pool, with its priority group (lower first) and weight within the group."""
+class PoolMemberSettings(Args):
+    """A pool member's place in the pool: its priority group and its weight within the group."""
 
-    backend_id: str
-    """Id of a single backend of the gateway."""
-    priority: int | None = None
-    """Priority group, lower served first. Default: the service's (one group)."""
-    weight: int | None = None
-    """Weight within the priority group. Default: equal weights."""
+    # The SDK's BackendPoolItem: priority and weight "Must be between 0 and 100"; a weight of 0 would never be served.
+    priority: int | None = Field(
+        default=None, ge=0, le=100, description="Priority group, 0-100, lower served first. Default: one group."
+    )
+    weight: int | None = Field(
+        default=None, ge=1, le=100, description="Share within the priority group, 1-100. Default: equal weights."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class BackendPoolSpec:
+class PoolMember(PoolMemberSettings):
+    """One single backend in a pool."""
+
+    backend_id: str = Field(description="Id of a single backend of the gateway.")
+
+
+class BackendPoolSpec(Args):
     """A load-balanced pool of single backends (a pool cannot contain pools).
 
     https://learn.microsoft.com/azure/api-management/backends#load-balanced-pool
     """
 
-    id: str
-    """Pool id in the service."""
-    members: Sequence[PoolMember]
-    """The single backends in the pool."""
-    description: str = ""
-    """Shown in the portal."""
+    id: str = Field(pattern=_BACKEND_ID, description="Pool id in the service.")
+    members: Annotated[list[PoolMember], POOL_SIZE] = Field(description="The 2-30 single backends in the pool.")
+    description: str = Field(default="", max_length=2000, description="Shown in the portal. Default: none.")
 
 
-@dataclass(frozen=True, kw_only=True)
-class OperationSpec:
+class OperationSpec(Args):
     """One API operation: an HTTP method on a URL template such as /chat/{deployment}/completions."""
 
-    method: str
-    """HTTP method (GET, POST, ...)."""
-    url_template: str
-    """URL template, for example /chat/{deployment}/completions (parameters in braces)."""
-    id: str | None = None
-    """Operation id. Default: derived from the method and template."""
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] = Field(description="HTTP method.")
+    url_template: str = Field(
+        pattern=r"^/",
+        max_length=1000,
+        description="URL template, for example /chat/{deployment} (parameters in braces).",
+    )
+    id: str | None = Field(
+        default=None, max_length=80, description="Operation id. Default: derived from the method and template."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApiSpec:
-    """An API on the gateway: a path prefix, its operations, the backend it routes to and its policy document."""
+class ApiSettings(Args):
+    """What a user chooses about one API (the stack file's ``apim.apis.<id>``, less its backend and policies)."""
 
-    id: str
-    """API id in the service."""
-    path: str
-    """URL suffix on the gateway (api/v1, openai)."""
-    backend_id: str
-    """Backend or pool the policy routes to; the policy waits for it to exist."""
-    policy_xml: pulumi.Input[str]
-    """The API-scope policy document (see components.apim_policy)."""
-    display_name: str | None = None
-    """Portal name. Default: the id."""
-    operations: Sequence[OperationSpec] = ()
-    """Operations. Default: every method on /* (a pass-through API)."""
-    subscription_required: bool = False
-    """Require an API Management subscription key (in addition to the policy's own auth). Default off."""
+    path: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9/_.-]{0,399}$",
+        description="URL path on the gateway, without a leading / (api/v1, openai); each API its own.",
+    )
+    display_name: str | None = Field(default=None, max_length=300, description="Portal name. Default: the id.")
+    operations: list[OperationSpec] = Field(
+        default_factory=list, description="Operations. Default: every method on /* (a pass-through API)."
+    )
+    subscription_required: bool = Field(
+        default=False,
+        description="Require an API Management subscription key (besides the policy's own auth). Default off.",
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class AppInsightsLink:
+class ApiSpec(ApiSettings):
+    """An API on the gateway: its settings, the backend it routes to and its policy document."""
+
+    id: ApiId = Field(description="API id in the service (lowercase letters, digits and hyphens).")
+    backend_id: str = Field(description="Backend or pool the policy routes to; the policy waits for it to exist.")
+    policy_xml: Input[str] = Field(description="The API-scope policy document (see components.apim_policy).")
+
+
+def duplicate_paths(paths: Mapping[str, str]) -> dict[str, str]:
+    """For each API (by id) whose path another API also uses, why that is refused: two APIs cannot share a path."""
+    found = {}
+    for api_id, path in paths.items():
+        others = sorted(other for other, taken in paths.items() if taken == path and other != api_id)
+        if others:
+            found[api_id] = f"is used by another API ({', '.join(others)})"
+    return found
+
+
+class AppInsightsLink(Args):
     """Application Insights the gateway logs requests and custom (token) metrics to, through Entra auth."""
 
-    id: pulumi.Input[str]
-    """The Application Insights component."""
-    connection_string: pulumi.Input[str]
-    """Its connection string; kept in a secret named value, never in the logger in plain text."""
-    sampling_percentage: float = 100.0
-    """Share of requests logged. Default 100."""
+    id: Input[str] = Field(description="The Application Insights component.")
+    connection_string: Input[str] = Field(
+        description="Its connection string; kept in a secret named value, never in the logger in plain text."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApiGatewayArgs(CommonArgs):
-    """Arguments for :class:`ApiGateway`."""
+class ExternalCache(Args):
+    """An external Redis cache. API Management connects with an access-key connection string only (no Entra auth to
+    Azure Managed Redis), so this is an explicit exception to identity-only Redis; the string stays in Key Vault.
+    https://learn.microsoft.com/azure/api-management/api-management-howto-cache-external
+    """
 
-    name: str
-    """Service name (CAF: apim-...; globally unique, becomes <name>.azure-api.net)."""
-    identity_name: str
-    """Name of the user-assigned identity the gateway authenticates as (Key Vault, Application Insights)."""
-    sku: str
-    """Developer or Premium."""
-    capacity: int
-    """Scale units (Developer: 1)."""
-    publisher_name: str
-    """Organisation shown in the developer portal and notification e-mails."""
-    publisher_email: str
-    """Where Azure sends service notifications."""
-    subnet_id: pulumi.Input[str]
-    """The API Management subnet (undelegated, with an NSG that admits ApiManagement on 3443)."""
-    zones: Sequence[str] = ()
-    """Explicit availability zones (Premium). Default: none, Azure spreads the units over zones by itself."""
-    public_ip_address_id: pulumi.Input[str] | None = None
-    """Standard public IP for the management plane, which explicit zones in a VNet require. Default: Azure's."""
-    developer_portal: bool = False
-    """Serve the developer portal. Default off."""
-    min_api_version: str = "2021-08-01"
-    """Oldest control-plane API version accepted (blocks older, weaker API versions). Default 2021-08-01."""
-    private_dns_zone_name: pulumi.Input[str] | None = None
-    """The azure-api.net private zone (linked to the VNet) to register the gateway's host names in."""
-    secret_store: SecretStore | None = None
-    """Vault that named values and the external cache connection string come from."""
-    named_values: Mapping[str, str] = field(default_factory=dict)
-    """Named value id -> secret name in ``secret_store``. Default: none."""
-    external_cache_secret: str | None = None
-    """Secret (in ``secret_store``) holding a Redis connection string for an external cache. Default: none."""
-    app_insights: AppInsightsLink | None = None
-    """Request logging and token metrics. Default: none."""
-    backends: Sequence[BackendSpec] = ()
-    """Single backends."""
-    pools: Sequence[BackendPoolSpec] = ()
-    """Load-balanced pools of the single backends."""
-    apis: Sequence[ApiSpec] = ()
-    """The APIs and their policies."""
+    connection_string_secret: SecretName = Field(
+        description="Key Vault secret holding <host>:10000,password=...,ssl=True."
+    )
 
-    def problems(self) -> list[str]:
-        """Why Azure would reject these arguments (empty when they are valid)."""
-        found: list[str] = []
-        if self.sku not in SKUS:
-            found.append(f"sku {self.sku!r} is not one of {sorted(SKUS)}")
-        if self.sku == "Developer" and self.capacity != 1:
-            found.append("the Developer tier has exactly one unit")
-        if self.zones and self.sku not in ZONE_SKUS:
-            found.append(f"{self.sku} has no availability zones")
-        if self.zones and self.capacity % len(self.zones):
+
+# --- the service -----------------------------------------------------------------------------------------------
+
+# The SDK deploys Microsoft.ApiManagement/service with API 2024-05-01, whose SKU list has no PremiumV2 (Premium v2
+# injects differently too: a subnet delegated to Microsoft.Web/hostingEnvironments).
+# https://learn.microsoft.com/azure/api-management/inject-vnet-v2
+_PREMIUM_V2 = (
+    "PremiumV2 needs API Management API 2024-06-01-preview or later; pulumi-azure-native 3.29 deploys the service "
+    "with 2024-05-01, which has no PremiumV2 SKU. Use Developer or Premium"
+)
+
+
+class ApiGatewaySettings(Args):
+    """What a user chooses about API Management (the stack file's ``apim``, less its APIs)."""
+
+    # Field order matters: each check reads the fields declared before it.
+    # The classic tiers with internal VNet injection.
+    sku: Literal["Developer", "Premium"] = Field(
+        description="Developer (one unit, no SLA, no zones) or Premium. The stack's profile sets it."
+    )
+    # Availability zones are a Premium (classic) feature.
+    # https://learn.microsoft.com/azure/reliability/reliability-api-management#requirements
+    zones: list[Literal["1", "2", "3"]] = Field(
+        default_factory=list,
+        description="Explicit availability zones (Premium; in a VNet they need a management public IP). Default: "
+        "none, Azure spreads the units over zones by itself.",
+    )
+    # Premium scales out to 12 units per region (more only through a support request); Developer has one.
+    # https://azure.microsoft.com/pricing/details/api-management/
+    capacity: int = Field(
+        ge=1, le=12, description="Scale units, 1-12 (Developer: exactly 1). The stack's profile sets it."
+    )
+    # publisherName and publisherEmail: at most 100 characters (the service's REST API).
+    # https://learn.microsoft.com/rest/api/apimanagement/api-management-service/create-or-update
+    publisher_name: str = Field(
+        min_length=1, max_length=100, description="Organisation shown in the developer portal and notification mails."
+    )
+    publisher_email: str = Field(
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        max_length=100,
+        description="Where Azure sends service notifications.",
+    )
+    developer_portal: bool = Field(default=False, description="Serve the developer portal. Default off.")
+    min_api_version: str = Field(
+        default="2021-08-01",
+        pattern=r"^\d{4}-\d{2}-\d{2}(-preview)?$",
+        description="Oldest control-plane API version accepted (blocks older, weaker API versions). Default "
+        "2021-08-01.",
+    )
+    sampling_percentage: float = Field(
+        default=100,
+        ge=0,
+        le=100,
+        description="Share of requests logged to Application Insights, 0-100. Default 100.",
+    )
+    named_values: dict[NamedValueId, SecretName] = Field(
+        default_factory=dict, description="Named value id -> Key Vault secret name. Default: none."
+    )
+    external_cache: ExternalCache | None = Field(
+        default=None, description="External Redis cache. Default: the built-in cache (see ExternalCache)."
+    )
+
+    @field_validator("sku", mode="before")
+    @classmethod
+    def _not_premium_v2(cls, value: object) -> object:
+        if value == "PremiumV2":
+            raise ValueError(_PREMIUM_V2)
+        return value
+
+    @field_validator("zones")
+    @classmethod
+    def _zones(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        sku = _given(info, "sku")
+        if value and sku not in (None, "Premium"):
+            raise ValueError(f"{sku} has no availability zones; only Premium does")
+        if len(set(value)) != len(value):
+            raise ValueError("each zone once")
+        return value
+
+    @field_validator("capacity")
+    @classmethod
+    def _capacity(cls, value: int, info: ValidationInfo) -> int:
+        problems = []
+        if _given(info, "sku") == "Developer" and value != 1:
+            problems.append("the Developer tier has exactly one unit")
+        zones = _given(info, "zones")
+        if isinstance(zones, list) and zones and value % len(zones):
             # https://learn.microsoft.com/azure/reliability/reliability-api-management#considerations
-            found.append(f"{self.capacity} units cannot spread evenly over zones {list(self.zones)}")
-        if self.zones and self.public_ip_address_id is None:
+            problems.append(f"{value} units do not spread evenly over {len(zones)} zones")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+
+class ApiGatewayArgs(ApiGatewaySettings, CommonArgs):
+    """Arguments for :class:`ApiGateway`: its settings plus placement, the backends and APIs, and the shared
+    interfaces. No ``private_endpoints``: API Management takes none while it is injected in a virtual network.
+    https://learn.microsoft.com/azure/api-management/private-endpoint#limitations"""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.API_MANAGEMENT))] = Field(
+        description="Service name (CAF apim-...; globally unique, becomes <name>.azure-api.net)."
+    )
+    identity_name: Annotated[str, AfterValidator(name_check(Kind.MANAGED_IDENTITY))] = Field(
+        description="Name of the user-assigned identity the gateway authenticates as (Key Vault, Application Insights)."
+    )
+    subnet_id: Input[str] = Field(
+        description="The API Management subnet (undelegated, with an NSG that admits ApiManagement on 3443)."
+    )
+    public_ip_address_id: Input[str] | None = Field(
+        default=None,
+        description="Standard public IP for the management plane, which explicit zones in a VNet require. Default: "
+        "Azure's.",
+    )
+    private_dns_zone_name: Input[str] | None = Field(
+        default=None,
+        description="The azure-api.net private zone (linked to the VNet) to register the gateway's host names in. "
+        "Default: none (register them yourself).",
+    )
+    secret_store: SecretStore | None = Field(
+        default=None, description="Vault that named values and the external cache connection string come from."
+    )
+    app_insights: AppInsightsLink | None = Field(
+        default=None, description="Request logging and token metrics. Default: none."
+    )
+    backends: list[BackendSpec] = Field(default_factory=list, description="Single backends. Default: none.")
+    pools: list[BackendPoolSpec] = Field(
+        default_factory=list, description="Load-balanced pools of the single backends. Default: none."
+    )
+    apis: list[ApiSpec] = Field(default_factory=list, description="The APIs and their policies. Default: none.")
+    managed_identities: ManagedIdentities = Field(
+        default_factory=ManagedIdentities,
+        description="Identities besides the gateway's own user-assigned one (which it always has). Default: none.",
+    )
+
+    @field_validator("public_ip_address_id")
+    @classmethod
+    def _management_ip(cls, value: object, info: ValidationInfo) -> object:
+        if _given(info, "zones") and value is None:
             # Explicit zones on a VNet-injected instance need a customer public IP (management plane only).
             # https://learn.microsoft.com/azure/reliability/reliability-api-management#considerations
-            found.append("explicit zones in a virtual network need public_ip_address_id")
-        if (self.named_values or self.external_cache_secret) and self.secret_store is None:
-            found.append("named values and the external cache need a secret_store")
-        backend_ids = [b.id for b in self.backends] + [p.id for p in self.pools]
-        if len(set(backend_ids)) != len(backend_ids):
-            found.append(f"backend and pool ids must be unique: {backend_ids}")
-        singles = {b.id for b in self.backends}
-        for pool in self.pools:
+            raise ValueError("explicit zones in a virtual network need public_ip_address_id")
+        return value
+
+    @field_validator("secret_store")
+    @classmethod
+    def _store(cls, value: object, info: ValidationInfo) -> object:
+        if value is None and (_given(info, "named_values") or _given(info, "external_cache")):
+            raise ValueError("named values and the external cache need a secret_store")
+        return value
+
+    @field_validator("backends")
+    @classmethod
+    def _backends(cls, value: list[BackendSpec]) -> list[BackendSpec]:
+        ids = [b.id for b in value]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"backend ids must be unique: {ids}")
+        return value
+
+    @field_validator("pools")
+    @classmethod
+    def _pools(cls, value: list[BackendPoolSpec], info: ValidationInfo) -> list[BackendPoolSpec]:
+        backends = _given(info, "backends")
+        singles = [b.id for b in backends] if isinstance(backends, list) else []
+        problems = []
+        ids = singles + [p.id for p in value]
+        if len(set(ids)) != len(ids):
+            problems.append(f"backend and pool ids must be unique: {ids}")
+        for pool in value:
             missing = [m.backend_id for m in pool.members if m.backend_id not in singles]
-            if missing or not pool.members:
-                found.append(f"pool {pool.id} members must be single backends; not found: {missing}")
-        for api in self.apis:
-            if api.backend_id not in backend_ids:
-                found.append(f"api {api.id} routes to unknown backend {api.backend_id!r}")
-        return found
+            if missing:
+                problems.append(f"pool {pool.id} members must be single backends; not found: {missing}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+    @field_validator("apis")
+    @classmethod
+    def _apis(cls, value: list[ApiSpec], info: ValidationInfo) -> list[ApiSpec]:
+        known = {
+            item.id for key in ("backends", "pools") if isinstance(items := _given(info, key), list) for item in items
+        }
+        problems = [
+            f"api {a.id} routes to unknown backend {a.backend_id!r}" for a in value if a.backend_id not in known
+        ]
+        ids = [a.id for a in value]
+        if len(set(ids)) != len(ids):
+            problems.append(f"api ids must be unique: {ids}")
+        paths = {a.id: a.path for a in value}
+        problems += [f"api {api_id}: path {paths[api_id]!r} {why}" for api_id, why in duplicate_paths(paths).items()]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
 
 
 class ApiGateway(pulumi.ComponentResource):
@@ -258,9 +487,6 @@ class ApiGateway(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ApiGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        problems = args.problems()
-        if problems:
-            raise ValueError(f"ApiGateway {args.name}: " + "; ".join(problems))
         self.identity = UserIdentity(
             f"{name}-id",
             UserIdentityArgs(
@@ -282,10 +508,12 @@ class ApiGateway(pulumi.ComponentResource):
             zones=list(args.zones) or None,
             public_ip_address_id=args.public_ip_address_id,
             identity=azure_native.apimanagement.ApiManagementServiceIdentityArgs(
-                type=azure_native.apimanagement.ApimIdentityType.USER_ASSIGNED,
-                user_assigned_identities=self.identity.id.apply(
-                    lambda rid: {rid: azure_native.apimanagement.UserIdentityPropertiesArgs()}
-                ),
+                type=azure_native.apimanagement.ApimIdentityType.SYSTEM_ASSIGNED_USER_ASSIGNED
+                if args.managed_identities.system_assigned
+                else azure_native.apimanagement.ApimIdentityType.USER_ASSIGNED,
+                user_assigned_identities=pulumi.Output.all(
+                    self.identity.id, *args.managed_identities.user_assigned_resource_ids
+                ).apply(lambda ids: {rid: azure_native.apimanagement.UserIdentityPropertiesArgs() for rid in ids}),
             ),
             # Internal: every endpoint (gateway, portal, management, scm) listens only on the private IP.
             virtual_network_type=azure_native.apimanagement.VirtualNetworkType.INTERNAL,
@@ -326,7 +554,7 @@ class ApiGateway(pulumi.ComponentResource):
             value_id: self._key_vault_value(f"{name}-nv-{value_id}", args, value_id, secret_name, grants)
             for value_id, secret_name in args.named_values.items()
         }
-        self.cache = self._external_cache(name, args, grants) if args.external_cache_secret else None
+        self.cache = self._external_cache(name, args, grants) if args.external_cache else None
         if args.app_insights is not None:
             self._log_to_app_insights(name, args, args.app_insights)
         self.backends = {b.id: self._backend(name, args, b) for b in args.backends}
@@ -336,10 +564,14 @@ class ApiGateway(pulumi.ComponentResource):
             waits_for.append(self.cache)
         self.apis = {api.id: self._api(name, args, api, waits_for) for api in args.apis}
 
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, name, self.service.id, args.diagnostics_workspace_id)
-        if args.lock:
-            cannot_delete_lock(self, name, self.service, "API Management holds the APIs, policies and subscriptions")
+        self.interfaces = apply_interfaces(
+            self,
+            name,
+            args,
+            self.service,
+            azure_name=args.name,
+            lock_notes="API Management holds the APIs, policies and subscriptions",
+        )
         self.id = self.service.id
         self.name = self.service.name
         self.principal_id = self.identity.principal_id
@@ -381,7 +613,7 @@ class ApiGateway(pulumi.ComponentResource):
         hours), so that the value never passes through the deployment.
         https://learn.microsoft.com/azure/api-management/api-management-howto-properties#key-vault-secrets
         """
-        if args.secret_store is None:
+        if args.secret_store is None:  # ApiGatewayArgs refuses named values without a store
             raise ValueError("Key Vault named values need a secret_store")
         return azure_native.apimanagement.NamedValue(
             resource_name,
@@ -440,7 +672,7 @@ class ApiGateway(pulumi.ComponentResource):
             always_log=azure_native.apimanagement.AlwaysLog.ALL_ERRORS,
             sampling=azure_native.apimanagement.SamplingSettingsArgs(
                 sampling_type=azure_native.apimanagement.SamplingType.FIXED,
-                percentage=link.sampling_percentage,
+                percentage=args.sampling_percentage,
             ),
             verbosity=azure_native.apimanagement.Verbosity.INFORMATION,
             http_correlation_protocol=azure_native.apimanagement.HttpCorrelationProtocol.W3_C,
@@ -458,10 +690,10 @@ class ApiGateway(pulumi.ComponentResource):
         access key (no Entra auth to Azure Managed Redis), so the string stays in Key Vault behind a named value.
         https://learn.microsoft.com/azure/api-management/api-management-howto-cache-external
         """
-        if args.external_cache_secret is None:
+        if args.external_cache is None:
             raise ValueError("the external cache needs the name of its connection string secret")
         connection = self._key_vault_value(
-            f"{name}-nv-redis", args, "redis-cache-connection", args.external_cache_secret, grants
+            f"{name}-nv-redis", args, "redis-cache-connection", args.external_cache.connection_string_secret, grants
         )
         return azure_native.apimanagement.Cache(
             f"{name}-cache",
@@ -543,14 +775,15 @@ def _backend(
             rules=[
                 azure_native.apimanagement.CircuitBreakerRuleArgs(
                     name=f"{spec.id}-breaker",
-                    trip_duration=breaker.trip_duration,
+                    # ISO 8601 durations, in whole seconds.
+                    trip_duration=f"PT{breaker.trip_seconds}S",
                     accept_retry_after=breaker.accept_retry_after,
                     failure_condition=azure_native.apimanagement.CircuitBreakerFailureConditionArgs(
                         count=breaker.failures,
-                        interval=breaker.interval,
+                        interval=f"PT{breaker.interval_seconds}S",
                         status_code_ranges=[
-                            azure_native.apimanagement.FailureStatusCodeRangeArgs(min=low, max=high)
-                            for low, high in breaker.status_code_ranges
+                            azure_native.apimanagement.FailureStatusCodeRangeArgs(min=r.min, max=r.max)
+                            for r in breaker.status_codes
                         ],
                     ),
                 )
@@ -617,18 +850,27 @@ def _api(
     return api
 
 
-@dataclass(frozen=True, kw_only=True)
-class GatewayApiArgs:
+class GatewayApiArgs(Args):
     """Arguments for :class:`GatewayApi`."""
 
-    service_name: pulumi.Input[str]
-    """The API Management service to publish on (the platform's: ``PlatformReference.apim_name``)."""
-    resource_group_name: pulumi.Input[str]
-    """The service's resource group (``PlatformReference.resource_group_name``)."""
-    backend: BackendSpec
-    """Where the API forwards: its ``id`` must equal ``api.backend_id``."""
-    api: ApiSpec
-    """The API: path, operations, and policy (build it with :class:`components.apim_policy.PolicyDocument`)."""
+    service_name: Input[str] = Field(
+        description="The API Management service to publish on (the platform's: PlatformReference.apim_name)."
+    )
+    resource_group_name: Input[str] = Field(
+        description="The service's resource group (PlatformReference.resource_group_name)."
+    )
+    backend: BackendSpec = Field(description="Where the API forwards: its id must equal api.backend_id.")
+    api: ApiSpec = Field(
+        description="The API: path, operations, and policy (build it with components.apim_policy.PolicyDocument)."
+    )
+
+    @field_validator("api")
+    @classmethod
+    def _routes_to_the_backend(cls, value: ApiSpec, info: ValidationInfo) -> ApiSpec:
+        backend = _given(info, "backend")
+        if isinstance(backend, BackendSpec) and value.backend_id != backend.id:
+            raise ValueError(f"api.backend_id {value.backend_id!r} must name the backend {backend.id!r}")
+        return value
 
 
 class GatewayApi(pulumi.ComponentResource):
@@ -640,8 +882,6 @@ class GatewayApi(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: GatewayApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(GATEWAY_API_TYPE_TOKEN, name, None, opts)
-        if args.api.backend_id != args.backend.id:
-            raise ValueError(f"api.backend_id {args.api.backend_id!r} must name the backend {args.backend.id!r}")
         self.backend = _backend(self, name, args.service_name, args.resource_group_name, args.backend)
         self.api = _api(self, name, args.service_name, args.resource_group_name, args.api, waits_for=[self.backend])
         self.register_outputs({"apiId": self.api.id})

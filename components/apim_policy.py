@@ -1,7 +1,11 @@
-"""Typed API Management policy documents: each policy kind is a small frozen dataclass that knows its section,
-checks its values against Microsoft's policy reference, and renders its XML element.
+"""Typed API Management policy documents: each policy kind is a small, validated model that knows its section, checks
+its values against Microsoft's policy reference, and renders its XML element.
 
-:class:`PolicyDocument` assembles them into ``<policies>`` with the four sections (inbound, backend, outbound,
+The same models are the stack file's ``apim.apis.<id>.policies`` section (:class:`ApiPolicies`), so a policy is
+refused for the same reason, with the same message, whether it comes from a stack file or from Python. Durations are
+whole seconds everywhere (``renewal_period_seconds``, ``timeout_seconds``...), as in the stack file.
+
+:class:`PolicyDocument` assembles statements into ``<policies>`` with the four sections (inbound, backend, outbound,
 on-error), each inheriting the enclosing scope through ``<base />``, in a fixed, reviewable order.
 
 Policy reference (element and attribute names, sections, limits):
@@ -14,7 +18,35 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import ClassVar, Protocol
+from typing import ClassVar, Literal, Protocol
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from azplatform.components.args import Args
+
+__all__ = [
+    "ApiPolicies",
+    "CachingType",
+    "CounterKey",
+    "EmitTokenMetric",
+    "EntraIdAuth",
+    "ExistsAction",
+    "LlmFlavor",
+    "MetricDimension",
+    "PolicyDocument",
+    "QuotaByKey",
+    "RateLimitByKey",
+    "ResponseCache",
+    "ResponseCacheSettings",
+    "Retry",
+    "Section",
+    "SetBackendService",
+    "SetBody",
+    "SetHeader",
+    "Statement",
+    "TokenLimit",
+    "ValidateJwt",
+]
 
 
 class Section(Enum):
@@ -37,12 +69,22 @@ _JWT_SUBJECT = 'context.Request.Headers.GetValueOrDefault("Authorization", "").S
 
 
 class CounterKey(Enum):
-    """What a rate limit, quota or token limit counts per; each value is the policy expression for that key."""
+    """What a rate limit, quota or token limit counts per (the stack file's ``key``); :attr:`expression` is the
+    policy expression that computes it."""
 
-    CLIENT_IP = f"@({_CLIENT_IP})"
-    # The JWT subject (validate-jwt runs first), falling back to the client address for anonymous calls.
-    CALLER = f"@({_JWT_SUBJECT} ?? {_CLIENT_IP})"
-    SUBSCRIPTION = f"@(context.Subscription?.Id ?? {_CLIENT_IP})"
+    CLIENT_IP = "clientIp"
+    CALLER = "caller"
+    SUBSCRIPTION = "subscription"
+
+    @property
+    def expression(self) -> str:
+        """The policy expression for the key."""
+        return {
+            CounterKey.CLIENT_IP: f"@({_CLIENT_IP})",
+            # The JWT subject (validate-jwt runs first), falling back to the client address for anonymous calls.
+            CounterKey.CALLER: f"@({_JWT_SUBJECT} ?? {_CLIENT_IP})",
+            CounterKey.SUBSCRIPTION: f"@(context.Subscription?.Id ?? {_CLIENT_IP})",
+        }[self]
 
 
 class Statement(Protocol):
@@ -63,16 +105,10 @@ class Statement(Protocol):
         ...
 
 
-class _Policy:
-    """Base of the statements: a fixed section and rank, overridable per instance where the section varies."""
+class _Policy(Args):
+    """Base of the statements: a fixed rank within the section."""
 
-    SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 0
-
-    @property
-    def section(self) -> Section:
-        """The section the policy belongs in."""
-        return self.SECTION
 
     @property
     def rank(self) -> int:
@@ -80,13 +116,19 @@ class _Policy:
         return self.RANK
 
 
+class _FixedSection(_Policy):
+    """A statement whose section is fixed by its kind."""
+
+    SECTION: ClassVar[Section] = Section.INBOUND
+
+    @property
+    def section(self) -> Section:
+        """The section the policy belongs in."""
+        return self.SECTION
+
+
 def _bool(value: bool) -> str:
     return "true" if value else "false"
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
 
 
 def _element(tag: str, **attributes: str | int | bool | None) -> ET.Element:
@@ -99,11 +141,15 @@ def _element(tag: str, **attributes: str | int | bool | None) -> ET.Element:
     return ET.Element(tag, rendered)
 
 
+def _given(info: ValidationInfo, name: str) -> object:
+    """An earlier field's validated value (None when it was not given or failed its own validation)."""
+    return info.data.get(name)
+
+
 # --- access restriction -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class ValidateJwt(_Policy):
+class ValidateJwt(_FixedSection):
     """``validate-jwt``: reject requests without a valid bearer token from the configured issuers.
 
     https://learn.microsoft.com/azure/api-management/validate-jwt-policy
@@ -112,31 +158,32 @@ class ValidateJwt(_Policy):
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 10
 
-    openid_config_urls: Sequence[str]
-    """OpenID configuration endpoints the signing keys come from."""
-    audiences: Sequence[str]
-    """Accepted ``aud`` values (at least one)."""
-    issuers: Sequence[str] = ()
-    """Accepted ``iss`` values. Default: whatever the OpenID configuration names."""
-    header_name: str = "Authorization"
-    """Header carrying the token. Default Authorization."""
-    require_scheme: str = "Bearer"
-    """Scheme the header must use. Default Bearer."""
-    failed_validation_httpcode: int = 401
-    """Status returned on failure. Default 401."""
-    failed_validation_error_message: str = "Unauthorized. Access token is missing or invalid."
-    """Body message on failure."""
-    clock_skew_seconds: int = 0
-    """Tolerated clock difference in seconds. Default 0."""
-    output_token_variable_name: str | None = None
-    """Context variable that receives the validated token. Default: none."""
+    openid_config_urls: list[str] = Field(
+        min_length=1, description="OpenID configuration endpoints the signing keys come from (https, at least one)."
+    )
+    audiences: list[str] = Field(min_length=1, description="Accepted aud values (at least one).")
+    issuers: list[str] = Field(
+        default_factory=list, description="Accepted iss values. Default: whatever the OpenID configuration names."
+    )
+    header_name: str = Field(default="Authorization", description="Header carrying the token. Default Authorization.")
+    require_scheme: str = Field(default="Bearer", description="Scheme the header must use. Default Bearer.")
+    failed_validation_httpcode: int = Field(
+        default=401, ge=400, le=499, description="Status returned on failure, a 4xx. Default 401."
+    )
+    failed_validation_error_message: str = Field(
+        default="Unauthorized. Access token is missing or invalid.", description="Body message on failure."
+    )
+    clock_skew_seconds: int = Field(default=0, ge=0, description="Tolerated clock difference in seconds. Default 0.")
+    output_token_variable_name: str | None = Field(
+        default=None, description="Context variable that receives the validated token. Default: none."
+    )
 
-    def __post_init__(self) -> None:
-        _require(bool(self.openid_config_urls), "validate-jwt needs at least one openid-config url")
-        _require(all(u.startswith("https://") for u in self.openid_config_urls), "openid-config urls must be https")
-        _require(bool(self.audiences), "validate-jwt needs at least one audience")
-        _require(400 <= self.failed_validation_httpcode <= 499, "failed-validation-httpcode must be a 4xx status")
-        _require(self.clock_skew_seconds >= 0, "clock-skew cannot be negative")
+    @field_validator("openid_config_urls")
+    @classmethod
+    def _https(cls, value: list[str]) -> list[str]:
+        if not all(url.startswith("https://") for url in value):
+            raise ValueError("openid-config urls must be https")
+        return value
 
     @classmethod
     def entra_id(cls, tenant_id: str, audiences: Sequence[str], issuers: Sequence[str] = ()) -> ValidateJwt:
@@ -144,14 +191,14 @@ class ValidateJwt(_Policy):
 
         https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
         """
-        default_issuers = (
+        default_issuers = [
             f"https://login.microsoftonline.com/{tenant_id}/v2.0",
             f"https://sts.windows.net/{tenant_id}/",
-        )
+        ]
         return cls(
             openid_config_urls=[f"https://login.microsoftonline.com/{tenant_id}/v2.0/.well-known/openid-configuration"],
-            audiences=audiences,
-            issuers=issuers or default_issuers,
+            audiences=list(audiences),
+            issuers=list(issuers) or default_issuers,
         )
 
     def element(self) -> ET.Element:
@@ -178,45 +225,60 @@ class ValidateJwt(_Policy):
         return node
 
 
-@dataclass(frozen=True, kw_only=True)
-class RateLimitByKey(_Policy):
-    """``rate-limit-by-key``: at most ``calls`` per ``renewal_period`` seconds per key, else 429.
+class EntraIdAuth(Args):
+    """``validate-jwt`` against Microsoft Entra ID (the stack file's ``auth``): the API's audiences, and the tenant
+    whose tokens are accepted."""
+
+    audiences: list[str] = Field(
+        min_length=1, description="Accepted aud values (the API's app ID URI or client id), at least one."
+    )
+    issuers: list[str] = Field(
+        default_factory=list, description="Accepted issuers. Default: the tenant's v1 and v2 issuers."
+    )
+    tenant_id: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        description="Entra tenant id (a lowercase GUID). Default: the tenant given to ApiPolicies.document (in the "
+        "platform, the deploying tenant).",
+    )
+
+    def statement(self, default_tenant_id: str) -> ValidateJwt:
+        """The ``validate-jwt`` statement, for ``tenant_id`` or else ``default_tenant_id``."""
+        return ValidateJwt.entra_id(self.tenant_id or default_tenant_id, self.audiences, self.issuers)
+
+
+class RateLimitByKey(_FixedSection):
+    """``rate-limit-by-key``: at most ``calls`` per ``renewal_period_seconds`` per key, else 429.
 
     https://learn.microsoft.com/azure/api-management/rate-limit-by-key-policy
     """
 
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 20
-    MAX_RENEWAL_PERIOD: ClassVar[int] = 300  # "Maximum allowed value: 300 seconds"
 
-    calls: int
-    """Calls allowed per window per key."""
-    renewal_period: int
-    """Sliding window in seconds, 1-300."""
-    counter_key: CounterKey = CounterKey.CLIENT_IP
-    """What the limit counts per. Default: the client address."""
-    remaining_calls_header_name: str | None = "x-ratelimit-remaining"
-    """Response header with the calls left. Default x-ratelimit-remaining."""
-
-    def __post_init__(self) -> None:
-        _require(self.calls >= 1, "rate-limit-by-key calls must be at least 1")
-        _require(
-            1 <= self.renewal_period <= self.MAX_RENEWAL_PERIOD,
-            f"rate-limit-by-key renewal-period must be 1-{self.MAX_RENEWAL_PERIOD} seconds",
-        )
+    calls: int = Field(ge=1, description="Calls allowed per window per key, at least 1.")
+    # "renewal-period ... Maximum allowed value: 300 seconds" (the policy reference above).
+    renewal_period_seconds: int = Field(ge=1, le=300, description="Sliding window, 1-300 seconds.")
+    key: CounterKey = Field(
+        default=CounterKey.CLIENT_IP,
+        description="What the limit counts per: clientIp (default), caller (JWT subject) or subscription.",
+    )
+    remaining_calls_header_name: str | None = Field(
+        default="x-ratelimit-remaining",
+        description="Response header with the calls left; null for none. Default x-ratelimit-remaining.",
+    )
 
     def element(self) -> ET.Element:
         return _element(
             "rate-limit-by-key",
             calls=self.calls,
-            renewal_period=self.renewal_period,
-            counter_key=self.counter_key.value,
+            renewal_period=self.renewal_period_seconds,
+            counter_key=self.key.expression,
             remaining_calls_header_name=self.remaining_calls_header_name,
         )
 
 
-@dataclass(frozen=True, kw_only=True)
-class QuotaByKey(_Policy):
+class QuotaByKey(_FixedSection):
     """``quota-by-key``: a call and/or bandwidth volume per key per fixed period, else 403.
 
     https://learn.microsoft.com/azure/api-management/quota-by-key-policy
@@ -224,33 +286,39 @@ class QuotaByKey(_Policy):
 
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 30
-    MIN_RENEWAL_PERIOD: ClassVar[int] = 300  # "Minimum period: 300 seconds"; 0 means a lifetime quota
+    # "renewal-period ... Minimum period: 300 seconds"; 0 makes a lifetime quota (the policy reference above).
+    MIN_RENEWAL_PERIOD: ClassVar[int] = 300
 
-    renewal_period: int
-    """Fixed window in seconds: 0 (never resets) or at least 300."""
-    calls: int | None = None
-    """Calls allowed per period per key."""
-    bandwidth_kb: int | None = None
-    """Kilobytes allowed per period per key."""
-    counter_key: CounterKey = CounterKey.CLIENT_IP
-    """What the quota counts per. Default: the client address."""
+    calls: int | None = Field(default=None, ge=1, description="Calls allowed per period per key.")
+    bandwidth_kb: int | None = Field(default=None, ge=1, description="Kilobytes allowed per period per key.")
+    renewal_period_seconds: int = Field(
+        ge=0, description="Fixed period in seconds: 0 (a lifetime quota, never reset) or at least 300."
+    )
+    key: CounterKey = Field(
+        default=CounterKey.CLIENT_IP,
+        description="What the quota counts per: clientIp (default), caller (JWT subject) or subscription.",
+    )
 
-    def __post_init__(self) -> None:
-        _require(self.calls is not None or self.bandwidth_kb is not None, "quota-by-key needs calls or bandwidth")
-        _require(self.calls is None or self.calls >= 1, "quota-by-key calls must be at least 1")
-        _require(self.bandwidth_kb is None or self.bandwidth_kb >= 1, "quota-by-key bandwidth must be at least 1")
-        _require(
-            self.renewal_period == 0 or self.renewal_period >= self.MIN_RENEWAL_PERIOD,
-            f"quota-by-key renewal-period must be 0 or at least {self.MIN_RENEWAL_PERIOD} seconds",
-        )
+    @field_validator("renewal_period_seconds")
+    @classmethod
+    def _period(cls, value: int) -> int:
+        if 0 < value < cls.MIN_RENEWAL_PERIOD:
+            raise ValueError(f"must be 0 or at least {cls.MIN_RENEWAL_PERIOD} seconds (0: a lifetime quota)")
+        return value
+
+    @model_validator(mode="after")
+    def _volume(self) -> QuotaByKey:
+        if self.calls is None and self.bandwidth_kb is None:
+            raise ValueError("quota-by-key needs calls or bandwidth: give calls, bandwidthKb or both")
+        return self
 
     def element(self) -> ET.Element:
         return _element(
             "quota-by-key",
             calls=self.calls,
             bandwidth=self.bandwidth_kb,
-            renewal_period=self.renewal_period,
-            counter_key=self.counter_key.value,
+            renewal_period=self.renewal_period_seconds,
+            counter_key=self.key.expression,
         )
 
 
@@ -264,11 +332,10 @@ class LlmFlavor(Enum):
     AZURE_OPENAI = "azure-openai"
 
 
-TOKEN_QUOTA_PERIODS = ("Hourly", "Daily", "Weekly", "Monthly", "Yearly")
+TokenQuotaPeriod = Literal["Hourly", "Daily", "Weekly", "Monthly", "Yearly"]
 
 
-@dataclass(frozen=True, kw_only=True)
-class TokenLimit(_Policy):
+class TokenLimit(_FixedSection):
     """``llm-token-limit`` / ``azure-openai-token-limit``: tokens per minute and/or a token quota per key.
 
     https://learn.microsoft.com/azure/api-management/llm-token-limit-policy
@@ -278,39 +345,55 @@ class TokenLimit(_Policy):
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 40
 
-    flavor: LlmFlavor = LlmFlavor.LLM
-    """Policy family. Default llm-*."""
-    counter_key: CounterKey = CounterKey.CALLER
-    """What the limit counts per. Default: the caller (JWT subject)."""
-    tokens_per_minute: int | None = None
-    """Prompt plus completion tokens per minute per key."""
-    token_quota: int | None = None
-    """Tokens per ``token_quota_period`` per key (llm flavor only)."""
-    token_quota_period: str | None = None
-    """Hourly, Daily, Weekly, Monthly or Yearly."""
-    estimate_prompt_tokens: bool = False
-    """Count prompt tokens before calling the model (costs gateway CPU). Default off: usage from the response."""
-    remaining_tokens_header_name: str | None = "x-ratelimit-remaining-tokens"
-    """Response header with the tokens left this minute (only with tokens_per_minute)."""
+    # Field order matters: each check reads the fields declared before it.
+    key: CounterKey = Field(
+        default=CounterKey.CALLER,
+        description="What the limit counts per: caller (JWT subject, default), clientIp or subscription.",
+    )
+    tokens_per_minute: int | None = Field(default=None, ge=1, description="Prompt plus completion tokens per minute.")
+    token_quota_period: TokenQuotaPeriod | None = Field(
+        default=None, description="Quota period, with tokenQuota (llm flavor only)."
+    )
+    token_quota: int | None = Field(
+        default=None, ge=1, description="Tokens per tokenQuotaPeriod per key (llm flavor only)."
+    )
+    estimate_prompt_tokens: bool = Field(
+        default=False,
+        description="Count prompt tokens before calling the model (costs gateway CPU). Default off: usage from the "
+        "response.",
+    )
+    remaining_tokens_header_name: str | None = Field(
+        default="x-ratelimit-remaining-tokens",
+        description="Response header with the tokens left this minute (only with tokensPerMinute). "
+        "Default x-ratelimit-remaining-tokens.",
+    )
+    flavor: LlmFlavor = Field(default=LlmFlavor.LLM, description="Policy family: llm (default) or azure-openai.")
 
-    def __post_init__(self) -> None:
-        quota = self.token_quota is not None or self.token_quota_period is not None
-        _require(self.tokens_per_minute is not None or quota, "token limit needs tokens-per-minute or a token quota")
-        _require(self.tokens_per_minute is None or self.tokens_per_minute >= 1, "tokens-per-minute must be >= 1")
-        if quota:
-            _require(self.flavor is LlmFlavor.LLM, "token-quota is only available on llm-token-limit")
-            _require(self.token_quota is not None and self.token_quota >= 1, "token-quota must be >= 1 with a period")
-            _require(
-                self.token_quota_period in TOKEN_QUOTA_PERIODS,
-                f"token-quota-period must be one of {', '.join(TOKEN_QUOTA_PERIODS)}",
-            )
-        if self.flavor is LlmFlavor.AZURE_OPENAI:
-            _require(self.tokens_per_minute is not None, "azure-openai-token-limit requires tokens-per-minute")
+    @field_validator("token_quota")
+    @classmethod
+    def _quota_pair(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if (value is None) != (_given(info, "token_quota_period") is None):
+            raise ValueError("tokenQuota and tokenQuotaPeriod go together")
+        return value
+
+    @field_validator("flavor")
+    @classmethod
+    def _flavor(cls, value: LlmFlavor, info: ValidationInfo) -> LlmFlavor:
+        quota = _given(info, "token_quota") is not None or _given(info, "token_quota_period") is not None
+        if value is LlmFlavor.AZURE_OPENAI and (quota or _given(info, "tokens_per_minute") is None):
+            raise ValueError("azure-openai-token-limit takes tokensPerMinute only")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> TokenLimit:
+        if self.tokens_per_minute is None and self.token_quota is None:
+            raise ValueError("give tokensPerMinute, or tokenQuota with tokenQuotaPeriod")
+        return self
 
     def element(self) -> ET.Element:
         return _element(
             f"{self.flavor.value}-token-limit",
-            counter_key=self.counter_key.value,
+            counter_key=self.key.expression,
             tokens_per_minute=self.tokens_per_minute,
             token_quota=self.token_quota,
             token_quota_period=self.token_quota_period,
@@ -333,18 +416,30 @@ DEFAULT_METRIC_DIMENSIONS = (
 )
 
 
-@dataclass(frozen=True)
-class MetricDimension:
+class MetricDimension(Args):
     """One dimension of an emitted metric; ``value`` may be omitted for the gateway's default dimensions."""
 
-    name: str
-    """Dimension name, for example API ID or a custom one."""
-    value: str | None = None
-    """Policy expression for the value. Default: the gateway's own value for a default dimension."""
+    name: str = Field(min_length=1, description="Dimension name, for example API ID or a custom one.")
+    value: str | None = Field(
+        default=None,
+        description="Policy expression for the value. Default: the gateway's own value, for a default dimension "
+        f"({', '.join(DEFAULT_METRIC_DIMENSIONS)}).",
+    )
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = _given(info, "name")
+        if value is None and name is not None and name not in DEFAULT_METRIC_DIMENSIONS:
+            raise ValueError(f"dimension {name!r} needs a value (only the default dimensions may omit it)")
+        return value
 
 
-@dataclass(frozen=True, kw_only=True)
-class EmitTokenMetric(_Policy):
+def _default_dimensions() -> list[MetricDimension]:
+    return [MetricDimension(name="API ID"), MetricDimension(name="Backend ID")]
+
+
+class EmitTokenMetric(_FixedSection):
     """``llm-emit-token-metric`` / ``azure-openai-emit-token-metric``: token counts to Application Insights.
 
     https://learn.microsoft.com/azure/api-management/llm-emit-token-metric-policy
@@ -352,25 +447,18 @@ class EmitTokenMetric(_Policy):
 
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 50
-    MAX_DIMENSIONS: ClassVar[int] = 5  # "You can configure at most 5 custom dimensions for this policy."
 
-    flavor: LlmFlavor = LlmFlavor.LLM
-    """Policy family. Default llm-*."""
-    namespace: str = "ai-gateway"
-    """Metric namespace in Application Insights."""
-    dimensions: Sequence[MetricDimension] = (MetricDimension("API ID"), MetricDimension("Backend ID"))
-    """Dimensions, 1-5. Default: API ID and Backend ID."""
-
-    def __post_init__(self) -> None:
-        _require(
-            1 <= len(self.dimensions) <= self.MAX_DIMENSIONS,
-            f"emit-token-metric takes 1-{self.MAX_DIMENSIONS} dimensions",
-        )
-        for dimension in self.dimensions:
-            _require(
-                dimension.value is not None or dimension.name in DEFAULT_METRIC_DIMENSIONS,
-                f"dimension {dimension.name!r} needs a value (only the default dimensions may omit it)",
-            )
+    flavor: LlmFlavor = Field(default=LlmFlavor.LLM, description="Policy family: llm (default) or azure-openai.")
+    namespace: str = Field(
+        default="ai-gateway", min_length=1, description="Metric namespace in Application Insights. Default ai-gateway."
+    )
+    # "You can configure at most 5 custom dimensions for this policy." (the policy reference above)
+    dimensions: list[MetricDimension] = Field(
+        default_factory=_default_dimensions,
+        min_length=1,
+        max_length=5,
+        description="1-5 dimensions. Default: API ID and Backend ID.",
+    )
 
     def element(self) -> ET.Element:
         node = _element(f"{self.flavor.value}-emit-token-metric", namespace=self.namespace)
@@ -382,8 +470,7 @@ class EmitTokenMetric(_Policy):
 # --- routing ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class SetBackendService(_Policy):
+class SetBackendService(_FixedSection):
     """``set-backend-service``: send the request to a named backend entity (a single backend or a pool).
 
     https://learn.microsoft.com/azure/api-management/set-backend-service-policy
@@ -392,11 +479,7 @@ class SetBackendService(_Policy):
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 60
 
-    backend_id: str
-    """The backend entity's id in the service."""
-
-    def __post_init__(self) -> None:
-        _require(bool(self.backend_id), "set-backend-service needs a backend id")
+    backend_id: str = Field(min_length=1, description="The backend entity's id in the service.")
 
     def element(self) -> ET.Element:
         return _element("set-backend-service", backend_id=self.backend_id)
@@ -412,9 +495,26 @@ class CachingType(Enum):
     EXTERNAL = "external"
 
 
-@dataclass(frozen=True, kw_only=True)
-class ResponseCache(_Policy):
-    """``cache-lookup`` (inbound) and ``cache-store`` (outbound): cache GET responses for ``duration`` seconds.
+class ResponseCacheSettings(Args):
+    """What a user chooses about response caching (the stack file's ``cache``); which cache serves it is the
+    service's (:class:`ResponseCache` adds it)."""
+
+    # At least a second; at most 30 days, the platform's own cap on how stale a cached response may be.
+    duration_seconds: int = Field(ge=1, le=2592000, description="Time-to-live in seconds, 1 up to 30 days.")
+    vary_by_headers: list[str] = Field(
+        default_factory=lambda: ["Accept", "Accept-Charset"],
+        description="Headers that key the cache. Default Accept and Accept-Charset (Microsoft's recommendation).",
+    )
+    vary_by_query_parameters: list[str] = Field(
+        default_factory=list, description="Query parameters that key the cache. Default: none."
+    )
+    private_responses: bool = Field(
+        default=False, description="Cache requests with an Authorization header, keyed by it. Default off."
+    )
+
+
+class ResponseCache(ResponseCacheSettings, _FixedSection):
+    """``cache-lookup`` (inbound) and ``cache-store`` (outbound): cache GET responses for ``duration_seconds``.
 
     Requests carrying an Authorization header are cached only with ``private_responses``, and then per token
     (``vary-by-header Authorization``), never shared between callers.
@@ -425,19 +525,10 @@ class ResponseCache(_Policy):
     SECTION: ClassVar[Section] = Section.INBOUND
     RANK: ClassVar[int] = 70
 
-    duration: int
-    """Time-to-live in seconds."""
-    caching_type: CachingType = CachingType.INTERNAL
-    """Built-in cache or the external (Redis) cache entity. Default internal."""
-    vary_by_headers: Sequence[str] = ("Accept", "Accept-Charset")
-    """Headers that key the cache. Default Accept and Accept-Charset (Microsoft's recommendation)."""
-    vary_by_query_parameters: Sequence[str] = ()
-    """Query parameters that key the cache."""
-    private_responses: bool = False
-    """Cache requests with an Authorization header, keyed by it. Default off."""
-
-    def __post_init__(self) -> None:
-        _require(self.duration >= 1, "cache-store duration must be at least 1 second")
+    caching_type: CachingType = Field(
+        default=CachingType.INTERNAL,
+        description="The built-in cache or the service's external (Redis) cache entity. Default internal.",
+    )
 
     def element(self) -> ET.Element:
         node = _element(
@@ -459,14 +550,13 @@ class ResponseCache(_Policy):
 
     def store(self) -> ET.Element:
         """The matching ``cache-store`` for the outbound section."""
-        return _element("cache-store", duration=self.duration)
+        return _element("cache-store", duration=self.duration_seconds)
 
 
 # --- resilience ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
-class Retry(_Policy):
+class Retry(_FixedSection):
     """``retry`` around ``forward-request`` in the backend section: resend on 5xx (and optionally 429).
 
     The backend section then has no ``<base />``: the inherited one would forward the request a second time.
@@ -476,33 +566,56 @@ class Retry(_Policy):
 
     SECTION: ClassVar[Section] = Section.BACKEND
     RANK: ClassVar[int] = 10
-    MAX_COUNT: ClassVar[int] = 50  # "A positive number between 1 and 50"
 
-    count: int
-    """Retries after the first attempt, 1-50."""
-    interval: int
-    """Seconds between attempts (with delta and max_interval: the exponential base)."""
-    max_interval: int | None = None
-    """Cap in seconds for exponential backoff."""
-    delta: int | None = None
-    """Increment in seconds (linear, or exponential with max_interval)."""
-    first_fast_retry: bool = True
-    """Retry the first failure immediately. Default on."""
-    on_throttle: bool = True
-    """Also retry a 429 from the backend. Default on."""
-    timeout: int = 120
-    """forward-request timeout in seconds per attempt, 1-240. Default 120 (LLM completions are slow)."""
-    stream_responses: bool = True
-    """Pass chunked responses through as they arrive (server-sent events from LLM backends). Default on."""
-    MAX_TIMEOUT: ClassVar[int] = 240  # "Values greater than 240 seconds may not be honored"
+    # Field order matters: max_interval_seconds is checked against the intervals declared before it.
+    # count: "A positive number between 1 and 50" (retry policy reference).
+    count: int = Field(ge=1, le=50, description="Retries after the first attempt, 1-50.")
+    interval_seconds: int = Field(
+        default=1,
+        ge=0,
+        le=300,
+        description="Seconds between attempts (with deltaSeconds: the backoff's base), 0-300. Default 1.",
+    )
+    delta_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        le=300,
+        description="Backoff increment in seconds: linear, or exponential with maxIntervalSeconds. Default: none.",
+    )
+    max_interval_seconds: int | None = Field(
+        default=None,
+        ge=1,
+        le=300,
+        description="Cap in seconds for exponential backoff (needs deltaSeconds, at least intervalSeconds).",
+    )
+    first_fast_retry: bool = Field(default=True, description="Retry the first failure immediately. Default on.")
+    on_throttle: bool = Field(default=True, description="Also retry a 429 from the backend. Default on.")
+    # forward-request: "Values greater than 240 seconds may not be honored".
+    timeout_seconds: int = Field(
+        default=120,
+        ge=1,
+        le=240,
+        description="forward-request timeout per attempt, 1-240 seconds. Default 120 (LLM completions are slow).",
+    )
+    stream_responses: bool = Field(
+        default=True,
+        description="Pass chunked responses through as they arrive (server-sent events from LLM backends). Default on.",
+    )
 
-    def __post_init__(self) -> None:
-        _require(1 <= self.count <= self.MAX_COUNT, f"retry count must be 1-{self.MAX_COUNT}")
-        _require(self.interval >= 0, "retry interval cannot be negative")
-        _require(self.max_interval is None or self.max_interval >= self.interval, "max-interval must be >= interval")
-        _require(self.max_interval is None or self.delta is not None, "max-interval needs delta (exponential)")
-        _require(self.delta is None or self.delta >= 1, "retry delta must be at least 1 second")
-        _require(1 <= self.timeout <= self.MAX_TIMEOUT, f"forward-request timeout must be 1-{self.MAX_TIMEOUT} seconds")
+    @field_validator("max_interval_seconds")
+    @classmethod
+    def _backoff(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is None:
+            return value
+        problems = []
+        if _given(info, "delta_seconds") is None:
+            problems.append("needs deltaSeconds (exponential backoff)")
+        interval = _given(info, "interval_seconds")
+        if isinstance(interval, int) and value < interval:
+            problems.append(f"must be >= intervalSeconds ({interval})")
+        if problems:
+            raise ValueError(" and ".join(problems))
+        return value
 
     @property
     def condition(self) -> str:
@@ -517,16 +630,16 @@ class Retry(_Policy):
             "retry",
             condition=self.condition,
             count=self.count,
-            interval=self.interval,
-            max_interval=self.max_interval,
-            delta=self.delta,
+            interval=self.interval_seconds,
+            max_interval=self.max_interval_seconds,
+            delta=self.delta_seconds,
             first_fast_retry=self.first_fast_retry,
         )
         # The body must be buffered to be sent again.
         node.append(
             _element(
                 "forward-request",
-                timeout=self.timeout,
+                timeout=self.timeout_seconds,
                 buffer_request_body=True,
                 buffer_response=not self.stream_responses,
             )
@@ -551,7 +664,6 @@ class ExistsAction(Enum):
 PROTECTED_HEADERS = frozenset({"connection", "content-length", "keep-alive", "transfer-encoding"})
 
 
-@dataclass(frozen=True, kw_only=True)
 class SetHeader(_Policy):
     """``set-header``: add, replace, append to or delete a request (inbound) or response (outbound) header.
 
@@ -560,36 +672,57 @@ class SetHeader(_Policy):
 
     RANK: ClassVar[int] = 80
 
-    name: str
-    """Header name."""
-    value: str | None = None
-    """Value (a literal or a policy expression); none when deleting."""
-    exists_action: ExistsAction = ExistsAction.OVERRIDE
-    """What to do when the header exists. Default override."""
-    in_section: Section = Section.INBOUND
-    """Inbound sets a request header; outbound and on-error set response headers."""
+    # Field order matters: each check reads the fields declared before it.
+    # An HTTP field name is a token: https://www.rfc-editor.org/rfc/rfc9110#name-field-names
+    name: str = Field(pattern=r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", description="Header name (an HTTP token).")
+    action: ExistsAction = Field(
+        default=ExistsAction.OVERRIDE,
+        description="What to do when the header exists (exists-action): override (default), skip, append or delete.",
+    )
+    section: Section = Field(
+        default=Section.INBOUND,
+        description="inbound sets a request header; outbound and on-error set response headers. Default inbound.",
+    )
+    value: str | None = Field(
+        default=None, description="Value (a literal or a policy expression); none when the action is delete."
+    )
 
-    @property
-    def section(self) -> Section:
-        """Where the header is set."""
-        return self.in_section
+    @field_validator("name")
+    @classmethod
+    def _modifiable(cls, value: str) -> str:
+        if value.lower() in PROTECTED_HEADERS:
+            raise ValueError(f"API Management cannot modify or delete the {value} header")
+        return value
 
-    def __post_init__(self) -> None:
-        _require(bool(self.name.strip()), "set-header needs a name")
-        _require(self.name.lower() not in PROTECTED_HEADERS, f"the gateway cannot modify the {self.name} header")
-        _require(self.in_section is not Section.BACKEND, "set-header belongs in inbound, outbound or on-error here")
-        deleting = self.exists_action is ExistsAction.DELETE
-        _require(deleting == (self.value is None), "set-header needs a value unless it deletes the header")
-        _require(not (deleting and self.name.lower() == "server"), "the gateway cannot remove the Server header")
+    @field_validator("action")
+    @classmethod
+    def _server(cls, value: ExistsAction, info: ValidationInfo) -> ExistsAction:
+        name = _given(info, "name")
+        if value is ExistsAction.DELETE and isinstance(name, str) and name.lower() == "server":
+            raise ValueError("API Management cannot remove the Server header")
+        return value
+
+    @field_validator("section")
+    @classmethod
+    def _section(cls, value: Section) -> Section:
+        if value is Section.BACKEND:
+            raise ValueError("set-header belongs in inbound, outbound or on-error here")
+        return value
+
+    @field_validator("value")
+    @classmethod
+    def _value(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if (_given(info, "action") is ExistsAction.DELETE) != (value is None):
+            raise ValueError("give a value, except with action delete (which takes none)")
+        return value
 
     def element(self) -> ET.Element:
-        node = _element("set-header", name=self.name, exists_action=self.exists_action.value)
+        node = _element("set-header", name=self.name, exists_action=self.action.value)
         if self.value is not None:
             ET.SubElement(node, "value").text = self.value
         return node
 
 
-@dataclass(frozen=True, kw_only=True)
 class SetBody(_Policy):
     """``set-body``: replace the request (inbound) or response (outbound) body, optionally as a Liquid template.
 
@@ -598,20 +731,18 @@ class SetBody(_Policy):
 
     RANK: ClassVar[int] = 90
 
-    body: str
-    """The new body (text, a policy expression, or a Liquid template)."""
-    liquid: bool = False
-    """Render ``body`` with the Liquid engine. Default off."""
-    in_section: Section = Section.OUTBOUND
-    """Inbound (request body) or outbound (response body). Default outbound."""
+    body: str = Field(description="The new body (text, a policy expression, or a Liquid template).")
+    liquid: bool = Field(default=False, description="Render the body with the Liquid engine. Default off.")
+    section: Section = Field(
+        default=Section.OUTBOUND, description="inbound (request body) or outbound (response body). Default outbound."
+    )
 
-    @property
-    def section(self) -> Section:
-        """Where the body is set."""
-        return self.in_section
-
-    def __post_init__(self) -> None:
-        _require(self.in_section in (Section.INBOUND, Section.OUTBOUND), "set-body belongs in inbound or outbound here")
+    @field_validator("section")
+    @classmethod
+    def _section(cls, value: Section) -> Section:
+        if value not in (Section.INBOUND, Section.OUTBOUND):
+            raise ValueError("set-body belongs in inbound or outbound here")
+        return value
 
     def element(self) -> ET.Element:
         node = _element("set-body", template="liquid" if self.liquid else None)
@@ -619,9 +750,49 @@ class SetBody(_Policy):
         return node
 
 
+# --- an API's policies, as a stack file gives them -----------------------------------------------------------
+
+
+class ApiPolicies(Args):
+    """An API's policies (the stack file's ``apim.apis.<id>.policies``); every one is optional. :meth:`document`
+    turns them into the API's policy document."""
+
+    auth: EntraIdAuth | None = Field(default=None, description="validate-jwt against Entra ID. Default: none.")
+    rate_limit: RateLimitByKey | None = Field(default=None, description="rate-limit-by-key. Default: none.")
+    quota: QuotaByKey | None = Field(default=None, description="quota-by-key. Default: none.")
+    token_limit: TokenLimit | None = Field(default=None, description="llm-token-limit. Default: none.")
+    token_metrics: EmitTokenMetric | None = Field(default=None, description="llm-emit-token-metric. Default: none.")
+    cache: ResponseCacheSettings | None = Field(default=None, description="Response caching. Default: none.")
+    retry: Retry | None = Field(default=None, description="Backend retries. Default: none.")
+    set_headers: list[SetHeader] = Field(default_factory=list, description="Header changes. Default: none.")
+    set_body: SetBody | None = Field(default=None, description="Body replacement. Default: none.")
+
+    def document(self, backend_id: str, tenant_id: str, caching: CachingType) -> PolicyDocument:
+        """The API-scope policy document: auth, limits, AI gateway token policies, routing to ``backend_id``,
+        caching (in the service's ``caching`` cache), retry and transformations. ``tenant_id`` is the tenant whose
+        tokens ``auth`` accepts unless it names its own."""
+        statements: list[Statement] = [SetBackendService(backend_id=backend_id)]
+        if self.auth is not None:
+            statements.append(self.auth.statement(tenant_id))
+        if self.cache is not None:
+            statements.append(self.cache.extend(ResponseCache, caching_type=caching))
+        statements += [
+            s for s in (self.rate_limit, self.quota, self.token_limit, self.token_metrics, self.retry) if s is not None
+        ]
+        statements += self.set_headers
+        if self.set_body is not None:
+            statements.append(self.set_body)
+        return PolicyDocument(statements)
+
+
 # --- the document -------------------------------------------------------------------------------------------
 
 _ONCE = (ValidateJwt, RateLimitByKey, QuotaByKey, SetBackendService, ResponseCache, Retry)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValueError(message)
 
 
 @dataclass(frozen=True)

@@ -7,24 +7,35 @@ user-assigned identity, redirects HTTP to HTTPS, and forwards over HTTPS to one 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from enum import Enum
+from typing import Annotated, Literal
 
 import pulumi
 import pulumi_azure_native as azure_native
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from azplatform.components.common import CommonArgs
+from azplatform.components.args import Args, Input
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
-from azplatform.components.observability import diagnostic_setting
-from azplatform.components.protection import cannot_delete_lock
-from azplatform.components.secret_store import SecretStore
+from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
+from azplatform.components.naming import Kind, name_check
+from azplatform.components.secret_store import SecretName, SecretStore
+
+__all__ = [
+    "AppGateway",
+    "AppGatewayArgs",
+    "AppGatewaySettings",
+    "GatewayBackend",
+    "GeoFilterRule",
+    "RateLimitRule",
+    "WafExclusion",
+]
 
 TYPE_TOKEN = "azplatform:index:AppGateway"
 
-# Autoscale bounds: instance counts range 0-125 and the maximum must allow at least two instances.
+# Autoscale bounds: "The minimum instance count can range from 0 to 100", "The instance counts can range from 0 to
+# 125"; the maximum must allow at least two instances.
 # https://learn.microsoft.com/azure/application-gateway/application-gateway-autoscaling-zone-redundant
 MAX_INSTANCES = 125
+MAX_MIN_INSTANCES = 100
 # WAF custom rules: priority 1-100, unique; at most 100 rules.
 # https://learn.microsoft.com/azure/web-application-firewall/ag/custom-waf-rules-overview
 MAX_CUSTOM_RULES = 100
@@ -49,163 +60,219 @@ _CERTIFICATE = "listener-certificate"
 _POOL, _SETTINGS, _PROBE = "backend-pool", "backend-https", "backend-probe"
 _REDIRECT = "http-to-https"
 
-
-class WafMode(Enum):
-    """Detection logs matches; Prevention blocks them."""
-
-    DETECTION = "Detection"
-    PREVENTION = "Prevention"
+_RULE_NAME = r"^[A-Za-z0-9]{1,128}$"  # WAF custom rule names: letters and digits, up to 128
+_FQDN = r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
 
-@dataclass(frozen=True, kw_only=True)
-class RateLimitRule:
+def _given(info: ValidationInfo, name: str) -> object:
+    """An earlier field's validated value (None when it was not given or failed its own validation)."""
+    return info.data.get(name)
+
+
+class RateLimitRule(Args):
     """A RateLimitRule custom rule: block a client IP that sends more than ``threshold`` requests to paths under
     ``path_prefix`` within one or five minutes. https://learn.microsoft.com/azure/web-application-firewall/ag/rate-limiting-overview
     """
 
-    name: str
-    """Rule name (letters and digits, unique in the policy)."""
-    priority: int
-    """Evaluation order among custom rules, lower first (1-100)."""
-    threshold: int
-    """Requests per client IP per window above which the client is blocked."""
-    duration_minutes: int = 1
-    """1 or 5."""
-    path_prefix: str = "/"
-    """Only requests under this path count. Default /."""
+    kind: Literal["rateLimit"] = Field(default="rateLimit", description="Rule kind (a stack file names it).")
+    name: str = Field(pattern=_RULE_NAME, description="Rule name (letters and digits, unique), shown in WAF logs.")
+    priority: int = Field(ge=1, le=MAX_CUSTOM_RULES, description="Evaluation order, 1-100, unique across custom rules.")
+    threshold: int = Field(ge=1, description="Requests a client IP may send per window before it is blocked.")
+    duration_minutes: Literal[1, 5] = Field(default=1, description="Window: 1 or 5 minutes. Default 1.")
+    # The rule lowercases the request URI before matching, so the prefix must be lowercase to ever match.
+    path_prefix: str = Field(
+        default="/", pattern=r"^/[a-z0-9/_.~-]*$", description="Lowercase path prefix the rule counts. Default /."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class GeoFilterRule:
+class GeoFilterRule(Args):
     """A GeoMatch custom rule: block requests whose client address is outside ``allowed_countries``.
     https://learn.microsoft.com/azure/web-application-firewall/ag/geomatch-custom-rules
     """
 
-    name: str
-    """Rule name (letters and digits, unique in the policy)."""
-    priority: int
-    """Evaluation order among custom rules, lower first (1-100)."""
-    allowed_countries: Sequence[str]
-    """ISO 3166-1 alpha-2 codes."""
+    kind: Literal["geoFilter"] = Field(default="geoFilter", description="Rule kind (a stack file names it).")
+    name: str = Field(default="geoFilter", pattern=_RULE_NAME, description="Rule name. Default geoFilter.")
+    priority: int = Field(ge=1, le=MAX_CUSTOM_RULES, description="Evaluation order, 1-100, unique across custom rules.")
+    allowed_countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(
+        min_length=1, description="ISO 3166-1 alpha-2 country codes allowed in."
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class WafExclusion:
-    """Leave a request attribute out of managed-rule evaluation, for whole rule groups or single rules.
+CustomRule = Annotated[RateLimitRule | GeoFilterRule, Field(discriminator="kind")]
+
+
+class WafExclusion(Args):
+    """Leave one request attribute out of Default Rule Set evaluation (all of it, a rule group, or some rules).
     https://learn.microsoft.com/azure/web-application-firewall/ag/application-gateway-waf-configuration
     """
 
-    match_variable: str
-    """RequestHeaderNames, RequestCookieNames, RequestArgNames, RequestHeaderKeys/Values, ... (see the SDK enum)."""
-    selector_match_operator: str
-    """Equals, Contains, StartsWith, EndsWith or EqualsAny."""
-    selector: str
-    """The attribute name the operator matches."""
-    rule_group: str | None = None
-    """Limit the exclusion to this rule group of the Default Rule Set. Default: the whole rule set."""
-    rule_ids: Sequence[str] = ()
-    """Limit it further to these rules of the group."""
+    match_variable: Literal[
+        "RequestHeaderNames",
+        "RequestCookieNames",
+        "RequestArgNames",
+        "RequestHeaderKeys",
+        "RequestHeaderValues",
+        "RequestCookieKeys",
+        "RequestCookieValues",
+        "RequestArgKeys",
+        "RequestArgValues",
+    ] = Field(description="Which request attribute.")
+    selector_match_operator: Literal["Equals", "Contains", "StartsWith", "EndsWith", "EqualsAny"] = Field(
+        description="How the selector matches attribute names."
+    )
+    selector: str = Field(min_length=1, description="The attribute name (for example Authorization).")
+    rule_group: str | None = Field(default=None, description="Only this rule group. Default: the whole rule set.")
+    rule_ids: list[Annotated[str, Field(pattern=r"^\d{3,6}$")]] = Field(
+        default_factory=list, description="Only these rule ids of the group. Default: the whole group."
+    )
+
+    @field_validator("rule_ids")
+    @classmethod
+    def _rules_need_a_group(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if value and not _given(info, "rule_group"):
+            raise ValueError("rule ids need the ruleGroup they belong to")
+        return value
 
 
-@dataclass(frozen=True, kw_only=True)
-class WafPolicySpec:
-    """The WAF policy: mode, managed rule sets, request body inspection, custom rules and exclusions."""
-
-    mode: WafMode = WafMode.PREVENTION
-    """Prevention blocks; Detection only logs. Default Prevention."""
-    rate_limits: Sequence[RateLimitRule] = ()
-    """Per-client-IP rate limits."""
-    geo_filter: GeoFilterRule | None = None
-    """Country allow-list. Default: none."""
-    exclusions: Sequence[WafExclusion] = ()
-    """Managed-rule exclusions."""
-    max_request_body_size_kb: int = 128
-    """Largest request body (without file uploads) in KB, 8-2000. Default 128."""
-    file_upload_limit_mb: int = 100
-    """Largest file upload in MB. Default 100."""
-
-    def problems(self) -> list[str]:
-        """Why Azure would reject this policy (empty when it is valid)."""
-        rules: list[RateLimitRule | GeoFilterRule] = [*self.rate_limits]
-        if self.geo_filter is not None:
-            rules.append(self.geo_filter)
-        found: list[str] = []
-        priorities = [r.priority for r in rules]
-        if len(set(priorities)) != len(priorities) or not all(1 <= p <= MAX_CUSTOM_RULES for p in priorities):
-            found.append(f"custom rule priorities must be unique and 1-{MAX_CUSTOM_RULES}: {priorities}")
-        names = [r.name for r in rules]
-        if len(set(names)) != len(names) or not all(n.isalnum() and len(n) <= 128 for n in names):
-            found.append(f"custom rule names must be unique, alphanumeric and at most 128 characters: {names}")
-        for rule in self.rate_limits:
-            if rule.duration_minutes not in (1, 5) or rule.threshold < 1:
-                found.append(f"rate limit {rule.name}: window must be 1 or 5 minutes and threshold at least 1")
-        if not 8 <= self.max_request_body_size_kb <= 2000:
-            found.append("max request body size must be 8-2000 KB")
-        return found
-
-
-@dataclass(frozen=True, kw_only=True)
-class GatewayBackend:
+class GatewayBackend(Args):
     """Where the gateway forwards: one private host name over HTTPS, health-probed at ``probe_path``.
 
     The gateway sends the backend's own host name (API Management answers only on its configured host names)
     and trusts its certificate through the public CA chain.
     """
 
-    fqdn: pulumi.Input[str]
-    """Backend host name, resolved through the VNet's private DNS."""
-    probe_path: str = "/"
-    """Health probe path."""
-    probe_status_codes: Sequence[str] = ("200-399",)
-    """Healthy response codes."""
-    request_timeout_seconds: int = 120
-    """Backend response timeout (LLM completions can be slow). Default 120."""
+    fqdn: Input[str] = Field(description="Backend host name, resolved through the VNet's private DNS.")
+    probe_path: str = Field(default="/", pattern=r"^/", description="Health probe path. Default /.")
+    probe_status_codes: list[Annotated[str, Field(pattern=r"^\d{3}(-\d{3})?$")]] = Field(
+        default_factory=lambda: ["200-399"],
+        min_length=1,
+        description="Healthy response codes or ranges (200-399). Default 200-399.",
+    )
+    # Backend settings' requestTimeout: 1-86400 seconds.
+    # https://learn.microsoft.com/azure/application-gateway/configuration-http-settings#request-timeout
+    request_timeout_seconds: int = Field(
+        default=120,
+        ge=1,
+        le=86400,
+        description="Backend response timeout, 1-86400 seconds. Default 120 (LLM completions can be slow).",
+    )
 
 
-@dataclass(frozen=True, kw_only=True)
-class AppGatewayArgs(CommonArgs):
-    """Arguments for :class:`AppGateway`."""
+class AppGatewaySettings(Args):
+    """What a user chooses about the Application Gateway and its WAF policy (the stack file's ``appGateway``)."""
 
-    name: str
-    """Gateway name (CAF: agw-...)."""
-    public_ip_name: str
-    """Public IP name (CAF: pip-...)."""
-    waf_policy_name: str
-    """WAF policy name (CAF: waf...)."""
-    identity_name: str
-    """User-assigned identity that reads the TLS certificate from Key Vault."""
-    subnet_id: pulumi.Input[str]
-    """The gateway's own subnet."""
-    host_name: str
-    """Public host name the HTTPS listener answers (the certificate's subject)."""
-    certificate_store: SecretStore
-    """Vault holding the TLS certificate."""
-    certificate_secret_name: str
-    """Name of the certificate in the vault (App Gateway reads a certificate through its secret)."""
-    backend: GatewayBackend
-    """Where traffic goes."""
-    waf: WafPolicySpec = field(default_factory=WafPolicySpec)
-    """The WAF policy. Default: Prevention with the managed rule sets and no custom rules."""
-    zones: Sequence[str] = ()
-    """Availability zones for the gateway and its IP. Default: none (regional)."""
-    min_capacity: int = 0
-    """Autoscale floor (instances kept warm). Default 0."""
-    max_capacity: int = 10
-    """Autoscale ceiling, 2-125. Default 10."""
+    # Field order matters: min_capacity is checked against max_capacity, declared before it.
+    max_capacity: int = Field(
+        default=10,
+        ge=2,
+        le=MAX_INSTANCES,
+        description="Autoscale maximum instances, 2-125. Default 10 (Azure's); the stack's profile sets it.",
+    )
+    min_capacity: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_MIN_INSTANCES,
+        description="Autoscale minimum instances kept warm, 0-100, at most maxCapacity. Default 0; the stack's "
+        "profile sets it.",
+    )
+    waf_mode: Literal["Prevention", "Detection"] = Field(
+        default="Prevention",
+        description="Prevention blocks attacks; Detection only logs them (the platform allows it in dev only). "
+        "Default Prevention.",
+    )
+    host_name: str = Field(
+        pattern=_FQDN, max_length=253, description="Public host name of the HTTPS listener (lowercase FQDN)."
+    )
+    certificate_secret_name: SecretName = Field(
+        default="appgw-tls",
+        description="Key Vault certificate (read through its secret) for the listener. Default appgw-tls.",
+    )
+    custom_rules: list[CustomRule] = Field(
+        default_factory=list,
+        max_length=MAX_CUSTOM_RULES,
+        description="Rate limits and at most one geo filter, each with its own name and priority. Default: none.",
+    )
+    exclusions: list[WafExclusion] = Field(default_factory=list, description="Managed-rule exclusions. Default: none.")
+    # https://learn.microsoft.com/azure/web-application-firewall/ag/application-gateway-waf-request-size-limits
+    max_request_body_size_kb: int = Field(
+        default=128, ge=8, le=2000, description="Largest request body the WAF accepts, 8-2000 KB. Default 128."
+    )
+    file_upload_limit_mb: int = Field(
+        default=100, ge=1, le=4000, description="Largest file upload, 1-4000 MB. Default 100."
+    )
 
-    def problems(self) -> list[str]:
-        """Why Azure would reject these arguments (empty when they are valid)."""
-        found = list(self.waf.problems())
-        if not 0 <= self.min_capacity <= self.max_capacity:
-            found.append(f"min capacity {self.min_capacity} must be 0 or more and at most max {self.max_capacity}")
-        if not 2 <= self.max_capacity <= MAX_INSTANCES:
-            found.append(f"max capacity must be 2-{MAX_INSTANCES}")
-        return found
+    @field_validator("min_capacity")
+    @classmethod
+    def _at_most_max(cls, value: int, info: ValidationInfo) -> int:
+        maximum = _given(info, "max_capacity")
+        if isinstance(maximum, int) and value > maximum:
+            raise ValueError(f"is greater than maxCapacity ({maximum}); minCapacity must be <= maxCapacity")
+        return value
+
+    @field_validator("custom_rules")
+    @classmethod
+    def _distinct(cls, value: list[RateLimitRule | GeoFilterRule]) -> list[RateLimitRule | GeoFilterRule]:
+        problems = []
+        priorities = [rule.priority for rule in value]
+        duplicates = sorted({p for p in priorities if priorities.count(p) > 1})
+        if duplicates:
+            problems.append(f"priorities {duplicates} are used twice; each must be unique")
+        names = [rule.name for rule in value]
+        if len(set(names)) != len(names):
+            problems.append(f"rule names must be unique: {names}")
+        if sum(isinstance(rule, GeoFilterRule) for rule in value) > 1:
+            problems.append("at most one geoFilter rule")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return value
+
+
+class AppGatewayArgs(AppGatewaySettings, CommonArgs):
+    """Arguments for :class:`AppGateway`: its settings plus names, placement, certificate, backend and the shared
+    interfaces. ``diagnostic_settings`` apply to the gateway and its public IP; ``lock`` locks the public IP (the
+    address the platform's DNS names; the gateway itself holds no data and can be recreated); ``role_assignments``
+    are on the gateway. No ``private_endpoints``: the gateway is the public entry point (Private Link to a gateway
+    needs a private link configuration on a frontend, which this component does not offer)."""
+
+    name: Annotated[str, AfterValidator(name_check(Kind.APPLICATION_GATEWAY))] = Field(
+        description="Gateway name (CAF agw-...)."
+    )
+    public_ip_name: Annotated[str, AfterValidator(name_check(Kind.PUBLIC_IP))] = Field(
+        description="Public IP name (CAF pip-...)."
+    )
+    waf_policy_name: Annotated[str, AfterValidator(name_check(Kind.WAF_POLICY))] = Field(
+        description="WAF policy name (CAF waf...; letters and digits only)."
+    )
+    identity_name: Annotated[str, AfterValidator(name_check(Kind.MANAGED_IDENTITY))] = Field(
+        description="User-assigned identity that reads the TLS certificate from Key Vault."
+    )
+    subnet_id: Input[str] = Field(description="The gateway's own subnet.")
+    certificate_store: SecretStore = Field(description="Vault holding the TLS certificate.")
+    backend: GatewayBackend = Field(description="Where traffic goes.")
+    zones: list[Literal["1", "2", "3"]] = Field(
+        default_factory=list, description="Availability zones for the gateway and its IP. Default: none (regional)."
+    )
+    managed_identities: ManagedIdentities = Field(
+        default_factory=ManagedIdentities,
+        description="User-assigned identities besides the gateway's own. Default: none. (Application Gateway takes "
+        "user-assigned identities only.)",
+    )
+
+    @field_validator("managed_identities")
+    @classmethod
+    def _user_assigned_only(cls, value: ManagedIdentities) -> ManagedIdentities:
+        # The gateway's identity type is UserAssigned only ("Only possible value is UserAssigned" in the provider
+        # docs); Key Vault certificates are read through a user-assigned identity.
+        # https://learn.microsoft.com/azure/application-gateway/key-vault-certs
+        if value.system_assigned:
+            raise ValueError("Application Gateway takes user-assigned identities only; system_assigned must be false")
+        return value
 
 
 class AppGateway(pulumi.ComponentResource):
     """Application Gateway WAF_v2 with autoscale, a zone-redundant static public IP, a standalone WAF policy,
-    TLS 1.2+ from a Key Vault certificate, HTTP-to-HTTPS redirect and a probed HTTPS backend."""
+    TLS 1.2+ from a Key Vault certificate, HTTP-to-HTTPS redirect and a probed HTTPS backend. Diagnostic settings
+    go on the gateway and its public IP; the lock goes on the public IP, the address the platform's DNS names."""
 
     id: pulumi.Output[str]
     name: pulumi.Output[str]
@@ -214,9 +281,6 @@ class AppGateway(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AppGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        problems = args.problems()
-        if problems:
-            raise ValueError(f"AppGateway {args.name}: " + "; ".join(problems))
         zones = list(args.zones) or None
         self.identity = UserIdentity(
             f"{name}-id",
@@ -253,22 +317,27 @@ class AppGateway(pulumi.ComponentResource):
             location=args.location,
             policy_settings=azure_native.network.PolicySettingsArgs(
                 state=azure_native.network.WebApplicationFirewallEnabledState.ENABLED,
-                mode=args.waf.mode.value,
+                mode=args.waf_mode,
                 request_body_check=True,
                 request_body_enforcement=True,
                 request_body_inspect_limit_in_kb=128,
-                max_request_body_size_in_kb=args.waf.max_request_body_size_kb,
+                max_request_body_size_in_kb=args.max_request_body_size_kb,
                 file_upload_enforcement=True,
-                file_upload_limit_in_mb=args.waf.file_upload_limit_mb,
+                file_upload_limit_in_mb=args.file_upload_limit_mb,
             ),
             managed_rules=azure_native.network.ManagedRulesDefinitionArgs(
                 managed_rule_sets=[
                     azure_native.network.ManagedRuleSetArgs(rule_set_type=kind, rule_set_version=version)
                     for kind, version in (DEFAULT_RULE_SET, BOT_RULE_SET)
                 ],
-                exclusions=[_exclusion(e) for e in args.waf.exclusions] or None,
+                exclusions=[_exclusion(e) for e in args.exclusions] or None,
             ),
-            custom_rules=_custom_rules(args.waf) or None,
+            # Rate limits first, then the geo filter (Azure evaluates by priority; the order only keeps updates quiet).
+            custom_rules=[
+                _custom_rule(rule)
+                for rule in sorted(args.custom_rules, key=lambda rule: isinstance(rule, GeoFilterRule))
+            ]
+            or None,
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -294,7 +363,7 @@ class AppGateway(pulumi.ComponentResource):
             zones=zones,
             identity=azure_native.network.ManagedServiceIdentityArgs(
                 type=azure_native.network.ResourceIdentityType.USER_ASSIGNED,
-                user_assigned_identities=[self.identity.id],
+                user_assigned_identities=[self.identity.id, *args.managed_identities.user_assigned_resource_ids],
             ),
             firewall_policy=azure_native.network.SubResourceArgs(id=self.waf_policy.id),
             force_firewall_policy_association=True,
@@ -411,11 +480,18 @@ class AppGateway(pulumi.ComponentResource):
                 replace_on_changes=["zones"],
             ),
         )
-        if args.diagnostics_workspace_id is not None:
-            diagnostic_setting(self, name, self.gateway.id, args.diagnostics_workspace_id)
-            diagnostic_setting(self, f"{name}-pip", self.public_ip.id, args.diagnostics_workspace_id)
-        if args.lock:
-            cannot_delete_lock(self, f"{name}-pip", self.public_ip, "The public IP is what the platform's DNS names")
+        # The gateway: diagnostics and role assignments. Its public IP: diagnostics and the lock.
+        self.interfaces = apply_interfaces(
+            self, name, args.model_copy(update={"lock": None}), self.gateway, azure_name=args.name, lock_notes=""
+        )
+        self.ip_interfaces = apply_interfaces(
+            self,
+            f"{name}-pip",
+            args.model_copy(update={"role_assignments": []}),
+            self.public_ip,
+            azure_name=args.public_ip_name,
+            lock_notes="The public IP is what the platform's DNS names",
+        )
         self.id = self.gateway.id
         self.name = self.gateway.name
         self.principal_id = self.identity.principal_id
@@ -434,50 +510,44 @@ def _gateway_id(subnet_id: pulumi.Input[str], resource_group: pulumi.Input[str],
     )
 
 
-def _custom_rules(waf: WafPolicySpec) -> list[azure_native.network.WebApplicationFirewallCustomRuleArgs]:
-    rules = [
-        azure_native.network.WebApplicationFirewallCustomRuleArgs(
+def _custom_rule(rule: RateLimitRule | GeoFilterRule) -> azure_native.network.WebApplicationFirewallCustomRuleArgs:
+    if isinstance(rule, GeoFilterRule):
+        return azure_native.network.WebApplicationFirewallCustomRuleArgs(
             name=rule.name,
             priority=rule.priority,
-            rule_type=azure_native.network.WebApplicationFirewallRuleType.RATE_LIMIT_RULE,
+            rule_type=azure_native.network.WebApplicationFirewallRuleType.MATCH_RULE,
             action=azure_native.network.WebApplicationFirewallAction.BLOCK,
-            rate_limit_duration="OneMin" if rule.duration_minutes == 1 else "FiveMins",
-            rate_limit_threshold=rule.threshold,
-            group_by_user_session=[
-                azure_native.network.GroupByUserSessionArgs(
-                    group_by_variables=[azure_native.network.GroupByVariableArgs(variable_name="ClientAddr")]
-                )
-            ],
             match_conditions=[
                 azure_native.network.MatchConditionArgs(
-                    match_variables=[azure_native.network.MatchVariableArgs(variable_name="RequestUri")],
-                    operator=azure_native.network.WebApplicationFirewallOperator.BEGINS_WITH,
-                    match_values=[rule.path_prefix],
-                    transforms=[azure_native.network.WebApplicationFirewallTransform.LOWERCASE],
+                    match_variables=[azure_native.network.MatchVariableArgs(variable_name="RemoteAddr")],
+                    operator=azure_native.network.WebApplicationFirewallOperator.GEO_MATCH,
+                    match_values=list(rule.allowed_countries),
+                    # Block what does NOT match the allow-list.
+                    negation_conditon=True,
                 )
             ],
         )
-        for rule in waf.rate_limits
-    ]
-    if waf.geo_filter is not None:
-        rules.append(
-            azure_native.network.WebApplicationFirewallCustomRuleArgs(
-                name=waf.geo_filter.name,
-                priority=waf.geo_filter.priority,
-                rule_type=azure_native.network.WebApplicationFirewallRuleType.MATCH_RULE,
-                action=azure_native.network.WebApplicationFirewallAction.BLOCK,
-                match_conditions=[
-                    azure_native.network.MatchConditionArgs(
-                        match_variables=[azure_native.network.MatchVariableArgs(variable_name="RemoteAddr")],
-                        operator=azure_native.network.WebApplicationFirewallOperator.GEO_MATCH,
-                        match_values=list(waf.geo_filter.allowed_countries),
-                        # Block what does NOT match the allow-list.
-                        negation_conditon=True,
-                    )
-                ],
+    return azure_native.network.WebApplicationFirewallCustomRuleArgs(
+        name=rule.name,
+        priority=rule.priority,
+        rule_type=azure_native.network.WebApplicationFirewallRuleType.RATE_LIMIT_RULE,
+        action=azure_native.network.WebApplicationFirewallAction.BLOCK,
+        rate_limit_duration="OneMin" if rule.duration_minutes == 1 else "FiveMins",
+        rate_limit_threshold=rule.threshold,
+        group_by_user_session=[
+            azure_native.network.GroupByUserSessionArgs(
+                group_by_variables=[azure_native.network.GroupByVariableArgs(variable_name="ClientAddr")]
             )
-        )
-    return rules
+        ],
+        match_conditions=[
+            azure_native.network.MatchConditionArgs(
+                match_variables=[azure_native.network.MatchVariableArgs(variable_name="RequestUri")],
+                operator=azure_native.network.WebApplicationFirewallOperator.BEGINS_WITH,
+                match_values=[rule.path_prefix],
+                transforms=[azure_native.network.WebApplicationFirewallTransform.LOWERCASE],
+            )
+        ],
+    )
 
 
 def _exclusion(exclusion: WafExclusion) -> azure_native.network.OwaspCrsExclusionEntryArgs:

@@ -453,7 +453,9 @@ ActionGroup("alerts", ActionGroupArgs(
         "AppGatewayArgs",
         "appGateway",
         """
-from azplatform.components import AppGateway, AppGatewayArgs, GatewayBackend, KeyVault, KeyVaultArgs, WafPolicySpec
+from azplatform.components import (
+    AppGateway, AppGatewayArgs, DiagnosticSettings, GatewayBackend, KeyVault, KeyVaultArgs, Lock, RateLimitRule,
+)
 """
         + _VAULT
         + """AppGateway("agw", AppGatewayArgs(
@@ -462,7 +464,10 @@ from azplatform.components import AppGateway, AppGatewayArgs, GatewayBackend, Ke
     subnet_id=f"{SUBNETS}/snet-agw", host_name="shop.example.com",
     certificate_store=vault, certificate_secret_name="appgw-tls",
     backend=GatewayBackend(fqdn="apim-shop-dev-weu.azure-api.net", probe_path="/status-0123456789abcdef"),
-    waf=WafPolicySpec(),
+    min_capacity=0, max_capacity=2,
+    custom_rules=[RateLimitRule(name="perClientIp", priority=10, threshold=3000)],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+    lock=Lock(),  # on the public IP, the address DNS names
 ))
 """,
     ),
@@ -472,13 +477,22 @@ from azplatform.components import AppGateway, AppGatewayArgs, GatewayBackend, Ke
         "ApiGatewayArgs",
         "apim",
         """
-from azplatform.components import ApiGateway, ApiGatewayArgs, KeyVault, KeyVaultArgs
+from azplatform.components import (
+    ApiGateway, ApiGatewayArgs, ApiPolicies, ApiSpec, BackendSpec, CachingType, CircuitBreaker, DiagnosticSettings,
+    KeyVault, KeyVaultArgs, RateLimitByKey, Retry,
+)
 """
         + _VAULT
-        + """ApiGateway("apim", ApiGatewayArgs(
+        + """policies = ApiPolicies(
+    rate_limit=RateLimitByKey(calls=300, renewal_period_seconds=60), retry=Retry(count=2)
+).document("orders", tenant_id="00000000-0000-4000-8000-000000000002", caching=CachingType.INTERNAL)
+ApiGateway("apim", ApiGatewayArgs(
     name="apim-shop-dev-weu", identity_name="id-apim-shop-dev", resource_group_name=RG, location="westeurope",
     sku="Developer", capacity=1, publisher_name="Shop", publisher_email="platform@example.com",
     subnet_id=f"{SUBNETS}/snet-apim", secret_store=vault,
+    backends=[BackendSpec(id="orders", url="https://ca-orders-dev.internal.example", circuit_breaker=CircuitBreaker())],
+    apis=[ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policies.to_xml())],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
 ))
 """,
     ),
@@ -493,7 +507,7 @@ from azplatform.components import (
 )
 
 policy = PolicyDocument(
-    statements=(RateLimitByKey(calls=100, renewal_period=60), SetBackendService(backend_id="orders"))
+    statements=(RateLimitByKey(calls=100, renewal_period_seconds=60), SetBackendService(backend_id="orders"))
 )
 GatewayApi("orders-api", GatewayApiArgs(
     service_name="apim-shop-dev-weu", resource_group_name=RG,

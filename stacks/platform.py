@@ -377,7 +377,6 @@ class Platform(pulumi.ComponentResource):
         traffic straight to one app."""
         namer = config.namer
         prod = config.environment == "prod"
-        workspace_id = self.observability.workspace_id
 
         def app_host(app: str) -> pulumi.Output[str]:
             return pulumi.Output.concat(namer.name(Kind.CONTAINER_APP, app), ".", apps_default_domain)
@@ -385,6 +384,9 @@ class Platform(pulumi.ComponentResource):
         def app_url(app: str) -> pulumi.Output[str]:
             return pulumi.Output.concat("https://", app_host(app))
 
+        # Every edge component: diagnostics to the workspace; in prod, protect and a CanNotDelete lock.
+        diagnostics = [DiagnosticSettings(workspace_id=self.observability.workspace_id)]
+        lock = Lock() if prod else None
         self.api_gateway: ApiGateway | None = None
         if config.apim is not None:
             apim = config.apim
@@ -397,45 +399,33 @@ class Platform(pulumi.ComponentResource):
                 singles += api_singles
                 pools += api_pools
                 apis.append(
-                    ApiSpec(
+                    api.extend(
+                        ApiSpec,
                         id=api_id,
-                        path=api.path,
-                        display_name=api.display_name,
                         backend_id=api_id,
-                        operations=edge.operations(api),
-                        subscription_required=api.subscription_required,
                         policy_xml=edge.policy_xml(api_id, api.policies, tenant_id, caching),
                     )
                 )
             self.api_gateway = ApiGateway(
                 f"{name}-apim",
-                ApiGatewayArgs(
+                apim.extend(
+                    ApiGatewayArgs,
                     **common,
                     name=namer.name(Kind.API_MANAGEMENT),
                     identity_name=namer.name(Kind.MANAGED_IDENTITY, "apim"),
-                    sku=apim.sku,
-                    capacity=apim.capacity,
-                    zones=apim.zones,
                     public_ip_address_id=self._apim_management_ip(name, config, common) if apim.zones else None,
-                    publisher_name=apim.publisher_name,
-                    publisher_email=apim.publisher_email,
                     subnet_id=self.network.subnet_ids[SubnetRole.APIM.value],
-                    developer_portal=apim.developer_portal,
-                    min_api_version=apim.min_api_version,
                     private_dns_zone_name=self.network.zones[PRIVATE_DNS_ZONE].name,
                     secret_store=self.key_vault,
-                    named_values=apim.named_values,
-                    external_cache_secret=apim.external_cache.connection_string_secret if apim.external_cache else None,
                     app_insights=AppInsightsLink(
                         id=self.observability.app_insights_id,
                         connection_string=self.observability.app_insights_connection_string,
-                        sampling_percentage=apim.sampling_percentage,
                     ),
                     backends=singles,
                     pools=pools,
                     apis=apis,
-                    diagnostics_workspace_id=workspace_id,
-                    lock=prod,
+                    diagnostic_settings=diagnostics,
+                    lock=lock,
                     protect=prod,
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
@@ -444,27 +434,21 @@ class Platform(pulumi.ComponentResource):
         else:
             backend = GatewayBackend(fqdn=app_host(config.app_gateway.direct_backend_app))
 
-        gateway = config.app_gateway
-        zones = ["1", "2", "3"] if config.zone_redundant else []
         self.app_gateway = AppGateway(
             f"{name}-agw",
-            AppGatewayArgs(
+            config.app_gateway.extend(
+                AppGatewayArgs,
                 **common,
                 name=namer.name(Kind.APPLICATION_GATEWAY),
                 public_ip_name=namer.name(Kind.PUBLIC_IP, "agw"),
                 waf_policy_name=namer.name(Kind.WAF_POLICY),
                 identity_name=namer.name(Kind.MANAGED_IDENTITY, "agw"),
                 subnet_id=self.network.subnet_ids[SubnetRole.GATEWAY.value],
-                host_name=gateway.host_name,
                 certificate_store=self.key_vault,
-                certificate_secret_name=gateway.certificate_secret_name,
                 backend=backend,
-                waf=edge.waf_policy(gateway),
-                zones=zones,
-                min_capacity=gateway.min_capacity,
-                max_capacity=gateway.max_capacity,
-                diagnostics_workspace_id=workspace_id,
-                lock=prod,
+                zones=["1", "2", "3"] if config.zone_redundant else [],
+                diagnostic_settings=diagnostics,
+                lock=lock,
                 protect=prod,
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -18,8 +18,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
-        # WAF_v2 scales to zero reserved instances; Prevention everywhere (Detection is a dev-only opt-in).
-        "appGateway": {"minCapacity": 0, "maxCapacity": 2, "wafMode": "Prevention"},
+        # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is a dev-only opt-in.)
+        "appGateway": {"minCapacity": 0, "maxCapacity": 2},
     },
     "staging": {
         "zoneRedundant": True,
@@ -29,7 +29,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "apim": {"sku": "Premium", "capacity": 2},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
-        "appGateway": {"minCapacity": 1, "maxCapacity": 5, "wafMode": "Prevention"},
+        "appGateway": {"minCapacity": 1, "maxCapacity": 5},
     },
     "prod": {
         "zoneRedundant": True,
@@ -41,7 +41,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
         # Two warm instances: one per zone survives a zone outage while autoscale adds more.
-        "appGateway": {"minCapacity": 2, "maxCapacity": 10, "wafMode": "Prevention"},
+        "appGateway": {"minCapacity": 2, "maxCapacity": 10},
     },
 }
 

@@ -36,12 +36,12 @@ TENANT = "00000000-0000-4000-8000-0000000000aa"
 KINDS: dict[str, tuple[Callable[[], Statement], str, str]] = {
     "validate-jwt": (lambda: ValidateJwt.entra_id(TENANT, ["api://azp"]), "validate-jwt", "inbound"),
     "rate-limit-by-key": (
-        lambda: RateLimitByKey(calls=100, renewal_period=60),
+        lambda: RateLimitByKey(calls=100, renewal_period_seconds=60),
         "rate-limit-by-key",
         "inbound",
     ),
     "quota-by-key": (
-        lambda: QuotaByKey(calls=10000, bandwidth_kb=40000, renewal_period=3600, counter_key=CounterKey.CALLER),
+        lambda: QuotaByKey(calls=10000, bandwidth_kb=40000, renewal_period_seconds=3600, key=CounterKey.CALLER),
         "quota-by-key",
         "inbound",
     ),
@@ -58,25 +58,26 @@ KINDS: dict[str, tuple[Callable[[], Statement], str, str]] = {
     "llm-emit-token-metric": (EmitTokenMetric, "llm-emit-token-metric", "inbound"),
     "azure-openai-emit-token-metric": (
         lambda: EmitTokenMetric(
-            flavor=LlmFlavor.AZURE_OPENAI, dimensions=[MetricDimension("API ID"), MetricDimension("Team", "ai")]
+            flavor=LlmFlavor.AZURE_OPENAI,
+            dimensions=[MetricDimension(name="API ID"), MetricDimension(name="Team", value="ai")],
         ),
         "azure-openai-emit-token-metric",
         "inbound",
     ),
     "set-backend-service": (lambda: SetBackendService(backend_id="api"), "set-backend-service", "inbound"),
     "cache-lookup": (
-        lambda: ResponseCache(duration=60, caching_type=CachingType.EXTERNAL, vary_by_query_parameters=["v"]),
+        lambda: ResponseCache(duration_seconds=60, caching_type=CachingType.EXTERNAL, vary_by_query_parameters=["v"]),
         "cache-lookup",
         "inbound",
     ),
-    "retry": (lambda: Retry(count=3, interval=1, max_interval=10, delta=1), "retry", "backend"),
+    "retry": (lambda: Retry(count=3, interval_seconds=1, max_interval_seconds=10, delta_seconds=1), "retry", "backend"),
     "set-header": (
         lambda: SetHeader(name="X-Request-Source", value="@(context.Deployment.Region)"),
         "set-header",
         "inbound",
     ),
     "set-header-delete": (
-        lambda: SetHeader(name="X-Powered-By", exists_action=ExistsAction.DELETE, in_section=Section.OUTBOUND),
+        lambda: SetHeader(name="X-Powered-By", action=ExistsAction.DELETE, section=Section.OUTBOUND),
         "set-header",
         "outbound",
     ),
@@ -124,7 +125,7 @@ def test_the_reference_checker_rejects_what_the_reference_does_not_allow() -> No
 
 
 def test_retry_replaces_the_inherited_forward_and_buffers_the_body() -> None:
-    backend = _sections(PolicyDocument([Retry(count=2, interval=1)]).to_xml())["backend"]
+    backend = _sections(PolicyDocument([Retry(count=2, interval_seconds=1)]).to_xml())["backend"]
     assert [child.tag for child in backend] == ["retry"]  # no <base />: it would forward a second time
     forward = backend.find("retry/forward-request")
     assert forward is not None
@@ -135,7 +136,7 @@ def test_retry_replaces_the_inherited_forward_and_buffers_the_body() -> None:
 
 
 def test_response_cache_pairs_lookup_and_store_and_keys_private_responses_by_token() -> None:
-    sections = _sections(PolicyDocument([ResponseCache(duration=30, private_responses=True)]).to_xml())
+    sections = _sections(PolicyDocument([ResponseCache(duration_seconds=30, private_responses=True)]).to_xml())
     lookup = sections["inbound"].find("cache-lookup")
     assert lookup is not None and lookup.get("allow-private-response-caching") == "true"
     assert [h.text for h in lookup.findall("vary-by-header")] == ["Accept", "Accept-Charset", "Authorization"]
@@ -158,33 +159,46 @@ def test_entra_id_jwt_validation_uses_the_tenant_metadata_and_issuers() -> None:
 
 def test_client_ip_key_uses_the_gateway_appended_forwarded_for_entry() -> None:
     # Behind Application Gateway the caller address is the gateway's; the last X-Forwarded-For entry is the client.
-    assert "X-Forwarded-For" in CounterKey.CLIENT_IP.value and ".Last()" in CounterKey.CLIENT_IP.value
-    xml_text = PolicyDocument([RateLimitByKey(calls=1, renewal_period=1)]).to_xml()
+    assert "X-Forwarded-For" in CounterKey.CLIENT_IP.expression and ".Last()" in CounterKey.CLIENT_IP.expression
+    xml_text = PolicyDocument([RateLimitByKey(calls=1, renewal_period_seconds=1)]).to_xml()
     limit = ET.fromstring(xml_text).find("inbound/rate-limit-by-key")
-    assert limit is not None and limit.get("counter-key") == CounterKey.CLIENT_IP.value
+    assert limit is not None and limit.get("counter-key") == CounterKey.CLIENT_IP.expression
 
 
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda: RateLimitByKey(calls=10, renewal_period=301), "renewal-period must be 1-300"),
-        (lambda: RateLimitByKey(calls=0, renewal_period=60), "calls must be at least 1"),
-        (lambda: QuotaByKey(calls=10, renewal_period=299), "0 or at least 300"),
-        (lambda: QuotaByKey(renewal_period=3600), "needs calls or bandwidth"),
-        (lambda: Retry(count=51, interval=1), "retry count must be 1-50"),
-        (lambda: Retry(count=3, interval=1, timeout=241), "timeout must be 1-240"),
-        (lambda: Retry(count=3, interval=5, max_interval=10), "max-interval needs delta"),
-        (TokenLimit, "needs tokens-per-minute or a token quota"),
+        (
+            lambda: RateLimitByKey(calls=10, renewal_period_seconds=301),
+            "renewal_period_seconds\n  Input should be less than or equal to 300",
+        ),
+        (
+            lambda: RateLimitByKey(calls=0, renewal_period_seconds=60),
+            "calls\n  Input should be greater than or equal to 1",
+        ),
+        (lambda: QuotaByKey(calls=10, renewal_period_seconds=299), "0 or at least 300"),
+        (lambda: QuotaByKey(renewal_period_seconds=3600), "needs calls or bandwidth"),
+        (lambda: Retry(count=51), "count\n  Input should be less than or equal to 50"),
+        (lambda: Retry(count=3, timeout_seconds=241), "timeout_seconds\n  Input should be less than or equal to 240"),
+        (lambda: Retry(count=3, interval_seconds=5, max_interval_seconds=10), "needs deltaSeconds"),
+        (lambda: Retry(count=3, interval_seconds=5, delta_seconds=1, max_interval_seconds=2), "must be >= interval"),
+        (TokenLimit, "give tokensPerMinute, or tokenQuota with tokenQuotaPeriod"),
         (lambda: TokenLimit(token_quota=10, token_quota_period="Daily", flavor=LlmFlavor.AZURE_OPENAI), "only"),
-        (lambda: TokenLimit(token_quota=10, token_quota_period="Fortnightly"), "token-quota-period must be one of"),
-        (lambda: EmitTokenMetric(dimensions=[MetricDimension(f"d{i}", "x") for i in range(6)]), "1-5 dimensions"),
-        (lambda: EmitTokenMetric(dimensions=[MetricDimension("Team")]), "needs a value"),
+        (
+            lambda: TokenLimit(token_quota=10, token_quota_period="Fortnightly"),
+            "token_quota_period\n  Input should be 'Hourly', 'Daily', 'Weekly', 'Monthly' or 'Yearly'",
+        ),
+        (
+            lambda: EmitTokenMetric(dimensions=[MetricDimension(name=f"d{i}", value="x") for i in range(6)]),
+            "dimensions\n  List should have at most 5 items",
+        ),
+        (lambda: EmitTokenMetric(dimensions=[MetricDimension(name="Team")]), "needs a value"),
         (lambda: SetHeader(name="Content-Length", value="1"), "cannot modify"),
-        (lambda: SetHeader(name="X-A"), "needs a value unless it deletes"),
-        (lambda: SetBody(body="x", in_section=Section.ON_ERROR), "inbound or outbound"),
-        (lambda: ResponseCache(duration=0), "at least 1 second"),
+        (lambda: SetHeader(name="X-A"), "give a value, except with action delete"),
+        (lambda: SetBody(body="x", section=Section.ON_ERROR), "inbound or outbound"),
+        (lambda: ResponseCache(duration_seconds=0), "duration_seconds\n  Input should be greater than or equal to 1"),
         (lambda: ValidateJwt(openid_config_urls=["http://x"], audiences=["a"]), "must be https"),
-        (lambda: ValidateJwt.entra_id(TENANT, []), "at least one audience"),
+        (lambda: ValidateJwt.entra_id(TENANT, []), "audiences\n  List should have at least 1 item"),
     ],
 )
 def test_values_out_of_azure_range_are_refused(make: Callable[[], Statement], message: str) -> None:
@@ -194,7 +208,9 @@ def test_values_out_of_azure_range_are_refused(make: Callable[[], Statement], me
 
 def test_a_document_takes_each_single_use_policy_once() -> None:
     with pytest.raises(ValueError, match="RateLimitByKey may appear once"):
-        PolicyDocument([RateLimitByKey(calls=1, renewal_period=1), RateLimitByKey(calls=2, renewal_period=2)])
+        PolicyDocument(
+            [RateLimitByKey(calls=1, renewal_period_seconds=1), RateLimitByKey(calls=2, renewal_period_seconds=2)]
+        )
     # Header changes may repeat.
     twice = PolicyDocument([SetHeader(name="A", value="1"), SetHeader(name="B", value="2")]).to_xml()
     assert problems(twice) == []

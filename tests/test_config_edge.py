@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pytest
+from pydantic import ValidationError
 
 from azplatform.components.api_gateway import ApiGatewayArgs, ApiSpec, BackendPoolSpec, BackendSpec, PoolMember
-from azplatform.components.app_gateway import AppGatewayArgs, GatewayBackend, RateLimitRule, WafPolicySpec
+from azplatform.components.app_gateway import AppGatewayArgs, GatewayBackend, RateLimitRule
+from azplatform.components.rbac import Principal
 from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.errors import ConfigError
 from tests.conftest import stack_values
@@ -192,6 +195,23 @@ def test_policy_values_at_the_limits_are_accepted() -> None:
 # --- the component arguments, used as a library -------------------------------------------------------------------
 
 
+class _Vault:
+    """A secret store for building arguments (nothing is deployed)."""
+
+    def secret_uri(self, secret_name: str) -> pulumi.Output[str]:
+        return pulumi.Output.from_input(f"https://kv.vault.azure.net/secrets/{secret_name}")
+
+    def grant_secret_read(self, principal: Principal) -> pulumi.Resource:
+        raise NotImplementedError
+
+
+def _refused(make: Any, **changes: Any) -> str:
+    """The message of the ValidationError raised when building arguments with ``changes``."""
+    with pytest.raises(ValidationError) as info:
+        make(**changes)
+    return str(info.value)
+
+
 def _gateway_args(**changes: Any) -> AppGatewayArgs:
     base: dict[str, Any] = {
         "resource_group_name": "rg",
@@ -199,10 +219,10 @@ def _gateway_args(**changes: Any) -> AppGatewayArgs:
         "name": "agw",
         "public_ip_name": "pip",
         "waf_policy_name": "waf",
-        "identity_name": "id",
+        "identity_name": "id-agw",
         "subnet_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/a",
         "host_name": "api.example.com",
-        "certificate_store": None,
+        "certificate_store": _Vault(),
         "certificate_secret_name": "tls",
         "backend": GatewayBackend(fqdn="apim.azure-api.net"),
     }
@@ -210,13 +230,12 @@ def _gateway_args(**changes: Any) -> AppGatewayArgs:
 
 
 def test_gateway_args_refuse_what_azure_refuses() -> None:
-    assert _gateway_args().problems() == []
-    assert any("max capacity" in p for p in _gateway_args(max_capacity=126).problems())
-    assert any("min capacity" in p for p in _gateway_args(min_capacity=5, max_capacity=4).problems())
+    _gateway_args()
+    assert "less than or equal to 125" in _refused(_gateway_args, max_capacity=126)
+    assert "min_capacity" in _refused(_gateway_args, min_capacity=5, max_capacity=4)
     twice = [RateLimitRule(name="a", priority=1, threshold=1), RateLimitRule(name="b", priority=1, threshold=1)]
-    assert any("unique" in p for p in _gateway_args(waf=WafPolicySpec(rate_limits=twice)).problems())
-    window = [RateLimitRule(name="a", priority=1, threshold=1, duration_minutes=2)]
-    assert any("1 or 5 minutes" in p for p in WafPolicySpec(rate_limits=window).problems())
+    assert "each must be unique" in _refused(_gateway_args, custom_rules=twice)
+    assert "Input should be 1 or 5" in _refused(RateLimitRule, name="a", priority=1, threshold=1, duration_minutes=2)
 
 
 def _apim_args(**changes: Any) -> ApiGatewayArgs:
@@ -224,7 +243,7 @@ def _apim_args(**changes: Any) -> ApiGatewayArgs:
         "resource_group_name": "rg",
         "location": "westeurope",
         "name": "apim",
-        "identity_name": "id",
+        "identity_name": "id-apim",
         "sku": "Premium",
         "capacity": 3,
         "publisher_name": "p",
@@ -237,13 +256,13 @@ def _apim_args(**changes: Any) -> ApiGatewayArgs:
 
 
 def test_api_gateway_args_refuse_what_azure_refuses() -> None:
-    assert _apim_args().problems() == []
-    assert any("exactly one unit" in p for p in _apim_args(sku="Developer").problems())
-    assert any("no availability zones" in p for p in _apim_args(sku="Developer", capacity=1, zones=["1"]).problems())
-    assert any("need public_ip_address_id" in p for p in _apim_args(zones=["1", "2", "3"]).problems())
-    assert any("spread evenly" in p for p in _apim_args(zones=["1", "2"], public_ip_address_id="pip").problems())
+    _apim_args()
+    assert "exactly one unit" in _refused(_apim_args, sku="Developer")
+    assert "no availability zones" in _refused(_apim_args, sku="Developer", capacity=1, zones=["1"])
+    assert "need public_ip_address_id" in _refused(_apim_args, zones=["1", "2", "3"])
+    assert "spread evenly" in _refused(_apim_args, zones=["1", "2"], public_ip_address_id="pip")
     unknown = [ApiSpec(id="x", path="x", backend_id="nope", policy_xml="<policies />")]
-    assert any("unknown backend 'nope'" in p for p in _apim_args(apis=unknown).problems())
-    nested = [BackendPoolSpec(id="pool", members=[PoolMember(backend_id="other")])]
-    assert any("must be single backends" in p for p in _apim_args(pools=nested).problems())
-    assert any("need a secret_store" in p for p in _apim_args(named_values={"k": "s"}).problems())
+    assert "unknown backend 'nope'" in _refused(_apim_args, apis=unknown)
+    nested = [BackendPoolSpec(id="pool", members=[PoolMember(backend_id="other"), PoolMember(backend_id="api")])]
+    assert "must be single backends" in _refused(_apim_args, pools=nested)
+    assert "need a secret_store" in _refused(_apim_args, named_values={"k": "s"})

@@ -87,9 +87,9 @@ def main() -> None:
     backend_id = f"{name}-backend"
     policy = PolicyDocument(
         statements=(
-            RateLimitByKey(calls=100, renewal_period=60),
+            RateLimitByKey(calls=100, renewal_period_seconds=60),
             SetBackendService(backend_id=backend_id),
-            Retry(count=2, interval=1),
+            Retry(count=2, interval_seconds=1),
         )
     )
     api = GatewayApi(
