@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,39 @@ from azplatform.stacks.program import main as program_main
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod")
+
+
+# --- time budget (make test gives each pytest step one) ----------------------------------------------------------
+
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--time-budget",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="fail a run that passes but takes longer than this (wall clock, collection included)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_STARTED] = time.monotonic()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    budget = session.config.getoption("--time-budget")
+    elapsed = time.monotonic() - session.config.stash[_STARTED]
+    if budget is None or exitstatus != 0 or elapsed <= budget:
+        return
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = f"time budget exceeded: the run took {elapsed:.1f} s, over its budget of {budget:g} s"
+    if reporter is not None:
+        reporter.write_line(message, red=True, bold=True)
+    else:  # pragma: no cover - pytest without its terminal reporter
+        print(message)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,9 @@ or when ``pulumi up``'s critical path drifts from Azure's lower bound. Plus unit
 
 Tolerances are wider than the targets (README "Benchmarks") because a short run on a shared 2-core machine is noisy;
 ratios use each side's fastest run (other load only ever adds CPU time).
+
+The timing measurements are marked ``bench``: ``make test`` runs them as their own step (``make bench-check``, about
+75 s) after the unit suite, which deselects them; the checks here that time nothing run with the unit suite.
 """
 
 from __future__ import annotations
@@ -26,8 +29,6 @@ from benchmarks.scaling import analyse as analyse_scaling
 from benchmarks.scaling import linear_fit, measure_scaling, segment_ratio
 from benchmarks.variants import ROOT, added_apps, stack_values
 
-pytestmark = pytest.mark.bench
-
 # The target is 1.25x (median of 7 paired rounds, `make bench`); 3 rounds on a busy machine need headroom.
 CI_MAX_OVERHEAD = TARGET_RATIO * 1.15
 
@@ -39,6 +40,7 @@ def overhead() -> dict[str, Any]:
     return measure_overhead(ROOT, "prod", rounds=3, warm=False, floors=("sdk",), check=False)
 
 
+@pytest.mark.bench
 def test_program_overhead_over_the_sdk_floor_stays_within_tolerance(overhead: dict[str, Any]) -> None:
     ratio = overhead["ratios"]["cpu_s_of_minima"]["sdk"]
     assert ratio <= CI_MAX_OVERHEAD, (
@@ -65,6 +67,7 @@ def test_floor_comparison_notices_a_different_input(prod_plan: Plan) -> None:
     assert any("keyvault" in d and "inputs differs" in d for d in differences(prod_plan, changed))
 
 
+@pytest.mark.bench
 def test_import_components_takes_under_a_second() -> None:
     times = sorted(time_import("import azplatform.components") for _ in range(3))
     assert times[1] < 1.0, f"import azplatform.components took {times} s (median of 3, fresh interpreters)"
@@ -88,6 +91,7 @@ def test_eager_sdk_load_at_import_is_detected(tmp_path: Path) -> None:
     assert sdk_modules_loaded_at_import(tmp_path, package="components") == ["pulumi_azure_native.redisenterprise"]
 
 
+@pytest.mark.bench
 def test_render_time_grows_linearly_with_apps() -> None:
     scaling = measure_scaling(ROOT, "prod", totals=(1, 21, 41), rounds=2, with_floor=False)
     verdict = analyse_scaling(scaling["points"], key="cpu_s_min", min_r2=0.9, slope_tolerance=2.5, flat_tolerance=1.5)
