@@ -38,7 +38,8 @@ workflows: $(BIN)/azplatform
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/actionlint
 	$(BIN)/zizmor --offline --quiet .github/workflows
 
-# Each step has its own time budget (seconds, on a 2-core machine; tests/conftest.py fails a run that overruns).
+# Each step has its own time budget in CPU seconds (tests/conftest.py fails a run that overruns it; CPU time, as
+# other load on a shared machine stretches the wall clock).
 # The unit suite renders each stack once, in-process; the benchmark regression checks (marker `bench`) time
 # subprocess renders and run on their own, after it.
 UNIT_BUDGET ?= 120

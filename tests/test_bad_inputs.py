@@ -3,6 +3,7 @@ a traceback, and never a plan file left behind. The controls are valid files tha
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import subprocess
@@ -246,34 +247,33 @@ def test_read_stack_raises_the_error_type_the_commands_catch(project: Path) -> N
 # --- make plan passes the CLI's exit status through ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("code", [EXIT_OK, EXIT_POLICY, EXIT_CONFIG])
-def test_make_plan_exits_with_the_clis_status(code: int, tmp_path: Path) -> None:
+def _make(*args: str) -> subprocess.CompletedProcess[str]:
+    """``make -C <repo> ARGS`` as a person runs it (not as a sub-make of the `make test` running this suite)."""
     if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "azplatform").exists():
         pytest.skip("make plan needs make and the repository's .venv")
-    fake = tmp_path / "azplatform"
-    fake.write_text(f'#!/bin/sh\necho "fake azplatform $*"\nexit {code}\n', encoding="utf-8")
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "plan", f"AZPLATFORM={fake}", f"PLAN_DIR={tmp_path}/plans"],
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}}
+    return subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), *args],
         capture_output=True,
         text=True,
         check=False,
         timeout=120,
+        env=env,
     )
+
+
+@pytest.mark.parametrize("code", [EXIT_OK, EXIT_POLICY, EXIT_CONFIG])
+def test_make_plan_exits_with_the_clis_status(code: int, tmp_path: Path) -> None:
+    fake = tmp_path / "azplatform"
+    fake.write_text(f'#!/bin/sh\necho "fake azplatform $*"\nexit {code}\n', encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    result = _make("plan", f"AZPLATFORM={fake}", f"PLAN_DIR={tmp_path}/plans")
     assert result.returncode == code, result.stdout + result.stderr
     assert f"fake azplatform plan --stack dev --json {tmp_path}/plans/dev.json" in result.stdout
 
 
 def test_make_plan_with_an_unknown_stack_is_exit_2_from_the_real_cli(tmp_path: Path) -> None:
-    if shutil.which("make") is None or not (ROOT / ".venv" / "bin" / "azplatform").exists():
-        pytest.skip("make plan needs make and the repository's .venv")
-    result = subprocess.run(
-        ["make", "--no-print-directory", "-C", str(ROOT), "plan", "STACK=nope", f"PLAN_DIR={tmp_path}"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = _make("plan", "STACK=nope", f"PLAN_DIR={tmp_path}")
     assert result.returncode == EXIT_CONFIG
     assert "Pulumi.nope.yaml does not exist" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr
