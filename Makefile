@@ -5,13 +5,20 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 PLAN_DIR := build/plans
+AZPLATFORM := $(BIN)/azplatform
+# uv installs the dependencies (pip bootstraps it into the venv): it resolves and links from its cache in seconds,
+# and compiles no bytecode up front (pip's compile of the whole azure-native SDK was most of a fresh venv's time;
+# Python compiles the modules a program imports on first use).
+UV_SPEC := uv>=0.9,<1
+UV := $(BIN)/uv
 
-.PHONY: test lint typecheck unit example plan plans clean bench bench-ci
+.PHONY: test lint workflows typecheck unit bench-check example plan plans clean bench bench-ci
 
+# The venv itself comes from `python -m venv` (with pip: Pulumi's pip toolchain runs the program from it).
 $(BIN)/azplatform: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet '$(UV_SPEC)'
+	$(UV) pip install --quiet --python $(BIN)/python -e '.[dev]'
 	touch $@
 
 lint: $(BIN)/azplatform
@@ -26,8 +33,22 @@ typecheck: $(BIN)/azplatform
 	MYPYPATH=$(TYPECHECK) $(BIN)/mypy -p azplatform.components -p azplatform.plan -p azplatform.stacks -p azplatform.policy -p benchmarks
 	cd examples/team-app && MYPYPATH=../../$(TYPECHECK) ../../$(BIN)/mypy --strict team_app tests components
 
+# The GitHub workflows: actionlint (with shellcheck for the run: scripts) and zizmor's offline audits.
+workflows: $(BIN)/azplatform
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/actionlint
+	$(BIN)/zizmor --offline --quiet .github/workflows
+
+# Each step has its own time budget in CPU seconds (tests/conftest.py fails a run that overruns it; CPU time, as
+# other load on a shared machine stretches the wall clock).
+# The unit suite renders each stack once, in-process; the benchmark regression checks (marker `bench`) time
+# subprocess renders and run on their own, after it.
+UNIT_BUDGET ?= 120
+BENCH_BUDGET ?= 150
 unit: $(BIN)/azplatform
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not bench" --time-budget $(UNIT_BUDGET)
+
+bench-check: $(BIN)/azplatform
+	$(BIN)/pytest -q -m bench --time-budget $(BENCH_BUDGET)
 
 # The library outside this repo: build the wheel, install it in a clean virtualenv with only what the example
 # needs, and run the example team stack's tests there (examples/team-app, docs/testing.md).
@@ -35,16 +56,24 @@ EXAMPLE_VENV := build/example-venv
 example: $(BIN)/azplatform
 	rm -rf build/dist $(EXAMPLE_VENV)
 	$(BIN)/pip wheel --quiet --no-deps --wheel-dir build/dist .
-	$(PYTHON) -m venv $(EXAMPLE_VENV)
-	$(EXAMPLE_VENV)/bin/pip install --quiet --upgrade pip
-	$(EXAMPLE_VENV)/bin/pip install --quiet build/dist/azplatform-*.whl pytest
+	$(PYTHON) -m venv --without-pip $(EXAMPLE_VENV)
+	$(UV) pip install --quiet --python $(EXAMPLE_VENV)/bin/python build/dist/azplatform-*.whl pytest
 	cd examples/team-app && ../../$(EXAMPLE_VENV)/bin/python -m pytest -q -p no:cacheprovider
 
-test: lint typecheck unit example
+test: lint workflows typecheck unit bench-check example
 
-plan: $(BIN)/azplatform
-	@mkdir -p $(PLAN_DIR)
-	$(BIN)/azplatform plan --stack $(STACK) --json $(PLAN_DIR)/$(STACK).json
+# `make plan` exits with the CLI's own status: 0 clean, 1 a mandatory policy violation, 2 an invalid config.
+# GNU make exits 2 for any failed recipe, whatever its status; only in question mode (-q) does it pass a recipe's
+# status 1 through ("not up to date"). So when plan is the only goal, make runs in question mode, where only the
+# lines marked `+` run: the recipe builds the venv through a sub-make out of question mode, then runs the CLI.
+# (With other goals beside it, plan runs the same lines and a failure is make's usual 2.)
+ifeq ($(MAKECMDGOALS),plan)
+MAKEFLAGS += -q
+endif
+plan:
+	+@env -u MAKEFLAGS $(MAKE) --no-print-directory PYTHON='$(PYTHON)' $(BIN)/azplatform
+	+@mkdir -p $(PLAN_DIR)
+	+$(AZPLATFORM) plan --stack $(STACK) --json $(PLAN_DIR)/$(STACK).json
 
 # Benchmarks (benchmarks/, README "Benchmarks"): the full run rewrites benchmarks/results and the README figures;
 # the short run writes build/bench and exits 1 when a target is missed.

@@ -108,18 +108,59 @@ def cmd_policy_check(path: Path, stack_env: str | None) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Render, print the summary, write the JSON; the exit status says whether the plan is clean."""
+    """Render, print the summary, write the JSON; the exit status says whether the plan is clean.
+
+    A plan that cannot be rendered writes no JSON and removes the one a previous run left at ``--json`` (a diff
+    must never compare against a stale plan). A mandatory violation still writes the plan (exit 1).
+    """
+    out: Path | None = args.json
+    if out is not None:
+        problem = _unwritable(out)
+        if problem:
+            print(f"error: --json {out}: {problem}", file=sys.stderr)
+            return EXIT_CONFIG
+        out.unlink(missing_ok=True)
     try:
         plan = render_stack(args.project_dir.resolve(), args.stack)
     except (ConfigError, StackFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except Exception as exc:  # anything else: say what was being read, never a traceback
+        print(
+            f"error: rendering stack {args.stack!r} (Pulumi.{args.stack}.yaml) failed: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     print(summary(plan))
-    if args.json:
-        plan.write(args.json)
-        print(f"\nplan written to {args.json}")
+    if out is not None:
+        try:
+            _write_atomically(plan, out)
+        except OSError as exc:
+            print(f"error: cannot write the plan to {out}: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
+        print(f"\nplan written to {out}")
     mandatory = [v for v in plan.violations if v.level == "mandatory"]
     return EXIT_POLICY if mandatory else EXIT_OK
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the plan could not be written to ``path`` (checked before rendering), or None."""
+    if path.is_dir():
+        return "is a folder; give a file name, e.g. build/plans/prod.json"
+    for parent in path.parents:
+        if parent.exists():
+            return None if parent.is_dir() else f"{parent} is a file, not a folder"
+    return None  # pragma: no cover - the filesystem root exists
+
+
+def _write_atomically(plan: Plan, path: Path) -> None:
+    """Write next to ``path`` and rename: an interrupted write never leaves a partial plan behind."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        plan.write(partial)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import resource
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,50 @@ from azplatform.stacks.program import main as program_main
 
 ROOT = Path(__file__).resolve().parent.parent
 STACKS = ("dev", "staging", "prod")
+
+
+# --- time budget (make test gives each pytest step one) ----------------------------------------------------------
+# CPU seconds, not wall clock: on a shared machine other load stretches the wall clock of a run several times over,
+# while the CPU time the run itself spends (pytest and the processes it waited for) stays what it costs.
+
+_STARTED = pytest.StashKey[float]()
+
+
+def _cpu_seconds() -> float:
+    """CPU time since this process started (imports included), plus that of the subprocesses it waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--time-budget",
+        type=float,
+        default=None,
+        metavar="CPU_SECONDS",
+        help="fail a run that passes but spends more CPU time than this (pytest and its subprocesses)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_STARTED] = time.monotonic()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    budget = session.config.getoption("--time-budget")
+    cpu, wall = _cpu_seconds(), time.monotonic() - session.config.stash[_STARTED]
+    if budget is None or exitstatus != 0 or cpu <= budget:
+        return
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = (
+        f"time budget exceeded: the run spent {cpu:.1f} CPU s ({wall:.1f} s wall), over its budget of {budget:g} CPU s"
+    )
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(message, red=True, bold=True)
+    else:  # pragma: no cover - pytest without its terminal reporter
+        print(message)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,14 @@ or when ``pulumi up``'s critical path drifts from Azure's lower bound. Plus unit
 
 Tolerances are wider than the targets (README "Benchmarks") because a short run on a shared 2-core machine is noisy;
 ratios use each side's fastest run (other load only ever adds CPU time).
+
+The timing measurements are marked ``bench``: ``make test`` runs them as their own step (``make bench-check``, about
+75 s) after the unit suite, which deselects them; the checks here that time nothing run with the unit suite.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,31 +23,55 @@ from benchmarks import report
 from benchmarks.critical_path import analyse, build_graph
 from benchmarks.floor import differences, replay_program, sdk_keyword_map
 from benchmarks.imports import sdk_modules_loaded_at_import, time_import
-from benchmarks.overhead import TARGET_RATIO, measure_overhead
+from benchmarks.overhead import TARGET_RATIO, floor_specs, reference_plan
 from benchmarks.prerequisites import requirement
 from benchmarks.provisioning import lookup, provisioning_time
+from benchmarks.runner import interleaved, min_ratio, summary
 from benchmarks.scaling import analyse as analyse_scaling
-from benchmarks.scaling import linear_fit, measure_scaling, segment_ratio
-from benchmarks.variants import ROOT, added_apps, stack_values
-
-pytestmark = pytest.mark.bench
+from benchmarks.scaling import linear_fit, segment_ratio
+from benchmarks.variants import ROOT, added_apps, app_count, render_spec, stack_values
 
 # The target is 1.25x (median of 7 paired rounds, `make bench`); 3 rounds on a busy machine need headroom.
 CI_MAX_OVERHEAD = TARGET_RATIO * 1.15
 
 
+# Sizes of the scaling check: prod as it is (2 apps), and with clones of its api app up to these totals.
+SCALING_TOTALS = (21, 41)
+
+
 @pytest.fixture(scope="module")
-def overhead() -> dict[str, Any]:
-    """azplatform against the SDK floor on the prod stack, 3 interleaved rounds (about 15 s). The floor's plan is
-    checked in-process by test_floor_registers_exactly_the_programs_plan."""
-    return measure_overhead(ROOT, "prod", rounds=3, warm=False, floors=("sdk",), check=False)
+def measured() -> dict[str, Any]:
+    """One interleaved measurement serves both timing checks (about 60 s): prod through azplatform and its SDK floor
+    over 3 rounds (the overhead ratio), and prod with 21 and 41 apps over 2 rounds (with prod's own renders, the
+    scaling points). The floor's plan is checked in-process by test_floor_registers_exactly_the_programs_plan."""
+    program = {**render_spec(ROOT, "prod", label="azplatform prod"), "warm": False}
+    values = stack_values(ROOT, "prod")
+    larger = []
+    for total in SCALING_TOTALS:
+        spec = render_spec(ROOT, "prod", added_apps(values, total))
+        larger.append({**spec, "label": f"{app_count(spec)} apps"})
+    with tempfile.TemporaryDirectory(prefix="azp-bench-") as tmp:
+        plan_path, plan = reference_plan(program, Path(tmp))
+        floor = floor_specs(program, plan_path, plan)["sdk"]
+        rounds = interleaved([program, floor, *larger], rounds=2)
+        third = interleaved([program, floor], rounds=1)
+    program_runs, floor_runs = rounds[0] + third[0], rounds[1] + third[1]
+    runs = [program_runs, *rounds[2:]]
+    points = [{"apps": app_count(s), **summary(r)} for s, r in zip([program, *larger], runs, strict=True)]
+    return {
+        "overhead": min_ratio(program_runs, floor_runs, "cpu_s"),
+        "program": summary(program_runs),
+        "floor": summary(floor_runs),
+        "points": points,
+    }
 
 
-def test_program_overhead_over_the_sdk_floor_stays_within_tolerance(overhead: dict[str, Any]) -> None:
-    ratio = overhead["ratios"]["cpu_s_of_minima"]["sdk"]
+@pytest.mark.bench
+def test_program_overhead_over_the_sdk_floor_stays_within_tolerance(measured: dict[str, Any]) -> None:
+    ratio = measured["overhead"]
     assert ratio <= CI_MAX_OVERHEAD, (
         f"rendering prod through azplatform costs {ratio:.2f}x registering the same plan with the azure-native SDK "
-        f"(tolerance {CI_MAX_OVERHEAD:.2f}x; target {TARGET_RATIO}x): {overhead['program']} vs {overhead['floors']}"
+        f"(tolerance {CI_MAX_OVERHEAD:.2f}x; target {TARGET_RATIO}x): {measured['program']} vs {measured['floor']}"
     )
 
 
@@ -65,6 +93,7 @@ def test_floor_comparison_notices_a_different_input(prod_plan: Plan) -> None:
     assert any("keyvault" in d and "inputs differs" in d for d in differences(prod_plan, changed))
 
 
+@pytest.mark.bench
 def test_import_components_takes_under_a_second() -> None:
     times = sorted(time_import("import azplatform.components") for _ in range(3))
     assert times[1] < 1.0, f"import azplatform.components took {times} s (median of 3, fresh interpreters)"
@@ -88,10 +117,13 @@ def test_eager_sdk_load_at_import_is_detected(tmp_path: Path) -> None:
     assert sdk_modules_loaded_at_import(tmp_path, package="components") == ["pulumi_azure_native.redisenterprise"]
 
 
-def test_render_time_grows_linearly_with_apps() -> None:
-    scaling = measure_scaling(ROOT, "prod", totals=(1, 21, 41), rounds=2, with_floor=False)
-    verdict = analyse_scaling(scaling["points"], key="cpu_s_min", min_r2=0.9, slope_tolerance=2.5, flat_tolerance=1.5)
-    assert verdict["linear"], f"{verdict}\n{scaling['points']}"
+@pytest.mark.bench
+def test_render_time_grows_linearly_with_apps(measured: dict[str, Any]) -> None:
+    points = measured["points"]
+    apps = [p["apps"] for p in points]
+    assert apps[1:] == list(SCALING_TOTALS) and apps[0] < apps[1], apps
+    verdict = analyse_scaling(points, key="cpu_s_min", min_r2=0.9, slope_tolerance=2.5, flat_tolerance=1.5)
+    assert verdict["linear"], f"{verdict}\n{points}"
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])

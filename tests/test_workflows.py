@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,41 @@ def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
     steps = job["steps"]
     assert isinstance(steps, list)
     return steps
+
+
+# Every action the workflows use, pinned to a full commit SHA with its release in a comment. Each SHA was read from
+# the action's repository (the tag's commit) and its action.yml at that commit says `using: node24`: GitHub removes
+# node20 from its runners on 2026-09-23. A new pin must be verified the same way and added here.
+VERIFIED_PINS = {
+    "actions/checkout": ("3d3c42e5aac5ba805825da76410c181273ba90b1", "v7.0.1"),
+    "actions/setup-python": ("5fda3b95a4ea91299a34e894583c3862153e4b97", "v7.0.0"),
+    "azure/login": ("f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca", "v3.0.1"),
+    "pulumi/actions": ("8e5e406f4007fca908480587cb9893c07090f58d", "v7.0.0"),
+    "actions/github-script": ("ed597411d8f924073f98dfc5c65a23a2325f34cd", "v8.0.0"),
+    "actions/upload-artifact": ("bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0"),
+}
+# The first major of each action whose runtime is node24 (earlier majors run on node20 or older).
+FIRST_NODE24_MAJOR = {
+    "actions/checkout": 5,
+    "actions/setup-python": 6,
+    "azure/login": 3,
+    "pulumi/actions": 7,
+    "actions/github-script": 8,
+    "actions/upload-artifact": 6,
+}
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<ref>\S+)(?P<rest>.*)$")
+PINNED = re.compile(r"^(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40})$")
+VERSION_COMMENT = re.compile(r"^\s+# (?P<version>v(?P<major>\d+)\.\d+\.\d+)$")
+
+
+def _uses_lines(name: str) -> list[tuple[int, str, str]]:
+    """(line number, reference, the rest of the line) of every `uses:` in a workflow file."""
+    found = []
+    for number, line in enumerate((WORKFLOWS / name).read_text(encoding="utf-8").splitlines(), start=1):
+        match = USES_LINE.match(line)
+        if match:
+            found.append((number, match["ref"], match["rest"]))
+    return found
 
 
 def _uses(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
@@ -185,3 +221,42 @@ def test_deploy_job_has_environment_oidc_and_per_stack_concurrency(deploy: dict[
 def test_deploy_concurrency_groups_are_distinct_per_stack(deploy: dict[str, Any]) -> None:
     groups = [job["concurrency"]["group"] for job in deploy["jobs"].values()]
     assert len(set(groups)) == len(STACKS)
+
+
+# --- action pins and runtimes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml"])
+def test_every_action_is_pinned_to_a_verified_commit_with_its_version_in_a_comment(name: str) -> None:
+    lines = _uses_lines(name)
+    assert lines
+    for number, ref, rest in lines:
+        where = f"{name}:{number}: {ref}{rest}"
+        pinned = PINNED.match(ref)
+        assert pinned, f"{where}: pin the action to a full 40-hex commit SHA"
+        comment = VERSION_COMMENT.match(rest)
+        assert comment, f"{where}: name the pinned release in a comment, `# vX.Y.Z`"
+        assert pinned["action"] in VERIFIED_PINS, f"{where}: verify the SHA and add it to VERIFIED_PINS"
+        assert (pinned["sha"], comment["version"]) == VERIFIED_PINS[pinned["action"]], where
+
+
+@pytest.mark.parametrize("name", ["preview.yml", "deploy.yml"])
+def test_every_action_is_on_a_major_that_runs_on_node24(name: str) -> None:
+    for number, ref, rest in _uses_lines(name):
+        action = ref.split("@", 1)[0]
+        comment = VERSION_COMMENT.match(rest)
+        assert comment, f"{name}:{number}"
+        assert int(comment["major"]) >= FIRST_NODE24_MAJOR[action], f"{name}:{number}: {action} runs on node20"
+
+
+def test_the_pin_table_holds_node24_majors_only() -> None:
+    assert set(VERIFIED_PINS) == set(FIRST_NODE24_MAJOR)
+    for action, (_, version) in VERIFIED_PINS.items():
+        assert int(version[1:].split(".")[0]) >= FIRST_NODE24_MAJOR[action], action
+
+
+def test_a_movable_tag_or_short_sha_fails_the_pin_check() -> None:
+    assert PINNED.match("actions/checkout@v7") is None
+    assert PINNED.match("actions/checkout@3d3c42e") is None
+    assert VERSION_COMMENT.match(" # v7") is None
+    assert PINNED.match("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1")
