@@ -11,10 +11,10 @@ Components know nothing about environments or stack files; ``stacks`` composes t
 """
 
 from azplatform.components.alerting import ActionGroup, ActionGroupArgs, ActionGroupSettings, Dimension, metric_alert
-from azplatform.components.api_gateway import (
-    ApiGateway,
-    ApiGatewayArgs,
-    ApiGatewaySettings,
+from azplatform.components.api_management import (
+    ApiManagement,
+    ApiManagementArgs,
+    ApiManagementSettings,
     ApiSettings,
     ApiSpec,
     AppInsightsLink,
@@ -22,14 +22,15 @@ from azplatform.components.api_gateway import (
     BackendSpec,
     CircuitBreaker,
     ExternalCache,
-    GatewayApi,
-    GatewayApiArgs,
     OperationSpec,
     PoolMember,
     PoolMemberSettings,
+    PublishedApi,
+    PublishedApiArgs,
     StatusCodeRange,
 )
-from azplatform.components.apim_policy import (
+from azplatform.components.apim_policies import (
+    ApimPolicyDocument,
     ApiPolicies,
     CachingType,
     CounterKey,
@@ -38,7 +39,6 @@ from azplatform.components.apim_policy import (
     ExistsAction,
     LlmFlavor,
     MetricDimension,
-    PolicyDocument,
     QuotaByKey,
     RateLimitByKey,
     ResponseCache,
@@ -52,16 +52,15 @@ from azplatform.components.apim_policy import (
     TokenLimit,
     ValidateJwt,
 )
-from azplatform.components.app_gateway import (
-    AppGateway,
-    AppGatewayArgs,
-    AppGatewaySettings,
+from azplatform.components.application_gateway import (
+    ApplicationGateway,
+    ApplicationGatewayArgs,
+    ApplicationGatewaySettings,
     GatewayBackend,
     GeoFilterRule,
     RateLimitRule,
     WafExclusion,
 )
-from azplatform.components.common import CommonArgs, PrivateEndpointPlacement
 from azplatform.components.container_app import (
     ContainerApp,
     ContainerAppArgs,
@@ -101,6 +100,7 @@ from azplatform.components.cosmos_db import (
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import (
+    CommonArgs,
     DiagnosticSettings,
     Lock,
     ManagedIdentities,
@@ -146,16 +146,17 @@ __all__ = [
     "ActionGroup",
     "ActionGroupArgs",
     "ActionGroupSettings",
-    "ApiGateway",
-    "ApiGatewayArgs",
-    "ApiGatewaySettings",
+    "ApiManagement",
+    "ApiManagementArgs",
+    "ApiManagementSettings",
     "ApiPolicies",
     "ApiSettings",
     "ApiSpec",
-    "AppGateway",
-    "AppGatewayArgs",
-    "AppGatewaySettings",
+    "ApimPolicyDocument",
     "AppInsightsLink",
+    "ApplicationGateway",
+    "ApplicationGatewayArgs",
+    "ApplicationGatewaySettings",
     "BackendPoolSpec",
     "BackendSpec",
     "BuiltInRole",
@@ -192,8 +193,6 @@ __all__ = [
     "ExistingResource",
     "ExistsAction",
     "ExternalCache",
-    "GatewayApi",
-    "GatewayApiArgs",
     "GatewayBackend",
     "GeoFilterRule",
     "HttpScaleRule",
@@ -216,19 +215,19 @@ __all__ = [
     "ObservabilityArgs",
     "ObservabilitySettings",
     "OperationSpec",
-    "PolicyDocument",
     "PoolMember",
     "PoolMemberSettings",
     "Principal",
     "PrivateEndpoint",
     "PrivateEndpointArgs",
-    "PrivateEndpointPlacement",
     "PrivateEndpointSpec",
     "PrivateNetwork",
     "PrivateNetworkArgs",
     "PrivateNetworkSettings",
     "Probe",
     "Probes",
+    "PublishedApi",
+    "PublishedApiArgs",
     "QuotaByKey",
     "RateLimitByKey",
     "RateLimitRule",

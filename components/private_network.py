@@ -33,7 +33,7 @@ class SubnetRole(Enum):
 
 
 @dataclass(frozen=True)
-class Rule:
+class NsgRule:
     """An inbound NSG rule: allow (or deny) a source to a port range over a protocol."""
 
     name: str
@@ -46,27 +46,27 @@ class Rule:
     direction: str = "Inbound"
 
 
-_DENY_INTERNET = Rule("deny-internet-inbound", 4000, "Internet", ["*"], protocol="*", access="Deny")
+_DENY_INTERNET = NsgRule("deny-internet-inbound", 4000, "Internet", ["*"], protocol="*", access="Deny")
 
 # The rules each service requires, with their sources:
-NSG_RULES: dict[SubnetRole, list[Rule]] = {
+NSG_RULES: dict[SubnetRole, list[NsgRule]] = {
     # https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#network-security-groups
     SubnetRole.GATEWAY: [
-        Rule("allow-https-from-internet", 100, "Internet", ["443"]),
-        Rule("allow-http-from-internet", 110, "Internet", ["80"]),  # redirected to HTTPS by the gateway
-        Rule("allow-gateway-manager", 120, "GatewayManager", ["65200-65535"]),
-        Rule("allow-azure-load-balancer", 130, "AzureLoadBalancer", ["*"], protocol="*"),
+        NsgRule("allow-https-from-internet", 100, "Internet", ["443"]),
+        NsgRule("allow-http-from-internet", 110, "Internet", ["80"]),  # redirected to HTTPS by the gateway
+        NsgRule("allow-gateway-manager", 120, "GatewayManager", ["65200-65535"]),
+        NsgRule("allow-azure-load-balancer", 130, "AzureLoadBalancer", ["*"], protocol="*"),
     ],
     # https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#configure-nsg-rules
     # The ports API Management needs in both modes, inbound and outbound:
     # https://learn.microsoft.com/azure/api-management/virtual-network-reference#required-ports
     SubnetRole.APIM: [
-        Rule("allow-apim-management", 100, "ApiManagement", ["3443"], destination="VirtualNetwork"),
-        Rule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["6390"], destination="VirtualNetwork"),
-        Rule("allow-https-from-vnet", 120, "VirtualNetwork", ["443"], destination="VirtualNetwork"),
+        NsgRule("allow-apim-management", 100, "ApiManagement", ["3443"], destination="VirtualNetwork"),
+        NsgRule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["6390"], destination="VirtualNetwork"),
+        NsgRule("allow-https-from-vnet", 120, "VirtualNetwork", ["443"], destination="VirtualNetwork"),
         _DENY_INTERNET,
         *(
-            Rule(name, priority, "VirtualNetwork", ports, destination=tag, direction="Outbound")
+            NsgRule(name, priority, "VirtualNetwork", ports, destination=tag, direction="Outbound")
             for name, priority, tag, ports in (
                 ("allow-storage-outbound", 100, "Storage", ["443"]),
                 ("allow-sql-outbound", 110, "Sql", ["1433"]),
@@ -81,8 +81,8 @@ NSG_RULES: dict[SubnetRole, list[Rule]] = {
     ],
     # https://learn.microsoft.com/azure/api-management/inject-vnet-v2#network-security-group
     SubnetRole.APIM_V2: [
-        Rule("allow-https-from-vnet", 120, "VirtualNetwork", ["443"], destination="VirtualNetwork"),
-        Rule(
+        NsgRule("allow-https-from-vnet", 120, "VirtualNetwork", ["443"], destination="VirtualNetwork"),
+        NsgRule(
             "allow-storage-outbound",
             100,
             "VirtualNetwork",
@@ -94,14 +94,14 @@ NSG_RULES: dict[SubnetRole, list[Rule]] = {
     ],
     # https://learn.microsoft.com/azure/container-apps/firewall-integration
     SubnetRole.CONTAINER_APPS: [
-        Rule("allow-http-from-vnet", 100, "VirtualNetwork", ["80", "443"], destination="VirtualNetwork"),
-        Rule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["*"], protocol="*"),
+        NsgRule("allow-http-from-vnet", 100, "VirtualNetwork", ["80", "443"], destination="VirtualNetwork"),
+        NsgRule("allow-azure-load-balancer", 110, "AzureLoadBalancer", ["*"], protocol="*"),
         _DENY_INTERNET,
     ],
     # Private endpoint NICs only ever answer the VNet, on the ports of the Private Link targets' records (443 for
     # Key Vault, the registry and Cosmos; 10000 and the 85XX shard ports for Managed Redis).
     SubnetRole.PRIVATE_ENDPOINTS: [
-        Rule(
+        NsgRule(
             "allow-services-from-vnet",
             100,
             "VirtualNetwork",
@@ -375,7 +375,7 @@ def linked_private_zone(
     return zone
 
 
-def _rule_args(rule: Rule) -> azure_native.network.SecurityRuleArgs:
+def _rule_args(rule: NsgRule) -> azure_native.network.SecurityRuleArgs:
     ports = list(rule.ports)
     return azure_native.network.SecurityRuleArgs(
         name=rule.name,

@@ -7,7 +7,16 @@ Rules are pure functions over a resource (type, inputs, options) and the stack's
 from __future__ import annotations
 
 from azplatform.policy.engine import evaluate, mandatory
-from azplatform.policy.model import ENVIRONMENTS, Environment, Finding, Level, Problem, Resource, Rule, Severity
+from azplatform.policy.model import (
+    ENVIRONMENTS,
+    Environment,
+    Finding,
+    Level,
+    PolicyRule,
+    Resource,
+    Severity,
+    StackProblem,
+)
 from azplatform.policy.rules import RULES
 
 __all__ = [
@@ -16,10 +25,10 @@ __all__ = [
     "Environment",
     "Finding",
     "Level",
-    "Problem",
+    "PolicyRule",
     "Resource",
-    "Rule",
     "Severity",
+    "StackProblem",
     "evaluate",
     "mandatory",
 ]

@@ -32,7 +32,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from azplatform.policy.model import ENVIRONMENTS, MANDATORY, SECRET, Environment, Level, Resource, Rule, Severity
+from azplatform.policy.model import ENVIRONMENTS, MANDATORY, SECRET, Environment, Level, PolicyRule, Resource, Severity
 from azplatform.policy.rules import RULES
 
 _SIG_KEY = "4dabf18193072939515e22adb298388d"
@@ -141,12 +141,12 @@ def resource_from_stack(resource: PolicyResource) -> Resource:
 # --- policies ---------------------------------------------------------------------------------------------
 
 
-def _strictest(rule: Rule) -> Level:
+def _strictest(rule: PolicyRule) -> Level:
     levels = set(rule.levels.values())
     return MANDATORY if MANDATORY in levels else "advisory" if "advisory" in levels else "disabled"
 
 
-def _metadata(rule: Rule, environment: Environment | None) -> dict[str, Any]:
+def _metadata(rule: PolicyRule, environment: Environment | None) -> dict[str, Any]:
     level = rule.level(environment) if environment else _strictest(rule)
     return {
         "name": rule.id,
@@ -158,7 +158,7 @@ def _metadata(rule: Rule, environment: Environment | None) -> dict[str, Any]:
     }
 
 
-def resource_policy(rule: Rule, environment: Environment | None = None) -> ResourceValidationPolicy:
+def resource_policy(rule: PolicyRule, environment: Environment | None = None) -> ResourceValidationPolicy:
     """A ResourceValidationPolicy running ``rule.check`` on each resource of the rule's types."""
     check = rule.check
     if check is None:
@@ -175,7 +175,7 @@ def resource_policy(rule: Rule, environment: Environment | None = None) -> Resou
     return ResourceValidationPolicy(validate=validate, **_metadata(rule, environment))
 
 
-def stack_policy(rule: Rule, environment: Environment | None = None) -> StackValidationPolicy:
+def stack_policy(rule: PolicyRule, environment: Environment | None = None) -> StackValidationPolicy:
     """A StackValidationPolicy running ``rule.stack_check`` over the stack's resources.
 
     CrossGuard has no per-violation level, so an exempted finding (advisory offline) is not reported here.

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from azplatform.policy.model import ENVIRONMENTS, Environment, Rule
+from azplatform.policy.model import ENVIRONMENTS, Environment, PolicyRule
 from azplatform.policy.rules import RULES
 
 
-def _applies_to(rule: Rule) -> str:
+def _applies_to(rule: PolicyRule) -> str:
     if rule.is_stack_rule:
         return "the whole stack"
     if not rule.types:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from azplatform.policy.model import ADVISORY, DISABLED, Environment, Finding, Resource, Rule
+from azplatform.policy.model import ADVISORY, DISABLED, Environment, Finding, PolicyRule, Resource
 from azplatform.policy.rules import RULES
 
 
-def evaluate(resources: Sequence[Resource], environment: Environment, rules: Sequence[Rule] = RULES) -> list[Finding]:
+def evaluate(
+    resources: Sequence[Resource], environment: Environment, rules: Sequence[PolicyRule] = RULES
+) -> list[Finding]:
     """Every finding of ``rules`` over ``resources`` in ``environment``, at each rule's level there.
 
     Rules disabled in the environment do not run. An exempted stack finding is reported as advisory, with the

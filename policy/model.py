@@ -70,7 +70,7 @@ Check = Callable[[Resource, Environment], Iterable[str]]
 
 
 @dataclass(frozen=True)
-class Problem:
+class StackProblem:
     """What a stack rule found about one resource (or, with an empty URN, the stack as a whole)."""
 
     urn: str
@@ -79,12 +79,12 @@ class Problem:
     """An explicit, declared exception (a ``policyExemptions`` tag): reported, but only as advisory."""
 
 
-StackCheck = Callable[[Sequence[Resource], Environment], Iterable[Problem]]
-"""A stack rule's check: yields one :class:`Problem` per finding."""
+StackCheck = Callable[[Sequence[Resource], Environment], Iterable[StackProblem]]
+"""A stack rule's check: yields one :class:`StackProblem` per finding."""
 
 
 @dataclass(frozen=True)
-class Rule:
+class PolicyRule:
     """One rule: its identity, the control it implements, where it applies, and how hard it enforces."""
 
     id: str

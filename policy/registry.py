@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from azplatform.policy.model import Check, Environment, Level, Rule, Severity, StackCheck
+from azplatform.policy.model import Check, Environment, Level, PolicyRule, Severity, StackCheck
 
-_RULES: dict[str, Rule] = {}
+_RULES: dict[str, PolicyRule] = {}
 
 
-def _add(rule: Rule) -> None:
+def _add(rule: PolicyRule) -> None:
     if rule.id in _RULES:
         raise ValueError(f"rule id {rule.id} registered twice")
     _RULES[rule.id] = rule
@@ -27,7 +27,7 @@ def resource_rule(
     """Register a check of one resource at a time (CrossGuard: a ResourceValidationPolicy)."""
 
     def register(check: Check) -> Check:
-        _add(Rule(id, description, severity, reference, dict(levels), check=check, types=frozenset(types)))
+        _add(PolicyRule(id, description, severity, reference, dict(levels), check=check, types=frozenset(types)))
         return check
 
     return register
@@ -44,12 +44,12 @@ def stack_rule(
     """Register a check over the whole plan (CrossGuard: a StackValidationPolicy)."""
 
     def register(check: StackCheck) -> StackCheck:
-        _add(Rule(id, description, severity, reference, dict(levels), stack_check=check))
+        _add(PolicyRule(id, description, severity, reference, dict(levels), stack_check=check))
         return check
 
     return register
 
 
-def registered() -> list[Rule]:
+def registered() -> list[PolicyRule]:
     """Every registered rule, by id."""
     return [_RULES[key] for key in sorted(_RULES)]

@@ -36,8 +36,8 @@ from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
-from azplatform.stacks.config_edge import ApimConfig, AppGatewayConfig, edge_problems
-from azplatform.stacks.errors import ConfigError, Problem
+from azplatform.stacks.config_edge import ApimConfig, ApplicationGatewayConfig, edge_problems
+from azplatform.stacks.errors import ConfigError, ConfigProblem
 from azplatform.stacks.profiles import profile_for
 
 NAMESPACE = "azplatform"
@@ -121,7 +121,9 @@ class PlatformConfig(Model):
     apim: ApimConfig | None = Field(
         description="API Management, the AI gateway behind Application Gateway; null routes straight to an app."
     )
-    app_gateway: AppGatewayConfig = Field(description="Application Gateway WAF_v2, the single public entry point.")
+    app_gateway: ApplicationGatewayConfig = Field(
+        description="Application Gateway WAF_v2, the single public entry point."
+    )
     container_apps: ContainerAppsEnvironmentSettings = Field(
         default_factory=ContainerAppsEnvironmentSettings, description="Container Apps environment settings."
     )
@@ -190,8 +192,8 @@ def load_platform_config(values: Mapping[str, Any], source: str) -> PlatformConf
     data = {key: parse_config_value(value) for key, value in values.items()}
     environment = data.get("environment")
     merged = deep_merge(profile_for(environment), data) if isinstance(environment, str) else data
-    context: dict[str, list[Problem]] = {"problems": []}
-    problems: list[Problem] = []
+    context: dict[str, list[ConfigProblem]] = {"problems": []}
+    problems: list[ConfigProblem] = []
     config: PlatformConfig | None = None
     try:
         config = PlatformConfig.model_validate(merged, context=context)
@@ -204,17 +206,21 @@ def load_platform_config(values: Mapping[str, Any], source: str) -> PlatformConf
     return config
 
 
-def _problems(exc: ValidationError) -> list[Problem]:
-    problems: list[Problem] = []
+def _problems(exc: ValidationError) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
     for error in exc.errors():
         path = ".".join(_file_spelling(error["loc"]))
         cause = (error.get("ctx") or {}).get("error")
         if isinstance(cause, ProblemList):
             # A validator's problems: locations and the fields messages mention, spelled as the file does.
             for where, message, value in cause.locations():
-                problems.append(Problem(".".join(_file_spelling((*error["loc"], *where))), _spelled(message), value))
+                problems.append(
+                    ConfigProblem(".".join(_file_spelling((*error["loc"], *where))), _spelled(message), value)
+                )
             continue
-        problems.append(Problem(path, _message(error), error.get("input") if error["type"] != "missing" else None))
+        problems.append(
+            ConfigProblem(path, _message(error), error.get("input") if error["type"] != "missing" else None)
+        )
     return problems
 
 
@@ -304,7 +310,7 @@ def _unwrap_optional(annotation: Any) -> Any:
 # --- cross-field checks on raw values ---------------------------------------------------------------------
 
 
-def cross_check(data: Mapping[str, Any]) -> list[Problem]:
+def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
     """Checks that span several keys, on raw (possibly invalid) values; malformed values are skipped here
     because field validation already reports them."""
     return (
@@ -322,11 +328,11 @@ def cross_check(data: Mapping[str, Any]) -> list[Problem]:
 REDIS_KEDA_SECRET = DEFAULT_ACCESS_KEY_SECRET
 
 
-def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
+def _keda_redis_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     """A redis-streams rule without an address scales on the platform's Redis. KEDA cannot use a managed identity
     for Redis, so that needs redis.accessKeysForKeda (the key goes to Key Vault) and the rule's password secret
     must be a reference to that Key Vault secret."""
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     apps = data.get("apps")
     keys_on = _get(data, "redis", "accessKeysForKeda") is True
     for name, app in apps.items() if isinstance(apps, Mapping) else []:
@@ -338,7 +344,7 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
             path = f"apps.{name}.scaleRules[{index}]"
             if not keys_on:
                 problems.append(
-                    Problem(
+                    ConfigProblem(
                         "redis.accessKeysForKeda",
                         f"must be true: {path} scales on the platform's Redis, and KEDA's redis-streams scaler "
                         "authenticates with a password only (or give the rule its own address)",
@@ -349,7 +355,7 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
             vault_secret = secrets.get(secret) if isinstance(secrets, Mapping) and isinstance(secret, str) else None
             if isinstance(secret, str) and vault_secret is not None and vault_secret != REDIS_KEDA_SECRET:
                 problems.append(
-                    Problem(
+                    ConfigProblem(
                         f"apps.{name}.secrets.{secret}",
                         f"must reference the Key Vault secret {REDIS_KEDA_SECRET!r}, where the platform writes the "
                         f"Redis access key that {path} authenticates with",
@@ -359,7 +365,7 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def _network_problems(data: Mapping[str, Any]) -> list[Problem]:
+def _network_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     raw_subnets = _get(data, "network", "subnets")
     tiers = [
         (key, cidr)
@@ -373,16 +379,16 @@ def _network_problems(data: Mapping[str, Any]) -> list[Problem]:
         [(f"network.subnets.{key}", cidr, roles[key]) for key, cidr in tiers],
         space_label="network.addressSpace",
     )
-    return [Problem(f"network.subnets.{tiers[index][0]}", message, cidr) for index, message, cidr in found]
+    return [ConfigProblem(f"network.subnets.{tiers[index][0]}", message, cidr) for index, message, cidr in found]
 
 
-def _sku_problems(data: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
+def _sku_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
+    problems: list[ConfigProblem] = []
     if data.get("zoneRedundant") is True:
         region = REGIONS.get(str(data.get("location")))
         if region is not None and not region.zones:
             problems.append(
-                Problem(
+                ConfigProblem(
                     "zoneRedundant",
                     f"{data.get('location')} has no availability zones; set it to false",
                     True,
@@ -390,7 +396,7 @@ def _sku_problems(data: Mapping[str, Any]) -> list[Problem]:
             )
         if _get(data, "apim", "sku") == "Developer":
             problems.append(
-                Problem(
+                ConfigProblem(
                     "apim.sku",
                     "Developer has no availability zones (and no SLA); use Premium, or set zoneRedundant: false",
                     "Developer",
@@ -399,20 +405,20 @@ def _sku_problems(data: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def _name_problems(data: Mapping[str, Any]) -> list[Problem]:
+def _name_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     prefix, environment, location = data.get("namePrefix"), data.get("environment"), data.get("location")
     if not (isinstance(prefix, str) and environment in ("dev", "staging", "prod") and location in REGIONS):
         return []
     suffix = data.get("uniqueSuffix") if isinstance(data.get("uniqueSuffix"), str) else None
     namer = make_namer(prefix, str(environment), str(location), suffix)
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     for kind in Kind:
         if kind in _APP_KINDS:
             continue
         name = namer.name(kind)
         for issue in kind.value.problems(name):
             problems.append(
-                Problem("namePrefix", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", prefix)
+                ConfigProblem("namePrefix", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", prefix)
             )
     apps = data.get("apps")
     for app in apps if isinstance(apps, Mapping) else []:
@@ -420,7 +426,7 @@ def _name_problems(data: Mapping[str, Any]) -> list[Problem]:
             name = namer.name(kind, str(app))
             for issue in kind.value.problems(name):
                 problems.append(
-                    Problem(f"apps.{app}", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", app)
+                    ConfigProblem(f"apps.{app}", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", app)
                 )
     return problems
 

@@ -63,7 +63,7 @@ from azplatform.components.container_apps_environment import CONSUMPTION, DEDICA
 from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
-from azplatform.stacks.errors import Problem
+from azplatform.stacks.errors import ConfigProblem
 
 _S = TypeVar("_S", bound=WorkloadSettings)
 
@@ -135,10 +135,10 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def compute_problems(data: Mapping[str, Any]) -> list[Problem]:
+def compute_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     """Compute checks that need the environment or another section: prod replica floors, profile references and
     sizes, and zones."""
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     environment = data.get("environment")
     profiles = _get(data, "containerApps", "workloadProfiles")
     profiles = profiles if isinstance(profiles, Mapping) else {}
@@ -153,7 +153,7 @@ def compute_problems(data: Mapping[str, Any]) -> list[Problem]:
             # Prod spreads ingress apps over zones; one replica is one zone and no headroom for a restart.
             # https://learn.microsoft.com/azure/reliability/reliability-azure-container-apps
             problems.append(
-                Problem(
+                ConfigProblem(
                     f"{path}.minReplicas",
                     "is below 2; in prod an app with ingress keeps at least 2 replicas (one per zone, no single "
                     "point of failure)",
@@ -167,7 +167,7 @@ def compute_problems(data: Mapping[str, Any]) -> list[Problem]:
         if not isinstance(profile, Mapping):
             known = ", ".join([CONSUMPTION, *sorted(profiles)])
             problems.append(
-                Problem(f"{path}.workloadProfile", f"is not a workload profile; known: {known}", profile_name)
+                ConfigProblem(f"{path}.workloadProfile", f"is not a workload profile; known: {known}", profile_name)
             )
             continue
         size = DEDICATED_PROFILE_SIZES.get(str(profile.get("type")))
@@ -177,7 +177,7 @@ def compute_problems(data: Mapping[str, Any]) -> list[Problem]:
             continue
         if cpu > size[0] or parse_memory(memory) > size[1]:
             problems.append(
-                Problem(
+                ConfigProblem(
                     f"{path}.cpu",
                     f"{cpu:g} vCPU / {memory} does not fit a {profile.get('type')} node "
                     f"({size[0]} vCPU, {size[1]} GiB)",
@@ -188,6 +188,6 @@ def compute_problems(data: Mapping[str, Any]) -> list[Problem]:
     region = REGIONS.get(str(data.get("location")))
     if zone_redundant is True and region is not None and not region.zones:
         problems.append(
-            Problem("containerApps.zoneRedundant", f"{data.get('location')} has no availability zones", True)
+            ConfigProblem("containerApps.zoneRedundant", f"{data.get('location')} has no availability zones", True)
         )
     return problems

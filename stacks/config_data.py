@@ -17,7 +17,7 @@ from pydantic import Field
 from azplatform.components.alerting import ActionGroupSettings
 from azplatform.components.cosmos_db import ThrottledRequests, primary_location_problem
 from azplatform.components.managed_redis import DEFAULT_ACCESS_KEY_SECRET, ManagedRedisSettings, UsedMemoryPercent
-from azplatform.stacks.errors import Problem
+from azplatform.stacks.errors import ConfigProblem
 
 __all__ = ["AlertsConfig", "RedisConfig", "data_problems"]
 
@@ -47,14 +47,14 @@ class AlertsConfig(ActionGroupSettings):
 # --- checks across sections, on raw values ------------------------------------------------------------------------
 
 
-def data_problems(data: Mapping[str, Any]) -> list[Problem]:
+def data_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     """Cross-section checks for the data stores; malformed values are skipped (field validation reports them)."""
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     redis = data.get("redis")
     if data.get("zoneRedundant") is True and isinstance(redis, Mapping) and redis.get("highAvailability") is False:
         # https://learn.microsoft.com/azure/reliability/reliability-managed-redis#requirements
         problems.append(
-            Problem(
+            ConfigProblem(
                 "redis.highAvailability",
                 "Azure Managed Redis is zone redundant only with high availability; set highAvailability: true "
                 "or zoneRedundant: false",
@@ -66,5 +66,5 @@ def data_problems(data: Mapping[str, Any]) -> list[Problem]:
     if isinstance(secondaries, list):
         problem = primary_location_problem(data.get("location"), secondaries)
         if problem is not None:
-            problems.append(Problem("cosmos.secondaryLocations", problem, secondaries))
+            problems.append(ConfigProblem("cosmos.secondaryLocations", problem, secondaries))
     return problems

@@ -1,10 +1,10 @@
 """Config of the edge: Application Gateway WAF_v2 (``appGateway``) and API Management (``apim``) with its APIs.
 
-The sections are the components' own settings models (:class:`AppGatewaySettings`, :class:`ApiGatewaySettings`,
-:class:`ApiSettings`, :class:`ApiPolicies`), which hold every field limit with its source; this module adds only the
-keys the platform itself interprets (an API's backend as an app of the stack, the app the gateway serves without
-API Management). Checks that need the environment or the apps run on the raw values in :func:`edge_problems`, so
-that they are reported together with every other problem.
+The sections are the components' own settings models (:class:`ApplicationGatewaySettings`,
+:class:`ApiManagementSettings`, :class:`ApiSettings`, :class:`ApiPolicies`), which hold every field limit with its
+source; this module adds only the keys the platform itself interprets (an API's backend as an app of the stack,
+the app the gateway serves without API Management). Checks that need the environment or the apps run on the raw
+values in :func:`edge_problems`, so that they are reported together with every other problem.
 """
 
 from __future__ import annotations
@@ -14,21 +14,21 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 
-from azplatform.components.api_gateway import (
+from azplatform.components.api_management import (
     POOL_SIZE,
-    ApiGatewaySettings,
     ApiId,
+    ApiManagementSettings,
     ApiSettings,
     CircuitBreaker,
     HttpsUrl,
     PoolMemberSettings,
     duplicate_paths,
 )
-from azplatform.components.apim_policy import ApiPolicies
-from azplatform.components.app_gateway import AppGatewaySettings
+from azplatform.components.apim_policies import ApiPolicies
+from azplatform.components.application_gateway import ApplicationGatewaySettings
 from azplatform.components.args import Args
 from azplatform.stacks.config_base import get_path as _get
-from azplatform.stacks.errors import Problem, ProblemList
+from azplatform.stacks.errors import ConfigProblem, ProblemList
 
 _A = TypeVar("_A", bound=Args)
 
@@ -45,7 +45,7 @@ class _PlatformKeys(Args):
 # --- Application Gateway and its WAF policy ----------------------------------------------------------------
 
 
-class AppGatewayConfig(_PlatformKeys, AppGatewaySettings):
+class ApplicationGatewayConfig(_PlatformKeys, ApplicationGatewaySettings):
     """Application Gateway WAF_v2 and its WAF policy."""
 
     direct_backend_app: str = Field(
@@ -96,7 +96,7 @@ class ApiConfig(_PlatformKeys, ApiSettings):
     policies: ApiPolicies = Field(default_factory=ApiPolicies, description="Policies. Default: none.")
 
 
-class ApimConfig(_PlatformKeys, ApiGatewaySettings):
+class ApimConfig(_PlatformKeys, ApiManagementSettings):
     """API Management, the AI gateway (internal VNet mode)."""
 
     apis: dict[ApiId, ApiConfig] = Field(default_factory=dict, description="APIs by id. Default: none.")
@@ -113,13 +113,13 @@ class ApimConfig(_PlatformKeys, ApiGatewaySettings):
 # --- checks that need the environment or the apps ---------------------------------------------------------
 
 
-def edge_problems(data: Mapping[str, Any]) -> list[Problem]:
+def edge_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     """Cross-key checks of the edge on raw (possibly invalid) values; malformed values are left to the models."""
-    problems: list[Problem] = []
+    problems: list[ConfigProblem] = []
     environment = data.get("environment")
     if _get(data, "appGateway", "wafMode") == "Detection" and environment in ("staging", "prod"):
         problems.append(
-            Problem(
+            ConfigProblem(
                 "appGateway.wafMode",
                 f"Detection only logs attacks; {environment} must block them: use Prevention "
                 "(Detection is allowed in dev only)",
@@ -142,7 +142,7 @@ def edge_problems(data: Mapping[str, Any]) -> list[Problem]:
         for path, app in targets:
             if isinstance(app, str) and app not in served:
                 problems.append(
-                    Problem(
+                    ConfigProblem(
                         f"apim.apis.{api_id}.{path}",
                         f"names no app with ingress; apps with ingress: {sorted(served)}",
                         app,
@@ -151,7 +151,7 @@ def edge_problems(data: Mapping[str, Any]) -> list[Problem]:
     direct = _get(data, "appGateway", "directBackendApp") or "api"
     if "apim" in data and data.get("apim") is None and isinstance(direct, str) and direct not in served:
         problems.append(
-            Problem(
+            ConfigProblem(
                 "appGateway.directBackendApp",
                 f"with apim: null the gateway sends traffic straight to this app, which needs ingress; "
                 f"apps with ingress: {sorted(served)}",

@@ -448,17 +448,18 @@ ActionGroup("alerts", ActionGroupArgs(
 """,
     ),
     ComponentDoc(
-        "azplatform.components.app_gateway",
-        "AppGateway",
-        "AppGatewayArgs",
+        "azplatform.components.application_gateway",
+        "ApplicationGateway",
+        "ApplicationGatewayArgs",
         "appGateway",
         """
 from azplatform.components import (
-    AppGateway, AppGatewayArgs, DiagnosticSettings, GatewayBackend, KeyVault, KeyVaultArgs, Lock, RateLimitRule,
+    ApplicationGateway, ApplicationGatewayArgs, DiagnosticSettings, GatewayBackend, KeyVault, KeyVaultArgs, Lock,
+    RateLimitRule,
 )
 """
         + _VAULT
-        + """AppGateway("agw", AppGatewayArgs(
+        + """ApplicationGateway("agw", ApplicationGatewayArgs(
     name="agw-shop-dev-weu", public_ip_name="pip-agw-shop-dev-weu", waf_policy_name="wafshopdevweu",
     identity_name="id-agw-shop-dev", resource_group_name=RG, location="westeurope",
     subnet_id=f"{SUBNETS}/snet-agw", host_name="shop.example.com",
@@ -472,21 +473,21 @@ from azplatform.components import (
 """,
     ),
     ComponentDoc(
-        "azplatform.components.api_gateway",
-        "ApiGateway",
-        "ApiGatewayArgs",
+        "azplatform.components.api_management",
+        "ApiManagement",
+        "ApiManagementArgs",
         "apim",
         """
 from azplatform.components import (
-    ApiGateway, ApiGatewayArgs, ApiPolicies, ApiSpec, BackendSpec, CachingType, CircuitBreaker, DiagnosticSettings,
-    KeyVault, KeyVaultArgs, RateLimitByKey, Retry,
+    ApiManagement, ApiManagementArgs, ApiPolicies, ApiSpec, BackendSpec, CachingType, CircuitBreaker,
+    DiagnosticSettings, KeyVault, KeyVaultArgs, RateLimitByKey, Retry,
 )
 """
         + _VAULT
         + """policies = ApiPolicies(
     rate_limit=RateLimitByKey(calls=300, renewal_period_seconds=60), retry=Retry(count=2)
 ).document("orders", tenant_id="00000000-0000-4000-8000-000000000002", caching=CachingType.INTERNAL)
-ApiGateway("apim", ApiGatewayArgs(
+ApiManagement("apim", ApiManagementArgs(
     name="apim-shop-dev-weu", identity_name="id-apim-shop-dev", resource_group_name=RG, location="westeurope",
     sku="Developer", capacity=1, publisher_name="Shop", publisher_email="platform@example.com",
     subnet_id=f"{SUBNETS}/snet-apim", secret_store=vault,
@@ -497,19 +498,19 @@ ApiGateway("apim", ApiGatewayArgs(
 """,
     ),
     ComponentDoc(
-        "azplatform.components.api_gateway",
-        "GatewayApi",
-        "GatewayApiArgs",
+        "azplatform.components.api_management",
+        "PublishedApi",
+        "PublishedApiArgs",
         None,
         """
 from azplatform.components import (
-    ApiSpec, BackendSpec, GatewayApi, GatewayApiArgs, PolicyDocument, RateLimitByKey, SetBackendService,
+    ApiSpec, BackendSpec, PublishedApi, PublishedApiArgs, ApimPolicyDocument, RateLimitByKey, SetBackendService,
 )
 
-policy = PolicyDocument(
+policy = ApimPolicyDocument(
     statements=(RateLimitByKey(calls=100, renewal_period_seconds=60), SetBackendService(backend_id="orders"))
 )
-GatewayApi("orders-api", GatewayApiArgs(
+PublishedApi("orders-api", PublishedApiArgs(
     service_name="apim-shop-dev-weu", resource_group_name=RG,
     backend=BackendSpec(id="orders", url="https://ca-orders-dev.internal.example"),
     api=ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policy.to_xml()),

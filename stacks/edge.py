@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import pulumi
 
-from azplatform.components.api_gateway import BackendPoolSpec, BackendSpec, PoolMember
-from azplatform.components.apim_policy import ApiPolicies, CachingType
+from azplatform.components.api_management import BackendPoolSpec, BackendSpec, PoolMember
+from azplatform.components.apim_policies import ApiPolicies, CachingType
 from azplatform.stacks.config_edge import ApiConfig
 
 

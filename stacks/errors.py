@@ -10,11 +10,11 @@ import pulumi
 
 from azplatform.components.args import ProblemList
 
-__all__ = ["ConfigError", "Problem", "ProblemList"]
+__all__ = ["ConfigError", "ConfigProblem", "ProblemList"]
 
 
 @dataclass(frozen=True)
-class Problem:
+class ConfigProblem:
     """One thing wrong with a stack's config: where, what was found, and what is allowed."""
 
     path: str
@@ -36,7 +36,7 @@ def _short(value: Any, limit: int = 60) -> str:
 class ConfigError(pulumi.RunError):
     """An invalid stack config. ``pulumi up`` shows the message without a traceback (RunError)."""
 
-    def __init__(self, source: str, problems: Iterable[Problem], namespace: str = "azplatform") -> None:
+    def __init__(self, source: str, problems: Iterable[ConfigProblem], namespace: str = "azplatform") -> None:
         self.source = source
         self.problems = sorted(problems, key=lambda p: p.path)
         self.namespace = namespace

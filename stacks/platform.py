@@ -9,19 +9,18 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from azplatform.components.alerting import ActionGroup, ActionGroupArgs
-from azplatform.components.api_gateway import (
+from azplatform.components.api_management import (
     HEALTH_PATH,
     PRIVATE_DNS_ZONE,
-    ApiGateway,
-    ApiGatewayArgs,
+    ApiManagement,
+    ApiManagementArgs,
     ApiSpec,
     AppInsightsLink,
     BackendPoolSpec,
     BackendSpec,
 )
-from azplatform.components.apim_policy import CachingType
-from azplatform.components.app_gateway import AppGateway, AppGatewayArgs, GatewayBackend
-from azplatform.components.common import PrivateEndpointPlacement
+from azplatform.components.apim_policies import CachingType
+from azplatform.components.application_gateway import ApplicationGateway, ApplicationGatewayArgs, GatewayBackend
 from azplatform.components.container_app import ContainerApp, ContainerAppArgs, ContainerAppJob, ContainerAppJobArgs
 from azplatform.components.container_apps_environment import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
 from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
@@ -125,11 +124,6 @@ class Platform(pulumi.ComponentResource):
         )
         pe_subnet = self.network.subnet_ids[SubnetRole.PRIVATE_ENDPOINTS.value]
 
-        def endpoint(group_id: str) -> PrivateEndpointPlacement:
-            return PrivateEndpointPlacement(
-                subnet_id=pe_subnet, dns_zone_id=self.network.dns_zone_ids[PRIVATE_DNS_ZONES[group_id]]
-            )
-
         def private_endpoint(group_id: str) -> PrivateEndpointSpec:
             return PrivateEndpointSpec(
                 subnet_id=pe_subnet, private_dns_zone_ids=[self.network.dns_zone_ids[PRIVATE_DNS_ZONES[group_id]]]
@@ -172,9 +166,9 @@ class Platform(pulumi.ComponentResource):
             redis_host_name=self.redis.host_name,
             cosmos_endpoint=self.cosmos.endpoint,
             gateway_url=pulumi.Output.from_input(f"https://{config.app_gateway.host_name}"),
-            gateway_public_ip=self.app_gateway.public_ip_address,
-            apim_name=self.api_gateway.name if self.api_gateway else None,
-            apim_gateway_url=self.api_gateway.gateway_url if self.api_gateway else None,
+            gateway_public_ip=self.application_gateway.public_ip_address,
+            apim_name=self.api_management.name if self.api_management else None,
+            apim_gateway_url=self.api_management.gateway_url if self.api_management else None,
         )
         self.register_outputs({})
 
@@ -387,7 +381,7 @@ class Platform(pulumi.ComponentResource):
         # Every edge component: diagnostics to the workspace; in prod, protect and a CanNotDelete lock.
         diagnostics = [DiagnosticSettings(workspace_id=self.observability.workspace_id)]
         lock = Lock() if prod else None
-        self.api_gateway: ApiGateway | None = None
+        self.api_management: ApiManagement | None = None
         if config.apim is not None:
             apim = config.apim
             caching = CachingType.EXTERNAL if apim.external_cache else CachingType.INTERNAL
@@ -406,10 +400,10 @@ class Platform(pulumi.ComponentResource):
                         policy_xml=edge.policy_xml(api_id, api.policies, tenant_id, caching),
                     )
                 )
-            self.api_gateway = ApiGateway(
+            self.api_management = ApiManagement(
                 f"{name}-apim",
                 apim.extend(
-                    ApiGatewayArgs,
+                    ApiManagementArgs,
                     **common,
                     name=namer.name(Kind.API_MANAGEMENT),
                     identity_name=namer.name(Kind.MANAGED_IDENTITY, "apim"),
@@ -430,14 +424,14 @@ class Platform(pulumi.ComponentResource):
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            backend = GatewayBackend(fqdn=self.api_gateway.gateway_hostname, probe_path=HEALTH_PATH)
+            backend = GatewayBackend(fqdn=self.api_management.gateway_hostname, probe_path=HEALTH_PATH)
         else:
             backend = GatewayBackend(fqdn=app_host(config.app_gateway.direct_backend_app))
 
-        self.app_gateway = AppGateway(
+        self.application_gateway = ApplicationGateway(
             f"{name}-agw",
             config.app_gateway.extend(
-                AppGatewayArgs,
+                ApplicationGatewayArgs,
                 **common,
                 name=namer.name(Kind.APPLICATION_GATEWAY),
                 public_ip_name=namer.name(Kind.PUBLIC_IP, "agw"),

@@ -1,5 +1,5 @@
 """An allow-list of API Management policy elements, written from Microsoft's policy reference, and a checker that
-walks a ``<policies>`` document against it. Independent of components.apim_policy on purpose: the builder's
+walks a ``<policies>`` document against it. Independent of components.apim_policies on purpose: the builder's
 output is checked against this, not against itself.
 
 Sources (one per element; "Policy statement", "Attributes", "Elements" and "Usage / Policy sections"):

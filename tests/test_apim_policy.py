@@ -8,14 +8,14 @@ from collections.abc import Callable
 
 import pytest
 
-from azplatform.components.apim_policy import (
+from azplatform.components.apim_policies import (
+    ApimPolicyDocument,
     CachingType,
     CounterKey,
     EmitTokenMetric,
     ExistsAction,
     LlmFlavor,
     MetricDimension,
-    PolicyDocument,
     QuotaByKey,
     RateLimitByKey,
     ResponseCache,
@@ -92,14 +92,14 @@ def _sections(xml_text: str) -> dict[str, ET.Element]:
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_each_policy_kind_renders_allowed_xml_in_its_section(kind: str) -> None:
     make, element, section = KINDS[kind]
-    xml_text = PolicyDocument([make()]).to_xml()
+    xml_text = ApimPolicyDocument([make()]).to_xml()
     assert problems(xml_text) == []
     assert [child.tag for child in _sections(xml_text)[section] if child.tag != "base"] == [element]
 
 
 def test_document_with_every_kind_is_allowed_and_ordered() -> None:
     statements = [make() for kind, (make, _, _) in KINDS.items() if not kind.startswith("azure-openai")]
-    xml_text = PolicyDocument(statements).to_xml()
+    xml_text = ApimPolicyDocument(statements).to_xml()
     assert problems(xml_text) == []
     sections = _sections(xml_text)
     inbound = [child.tag for child in sections["inbound"]]
@@ -125,18 +125,18 @@ def test_the_reference_checker_rejects_what_the_reference_does_not_allow() -> No
 
 
 def test_retry_replaces_the_inherited_forward_and_buffers_the_body() -> None:
-    backend = _sections(PolicyDocument([Retry(count=2, interval_seconds=1)]).to_xml())["backend"]
+    backend = _sections(ApimPolicyDocument([Retry(count=2, interval_seconds=1)]).to_xml())["backend"]
     assert [child.tag for child in backend] == ["retry"]  # no <base />: it would forward a second time
     forward = backend.find("retry/forward-request")
     assert forward is not None
     assert forward.get("buffer-request-body") == "true"
     assert backend[0].get("condition") == "@(context.Response.StatusCode >= 500 || context.Response.StatusCode == 429)"
-    without = _sections(PolicyDocument([SetBackendService(backend_id="api")]).to_xml())["backend"]
+    without = _sections(ApimPolicyDocument([SetBackendService(backend_id="api")]).to_xml())["backend"]
     assert [child.tag for child in without] == ["base"]
 
 
 def test_response_cache_pairs_lookup_and_store_and_keys_private_responses_by_token() -> None:
-    sections = _sections(PolicyDocument([ResponseCache(duration_seconds=30, private_responses=True)]).to_xml())
+    sections = _sections(ApimPolicyDocument([ResponseCache(duration_seconds=30, private_responses=True)]).to_xml())
     lookup = sections["inbound"].find("cache-lookup")
     assert lookup is not None and lookup.get("allow-private-response-caching") == "true"
     assert [h.text for h in lookup.findall("vary-by-header")] == ["Accept", "Accept-Charset", "Authorization"]
@@ -145,7 +145,7 @@ def test_response_cache_pairs_lookup_and_store_and_keys_private_responses_by_tok
 
 
 def test_entra_id_jwt_validation_uses_the_tenant_metadata_and_issuers() -> None:
-    jwt = PolicyDocument([ValidateJwt.entra_id(TENANT, ["api://azp"])]).element().find("inbound/validate-jwt")
+    jwt = ApimPolicyDocument([ValidateJwt.entra_id(TENANT, ["api://azp"])]).element().find("inbound/validate-jwt")
     assert jwt is not None
     config = jwt.find("openid-config")
     assert config is not None
@@ -160,7 +160,7 @@ def test_entra_id_jwt_validation_uses_the_tenant_metadata_and_issuers() -> None:
 def test_client_ip_key_uses_the_gateway_appended_forwarded_for_entry() -> None:
     # Behind Application Gateway the caller address is the gateway's; the last X-Forwarded-For entry is the client.
     assert "X-Forwarded-For" in CounterKey.CLIENT_IP.expression and ".Last()" in CounterKey.CLIENT_IP.expression
-    xml_text = PolicyDocument([RateLimitByKey(calls=1, renewal_period_seconds=1)]).to_xml()
+    xml_text = ApimPolicyDocument([RateLimitByKey(calls=1, renewal_period_seconds=1)]).to_xml()
     limit = ET.fromstring(xml_text).find("inbound/rate-limit-by-key")
     assert limit is not None and limit.get("counter-key") == CounterKey.CLIENT_IP.expression
 
@@ -208,9 +208,9 @@ def test_values_out_of_azure_range_are_refused(make: Callable[[], Statement], me
 
 def test_a_document_takes_each_single_use_policy_once() -> None:
     with pytest.raises(ValueError, match="RateLimitByKey may appear once"):
-        PolicyDocument(
+        ApimPolicyDocument(
             [RateLimitByKey(calls=1, renewal_period_seconds=1), RateLimitByKey(calls=2, renewal_period_seconds=2)]
         )
     # Header changes may repeat.
-    twice = PolicyDocument([SetHeader(name="A", value="1"), SetHeader(name="B", value="2")]).to_xml()
+    twice = ApimPolicyDocument([SetHeader(name="A", value="1"), SetHeader(name="B", value="2")]).to_xml()
     assert problems(twice) == []

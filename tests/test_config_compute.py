@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from azplatform.stacks.config import PlatformConfig, deep_merge, load_platform_config
-from azplatform.stacks.errors import ConfigError, Problem
+from azplatform.stacks.errors import ConfigError, ConfigProblem
 from tests.conftest import stack_values
 
 WORKER_RULE = {
@@ -26,13 +26,13 @@ def load(stack: str, overrides: dict[str, Any]) -> PlatformConfig:
     return load_platform_config(deep_merge(stack_values(stack), overrides), f"Pulumi.{stack}.yaml")
 
 
-def problems(stack: str, overrides: dict[str, Any]) -> list[Problem]:
+def problems(stack: str, overrides: dict[str, Any]) -> list[ConfigProblem]:
     with pytest.raises(ConfigError) as caught:
         load(stack, overrides)
     return caught.value.problems
 
 
-def only(stack: str, overrides: dict[str, Any]) -> Problem:
+def only(stack: str, overrides: dict[str, Any]) -> ConfigProblem:
     found = problems(stack, overrides)
     assert len(found) == 1, [(p.path, p.message) for p in found]
     return found[0]

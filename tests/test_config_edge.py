@@ -10,8 +10,8 @@ import pulumi
 import pytest
 from pydantic import ValidationError
 
-from azplatform.components.api_gateway import ApiGatewayArgs, ApiSpec, BackendPoolSpec, BackendSpec, PoolMember
-from azplatform.components.app_gateway import AppGatewayArgs, GatewayBackend, RateLimitRule
+from azplatform.components.api_management import ApiManagementArgs, ApiSpec, BackendPoolSpec, BackendSpec, PoolMember
+from azplatform.components.application_gateway import ApplicationGatewayArgs, GatewayBackend, RateLimitRule
 from azplatform.components.rbac import Principal
 from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.errors import ConfigError
@@ -212,7 +212,7 @@ def _refused(make: Any, **changes: Any) -> str:
     return str(info.value)
 
 
-def _gateway_args(**changes: Any) -> AppGatewayArgs:
+def _gateway_args(**changes: Any) -> ApplicationGatewayArgs:
     base: dict[str, Any] = {
         "resource_group_name": "rg",
         "location": "westeurope",
@@ -226,7 +226,7 @@ def _gateway_args(**changes: Any) -> AppGatewayArgs:
         "certificate_secret_name": "tls",
         "backend": GatewayBackend(fqdn="apim.azure-api.net"),
     }
-    return AppGatewayArgs(**{**base, **changes})
+    return ApplicationGatewayArgs(**{**base, **changes})
 
 
 def test_gateway_args_refuse_what_azure_refuses() -> None:
@@ -238,7 +238,7 @@ def test_gateway_args_refuse_what_azure_refuses() -> None:
     assert "Input should be 1 or 5" in _refused(RateLimitRule, name="a", priority=1, threshold=1, duration_minutes=2)
 
 
-def _apim_args(**changes: Any) -> ApiGatewayArgs:
+def _apim_args(**changes: Any) -> ApiManagementArgs:
     base: dict[str, Any] = {
         "resource_group_name": "rg",
         "location": "westeurope",
@@ -252,7 +252,7 @@ def _apim_args(**changes: Any) -> ApiGatewayArgs:
         "backends": [BackendSpec(id="api", url="https://api.example.com")],
         "apis": [ApiSpec(id="api", path="api", backend_id="api", policy_xml="<policies />")],
     }
-    return ApiGatewayArgs(**{**base, **changes})
+    return ApiManagementArgs(**{**base, **changes})
 
 
 def test_api_gateway_args_refuse_what_azure_refuses() -> None:

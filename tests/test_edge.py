@@ -589,6 +589,6 @@ def test_apim_subnet_allows_the_outbound_dependencies_azure_lists(prod_plan: Pla
 def test_ssl_policy_name_is_the_sdks_enum_value() -> None:
     import pulumi_azure_native as azure_native
 
-    from azplatform.components.app_gateway import SSL_POLICY
+    from azplatform.components.application_gateway import SSL_POLICY
 
     assert azure_native.network.ApplicationGatewaySslPolicyName.APP_GW_SSL_POLICY20220101_S.value == SSL_POLICY

@@ -14,7 +14,7 @@ import pytest
 
 from azplatform.policy import catalog
 from azplatform.policy.engine import evaluate
-from azplatform.policy.model import Environment, Resource, Rule
+from azplatform.policy.model import Environment, PolicyRule, Resource
 from azplatform.policy.offline import resources_of
 from azplatform.policy.rules import RULES
 from azplatform.policy.rules.cross_cutting import tls_version
@@ -184,7 +184,7 @@ def subject(estate: Plan, case: Case) -> Resource:
     return with_inputs(find(estate, case.target), case.mutate, **changes)
 
 
-def messages(rule: Rule, resource: Resource, environment: Environment = "prod") -> list[str]:
+def messages(rule: PolicyRule, resource: Resource, environment: Environment = "prod") -> list[str]:
     """What the rule says about the resource (nothing if it does not apply to its type)."""
     assert rule.check is not None
     return list(rule.check(resource, environment)) if rule.applies_to(resource.type) else []
@@ -195,7 +195,7 @@ def case_id(case: Case) -> str:
 
 
 @pytest.mark.parametrize("rule", list(RESOURCE_RULES.values()), ids=lambda r: r.id)
-def test_rule_passes_on_the_compliant_estate(policy_estate: Plan, rule: Rule) -> None:
+def test_rule_passes_on_the_compliant_estate(policy_estate: Plan, rule: PolicyRule) -> None:
     resources = [r for r in resources_of(policy_estate) if rule.applies_to(r.type)]
     assert resources or rule.id in {rid for rid, _ in COMPLIANT_SYNTHETIC}, f"{rule.id} has no compliant case"
     for resource in resources:
@@ -232,7 +232,7 @@ def test_there_are_at_least_35_resource_rules_with_unique_ids() -> None:
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
-def test_rule_metadata_is_complete(rule: Rule) -> None:
+def test_rule_metadata_is_complete(rule: PolicyRule) -> None:
     assert rule.description and rule.reference
     assert set(rule.levels) == {"dev", "staging", "prod"}
     assert rule.level("staging") in ("mandatory", "disabled") or rule.id == "AZP-ZONE-001"

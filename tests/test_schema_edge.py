@@ -1,7 +1,7 @@
 """One schema per concept, for the edge: every rule the Application Gateway, API Management and API policy settings
 enforce refuses the same mistake, with the same message, in a stack file (``appGateway``, ``apim``) and through the
-component API (``AppGatewayArgs``, ``ApiGatewayArgs``, the policy models). One row per rule; the rows run through
-tests/test_schema.py's check."""
+component API (``ApplicationGatewayArgs``, ``ApiManagementArgs``, the policy models). One row per rule; the rows run
+through tests/test_schema.py's check."""
 
 from __future__ import annotations
 
@@ -12,18 +12,18 @@ import pulumi
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from azplatform.components.api_gateway import (
-    ApiGateway,
-    ApiGatewayArgs,
+from azplatform.components.api_management import (
+    ApiManagement,
+    ApiManagementArgs,
     ApiSpec,
     BackendPoolSpec,
     BackendSpec,
     CircuitBreaker,
-    GatewayApiArgs,
     PoolMember,
+    PublishedApiArgs,
     StatusCodeRange,
 )
-from azplatform.components.apim_policy import (
+from azplatform.components.apim_policies import (
     EmitTokenMetric,
     EntraIdAuth,
     MetricDimension,
@@ -35,9 +35,9 @@ from azplatform.components.apim_policy import (
     SetHeader,
     TokenLimit,
 )
-from azplatform.components.app_gateway import (
-    AppGateway,
-    AppGatewayArgs,
+from azplatform.components.application_gateway import (
+    ApplicationGateway,
+    ApplicationGatewayArgs,
     GatewayBackend,
     GeoFilterRule,
     RateLimitRule,
@@ -80,7 +80,7 @@ def _agw(**kwargs: Any) -> Callable[[], object]:
         "certificate_store": _Vault(),
         "backend": GatewayBackend(fqdn="apim-unit.azure-api.net"),
     }
-    return lambda: AppGatewayArgs.model_validate({**base, **kwargs})
+    return lambda: ApplicationGatewayArgs.model_validate({**base, **kwargs})
 
 
 def _apim(**kwargs: Any) -> Callable[[], object]:
@@ -96,7 +96,7 @@ def _apim(**kwargs: Any) -> Callable[[], object]:
         "subnet_id": SUBNET,
         "secret_store": _Vault(),
     }
-    return lambda: ApiGatewayArgs.model_validate({**base, **kwargs})
+    return lambda: ApiManagementArgs.model_validate({**base, **kwargs})
 
 
 def _model(model: type[BaseModel], **kwargs: Any) -> Callable[[], object]:
@@ -498,7 +498,7 @@ def test_edge_stack_file_and_component_refuse_alike(case: Case) -> None:
         (_model(BackendSpec, id="a#b", url="https://a.example.com"), "String should match pattern"),
         (
             _model(
-                GatewayApiArgs,
+                PublishedApiArgs,
                 service_name="apim-unit",
                 resource_group_name=RG,
                 backend=BackendSpec(id="orders", url="https://a.example.com"),
@@ -541,11 +541,11 @@ def gateways_plan() -> Plan:
             "lock": Lock(kind="CanNotDelete", name="lock-edge"),
             "role_assignments": [RoleAssignmentSpec(role="KEY_VAULT_SECRETS_USER", principal_id=_PRINCIPAL, key="ops")],
         }
-        AppGateway(
+        ApplicationGateway(
             "agw",
             _agw(certificate_store=vault, managed_identities={"user_assigned_resource_ids": [_IDENTITY]}, **common)(),
         )
-        ApiGateway(
+        ApiManagement(
             "apim",
             _apim(
                 secret_store=vault,

@@ -176,7 +176,7 @@ def waf_prevention(resource: Resource, _: Environment) -> Iterator[str]:
         yield f"policySettings.mode is {mode!r}; use 'Prevention'"
 
 
-# Current core rule sets: OWASP CRS 3.2 (the older 3.0/3.1/2.2.9 are retiring) or Microsoft Default Rule Set 2.1+.
+# Current core rule sets: OWASP CRS 3.2 (the older 3.0/3.1/2.2.9 are retiring) or Microsoft Default PolicyRule Set 2.1+.
 # https://learn.microsoft.com/azure/web-application-firewall/ag/application-gateway-crs-rulegroups-rules
 _MINIMUM_CORE_RULE_SETS = {"owasp": (3, 2), "microsoft_defaultruleset": (2, 1)}
 

@@ -18,9 +18,9 @@ from azplatform.policy.model import (
     PROD_ONLY,
     RELAXED_IN_DEV,
     Environment,
-    Problem,
     Resource,
     Severity,
+    StackProblem,
     exempted,
     get,
     items,
@@ -81,7 +81,7 @@ def _zone_ids(group: Resource) -> list[str]:
     "private link",
     levels=EVERYWHERE,
 )
-def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Public network access is off on every data store, so without an endpoint nothing can reach it."""
     endpoints = _of(resources, catalog.PRIVATE_ENDPOINT)
     for store in _of(resources, *catalog.DATA_STORES):
@@ -94,7 +94,7 @@ def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environ
             and group_id.lower() in {lower(g) for g in items(get(connection, "groupIds"))}
         ]
         if not mine:
-            yield Problem(store.urn, f"no private endpoint connects to its {group_id!r} sub-resource")
+            yield StackProblem(store.urn, f"no private endpoint connects to its {group_id!r} sub-resource")
             continue
         registered = any(
             zone_id.endswith(f"/privatednszones/{zone}")
@@ -103,7 +103,7 @@ def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environ
             for zone_id in _zone_ids(group)
         )
         if not registered:
-            yield Problem(store.urn, f"its private endpoint has no DNS zone group in {zone}")
+            yield StackProblem(store.urn, f"its private endpoint has no DNS zone group in {zone}")
 
 
 @stack_rule(
@@ -114,7 +114,7 @@ def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environ
     "should be enabled",
     levels=RELAXED_IN_DEV,
 )
-def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Matched by resourceUri (or the setting's id, which nests under the resource's)."""
     settings = _of(resources, catalog.DIAGNOSTIC_SETTING)
     for target in _of(resources, *catalog.EMITS_LOGS):
@@ -125,12 +125,12 @@ def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Ite
             or _nested_under(s, "/providers/microsoft.insights/diagnosticsettings/", target)
         ]
         if not mine:
-            yield Problem(target.urn, "has no diagnostic setting")
+            yield StackProblem(target.urn, "has no diagnostic setting")
         elif not any(
             s.inputs.get("workspaceId") and any(get(log, "enabled") is True for log in items(s.inputs.get("logs")))
             for s in mine
         ):
-            yield Problem(target.urn, "its diagnostic setting sends no logs to a Log Analytics workspace")
+            yield StackProblem(target.urn, "its diagnostic setting sends no logs to a Log Analytics workspace")
 
 
 @stack_rule(
@@ -141,7 +141,7 @@ def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Ite
     reference="MCSB NS-1 (network segmentation); DESIGN.md (single public entry point)",
     levels=EVERYWHERE,
 )
-def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Any other public IP (a VM's, APIM's management IP, a NAT gateway's) is a second way in or out."""
     gateways = _of(resources, catalog.APPLICATION_GATEWAY)
     public_ips = _of(resources, catalog.PUBLIC_IP)
@@ -155,12 +155,14 @@ def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> 
     fronting = [ip for ip in public_ips if any(fronted_by(gateway, ip) for gateway in gateways)]
     for ip in public_ips:
         if ip not in fronting:
-            yield Problem(ip.urn, "public IP address is not the Application Gateway's frontend")
+            yield StackProblem(ip.urn, "public IP address is not the Application Gateway's frontend")
     if len(fronting) > 1:
-        yield Problem("", f"{len(fronting)} public frontends ({[ip.name for ip in fronting]}); the platform has one")
+        yield StackProblem(
+            "", f"{len(fronting)} public frontends ({[ip.name for ip in fronting]}); the platform has one"
+        )
     for gateway in gateways:
         if not any(fronted_by(gateway, ip) for ip in public_ips):
-            yield Problem(gateway.urn, "the Application Gateway has no public frontend IP in the stack")
+            yield StackProblem(gateway.urn, "the Application Gateway has no public frontend IP in the stack")
 
 
 @stack_rule(
@@ -171,7 +173,7 @@ def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> 
     "management/lock-resources)",
     levels=PROD_ONLY,
 )
-def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """The lock stops deletes from any tool, the portal included; protect only stops Pulumi."""
     locks = [
         lock for lock in _of(resources, catalog.LOCK) if lower(lock.inputs.get("level")) in ("cannotdelete", "readonly")
@@ -182,7 +184,7 @@ def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> 
             or _nested_under(lock, "/providers/microsoft.authorization/locks/", target)
             for lock in locks
         ):
-            yield Problem(target.urn, "has no CanNotDelete management lock")
+            yield StackProblem(target.urn, "has no CanNotDelete management lock")
 
 
 @stack_rule(
@@ -192,7 +194,7 @@ def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> 
     reference="MCSB NS-2",
     levels=EVERYWHERE,
 )
-def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """On an internal environment 'external' means reachable from the VNet (API Management needs that); on a
     public one it means reachable from the internet. https://learn.microsoft.com/azure/container-apps/ingress-overview"""
     environments = _of(resources, catalog.CONTAINER_APPS_ENVIRONMENT)
@@ -203,13 +205,13 @@ def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environm
         home = [env for env in environments if _refers(app, key, app.inputs.get(key), env)]
         if not home:
             # A team's app on the platform's environment (another stack) declares that with a policyExemptions tag.
-            yield Problem(
+            yield StackProblem(
                 app.urn,
                 "has external ingress and its environment is not in the stack to prove it internal",
                 exempt=exempted(app, "AZP-STACK-005"),
             )
         elif get(home[0].inputs, "vnetConfiguration", "internal") is not True:
-            yield Problem(app.urn, "has external ingress on an environment that is not internal: internet-facing")
+            yield StackProblem(app.urn, "has external ingress on an environment that is not internal: internet-facing")
 
 
 @stack_rule(
@@ -219,11 +221,11 @@ def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environm
     reference="MCSB NS-2",
     levels=EVERYWHERE,
 )
-def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Without one, the service's FQDN still resolves to its public address and clients bypass the endpoint."""
     for endpoint in _of(resources, catalog.PRIVATE_ENDPOINT):
         if not _zone_groups_of(endpoint, resources):
-            yield Problem(endpoint.urn, "has no private DNS zone group")
+            yield StackProblem(endpoint.urn, "has no private DNS zone group")
 
 
 @stack_rule(
@@ -234,7 +236,7 @@ def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environ
     reference="MCSB IM-1 (use centralized identity and authentication system)",
     levels=EVERYWHERE,
 )
-def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iterator[Problem]:
+def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """A consumer that cannot use Entra (a KEDA scaler) is an explicit, visible exception: reported as advisory."""
     clusters = _of(resources, catalog.REDIS_CLUSTER)
     for database in _of(resources, catalog.REDIS_DATABASE):
@@ -251,4 +253,4 @@ def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iter
             None,
         )
         exempt = cluster is not None and exempted(cluster, "AZP-REDIS-004")
-        yield Problem(database.urn, "accessKeysAuthentication is 'Enabled'", exempt=exempt)
+        yield StackProblem(database.urn, "accessKeysAuthentication is 'Enabled'", exempt=exempt)

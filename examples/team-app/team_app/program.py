@@ -3,7 +3,7 @@
 - read the platform stack's outputs through ``PlatformReference`` (typed, versioned);
 - run the service as a ``ContainerApp`` in the platform's internal environment, under its own identity, pulling
   from the platform registry (``ExistingContainerRegistry(...).grant_pull``: a grant on another stack's registry);
-- publish it on the platform's API Management as a ``GatewayApi`` with a typed policy (rate limit, retry).
+- publish it on the platform's API Management as a ``PublishedApi`` with a typed policy (rate limit, retry).
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from __future__ import annotations
 import pulumi
 
 from azplatform.components import (
+    ApimPolicyDocument,
     ApiSpec,
     BackendSpec,
     ContainerApp,
     ContainerAppArgs,
     ExistingContainerRegistry,
-    GatewayApi,
-    GatewayApiArgs,
     HttpScaleRule,
-    PolicyDocument,
+    PublishedApi,
+    PublishedApiArgs,
     RateLimitByKey,
     Retry,
     SetBackendService,
@@ -85,16 +85,16 @@ def main() -> None:
     if app.fqdn is None:  # cannot happen: the app has ingress and the platform's default domain
         raise pulumi.RunError(f"{name} has no FQDN to route to")
     backend_id = f"{name}-backend"
-    policy = PolicyDocument(
+    policy = ApimPolicyDocument(
         statements=(
             RateLimitByKey(calls=100, renewal_period_seconds=60),
             SetBackendService(backend_id=backend_id),
             Retry(count=2, interval_seconds=1),
         )
     )
-    api = GatewayApi(
+    api = PublishedApi(
         f"{name}-api",
-        GatewayApiArgs(
+        PublishedApiArgs(
             service_name=platform.apim_name.apply(_required),
             resource_group_name=platform.resource_group_name,
             backend=BackendSpec(id=backend_id, url=pulumi.Output.concat("https://", app.fqdn)),

@@ -13,6 +13,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
+from azplatform.components.aliases import renamed_from
 from azplatform.components.args import Args, Input
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
@@ -20,16 +21,16 @@ from azplatform.components.naming import Kind, name_check
 from azplatform.components.secret_store import SecretName, SecretStore
 
 __all__ = [
-    "AppGateway",
-    "AppGatewayArgs",
-    "AppGatewaySettings",
+    "ApplicationGateway",
+    "ApplicationGatewayArgs",
+    "ApplicationGatewaySettings",
     "GatewayBackend",
     "GeoFilterRule",
     "RateLimitRule",
     "WafExclusion",
 ]
 
-TYPE_TOKEN = "azplatform:index:AppGateway"
+TYPE_TOKEN = "azplatform:index:ApplicationGateway"
 
 # Autoscale bounds: "The minimum instance count can range from 0 to 100", "The instance counts can range from 0 to
 # 125"; the maximum must allow at least two instances.
@@ -158,7 +159,7 @@ class GatewayBackend(Args):
     )
 
 
-class AppGatewaySettings(Args):
+class ApplicationGatewaySettings(Args):
     """What a user chooses about the Application Gateway and its WAF policy (the stack file's ``appGateway``)."""
 
     # Field order matters: min_capacity is checked against max_capacity, declared before it.
@@ -227,9 +228,9 @@ class AppGatewaySettings(Args):
         return value
 
 
-class AppGatewayArgs(AppGatewaySettings, CommonArgs):
-    """Arguments for :class:`AppGateway`: its settings plus names, placement, certificate, backend and the shared
-    interfaces. ``diagnostic_settings`` apply to the gateway and its public IP; ``lock`` locks the public IP (the
+class ApplicationGatewayArgs(ApplicationGatewaySettings, CommonArgs):
+    """Arguments for :class:`ApplicationGateway`: its settings plus names, placement, certificate, backend and the
+    shared interfaces. ``diagnostic_settings`` apply to the gateway and its public IP; ``lock`` locks the public IP (the
     address the platform's DNS names; the gateway itself holds no data and can be recreated); ``role_assignments``
     are on the gateway. No ``private_endpoints``: the gateway is the public entry point (Private Link to a gateway
     needs a private link configuration on a frontend, which this component does not offer)."""
@@ -269,7 +270,7 @@ class AppGatewayArgs(AppGatewaySettings, CommonArgs):
         return value
 
 
-class AppGateway(pulumi.ComponentResource):
+class ApplicationGateway(pulumi.ComponentResource):
     """Application Gateway WAF_v2 with autoscale, a zone-redundant static public IP, a standalone WAF policy,
     TLS 1.2+ from a Key Vault certificate, HTTP-to-HTTPS redirect and a probed HTTPS backend. Diagnostic settings
     go on the gateway and its public IP; the lock goes on the public IP, the address the platform's DNS names."""
@@ -279,8 +280,8 @@ class AppGateway(pulumi.ComponentResource):
     principal_id: pulumi.Output[str]
     public_ip_address: pulumi.Output[str]
 
-    def __init__(self, name: str, args: AppGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
+    def __init__(self, name: str, args: ApplicationGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, renamed_from("azplatform:index:AppGateway", opts))
         zones = list(args.zones) or None
         self.identity = UserIdentity(
             f"{name}-id",

@@ -14,6 +14,7 @@ import pulumi_azure_native as azure_native
 from annotated_types import Len
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
+from azplatform.components.aliases import renamed_from
 from azplatform.components.args import Args, Input
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
@@ -26,10 +27,10 @@ __all__ = [
     "HEALTH_PATH",
     "POOL_SIZE",
     "PRIVATE_DNS_ZONE",
-    "ApiGateway",
-    "ApiGatewayArgs",
-    "ApiGatewaySettings",
     "ApiId",
+    "ApiManagement",
+    "ApiManagementArgs",
+    "ApiManagementSettings",
     "ApiSettings",
     "ApiSpec",
     "AppInsightsLink",
@@ -37,18 +38,18 @@ __all__ = [
     "BackendSpec",
     "CircuitBreaker",
     "ExternalCache",
-    "GatewayApi",
-    "GatewayApiArgs",
     "HttpsUrl",
     "OperationSpec",
     "PoolMember",
     "PoolMemberSettings",
+    "PublishedApi",
+    "PublishedApiArgs",
     "StatusCodeRange",
     "duplicate_paths",
 ]
 
-TYPE_TOKEN = "azplatform:index:ApiGateway"
-GATEWAY_API_TYPE_TOKEN = "azplatform:index:GatewayApi"
+TYPE_TOKEN = "azplatform:index:ApiManagement"
+PUBLISHED_API_TYPE_TOKEN = "azplatform:index:PublishedApi"
 
 # Gateway protocols and ciphers: everything older than TLS 1.2 off on both sides, and the ciphers without
 # forward secrecy or with SHA-1 / 3DES off. Names as the Create or Update API documents them; ciphers that
@@ -247,7 +248,7 @@ class ApiSpec(ApiSettings):
 
     id: ApiId = Field(description="API id in the service (lowercase letters, digits and hyphens).")
     backend_id: str = Field(description="Backend or pool the policy routes to; the policy waits for it to exist.")
-    policy_xml: Input[str] = Field(description="The API-scope policy document (see components.apim_policy).")
+    policy_xml: Input[str] = Field(description="The API-scope policy document (see components.apim_policies).")
 
 
 def duplicate_paths(paths: Mapping[str, str]) -> dict[str, str]:
@@ -291,7 +292,7 @@ _PREMIUM_V2 = (
 )
 
 
-class ApiGatewaySettings(Args):
+class ApiManagementSettings(Args):
     """What a user chooses about API Management (the stack file's ``apim``, less its APIs)."""
 
     # Field order matters: each check reads the fields declared before it.
@@ -373,8 +374,8 @@ class ApiGatewaySettings(Args):
         return value
 
 
-class ApiGatewayArgs(ApiGatewaySettings, CommonArgs):
-    """Arguments for :class:`ApiGateway`: its settings plus placement, the backends and APIs, and the shared
+class ApiManagementArgs(ApiManagementSettings, CommonArgs):
+    """Arguments for :class:`ApiManagement`: its settings plus placement, the backends and APIs, and the shared
     interfaces. No ``private_endpoints``: API Management takes none while it is injected in a virtual network.
     https://learn.microsoft.com/azure/api-management/private-endpoint#limitations"""
 
@@ -473,7 +474,7 @@ class ApiGatewayArgs(ApiGatewaySettings, CommonArgs):
         return value
 
 
-class ApiGateway(pulumi.ComponentResource):
+class ApiManagement(pulumi.ComponentResource):
     """API Management injected in internal mode: reachable only inside the VNet on its private IP, with its host
     names in a private DNS zone, hardened TLS, a managed identity, Key Vault named values, Application Insights
     logging, backends with circuit breakers and pools, and APIs carrying typed policy documents."""
@@ -485,8 +486,8 @@ class ApiGateway(pulumi.ComponentResource):
     gateway_hostname: pulumi.Output[str]
     private_ip_address: pulumi.Output[str]
 
-    def __init__(self, name: str, args: ApiGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(TYPE_TOKEN, name, None, opts)
+    def __init__(self, name: str, args: ApiManagementArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TYPE_TOKEN, name, None, renamed_from("azplatform:index:ApiGateway", opts))
         self.identity = UserIdentity(
             f"{name}-id",
             UserIdentityArgs(
@@ -582,7 +583,7 @@ class ApiGateway(pulumi.ComponentResource):
     # --- DNS ----------------------------------------------------------------------------------------------
 
     def _register_host_names(
-        self, name: str, args: ApiGatewayArgs, zone_name: pulumi.Input[str]
+        self, name: str, args: ApiManagementArgs, zone_name: pulumi.Input[str]
     ) -> list[azure_native.privatedns.PrivateRecordSet]:
         """A records in the azure-api.net private zone for every endpoint, all on the private IP: in internal mode
         nothing is registered in public DNS. https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration
@@ -607,13 +608,13 @@ class ApiGateway(pulumi.ComponentResource):
     # --- secrets ------------------------------------------------------------------------------------------
 
     def _key_vault_value(
-        self, resource_name: str, args: ApiGatewayArgs, value_id: str, secret: str, grants: Sequence[pulumi.Resource]
+        self, resource_name: str, args: ApiManagementArgs, value_id: str, secret: str, grants: Sequence[pulumi.Resource]
     ) -> azure_native.apimanagement.NamedValue:
         """A secret named value that API Management reads from Key Vault as its identity (and re-reads every four
         hours), so that the value never passes through the deployment.
         https://learn.microsoft.com/azure/api-management/api-management-howto-properties#key-vault-secrets
         """
-        if args.secret_store is None:  # ApiGatewayArgs refuses named values without a store
+        if args.secret_store is None:  # ApiManagementArgs refuses named values without a store
             raise ValueError("Key Vault named values need a secret_store")
         return azure_native.apimanagement.NamedValue(
             resource_name,
@@ -632,7 +633,7 @@ class ApiGateway(pulumi.ComponentResource):
 
     # --- logging ------------------------------------------------------------------------------------------
 
-    def _log_to_app_insights(self, name: str, args: ApiGatewayArgs, link: AppInsightsLink) -> None:
+    def _log_to_app_insights(self, name: str, args: ApiManagementArgs, link: AppInsightsLink) -> None:
         """An Application Insights logger that ingests as the gateway's identity (the component has local auth
         off), its connection string in a secret named value, and an all-APIs diagnostic with custom metrics on
         (the token metric policies need them).
@@ -684,7 +685,7 @@ class ApiGateway(pulumi.ComponentResource):
     # --- caching ------------------------------------------------------------------------------------------
 
     def _external_cache(
-        self, name: str, args: ApiGatewayArgs, grants: Sequence[pulumi.Resource]
+        self, name: str, args: ApiManagementArgs, grants: Sequence[pulumi.Resource]
     ) -> azure_native.apimanagement.Cache:
         """The default external cache. API Management reaches Redis only with a connection string carrying an
         access key (no Entra auth to Azure Managed Redis), so the string stays in Key Vault behind a named value.
@@ -708,10 +709,10 @@ class ApiGateway(pulumi.ComponentResource):
 
     # --- backends and APIs --------------------------------------------------------------------------------
 
-    def _backend(self, name: str, args: ApiGatewayArgs, spec: BackendSpec) -> azure_native.apimanagement.Backend:
+    def _backend(self, name: str, args: ApiManagementArgs, spec: BackendSpec) -> azure_native.apimanagement.Backend:
         return _backend(self, name, self.service.name, args.resource_group_name, spec)
 
-    def _pool(self, name: str, args: ApiGatewayArgs, spec: BackendPoolSpec) -> azure_native.apimanagement.Backend:
+    def _pool(self, name: str, args: ApiManagementArgs, spec: BackendPoolSpec) -> azure_native.apimanagement.Backend:
         return azure_native.apimanagement.Backend(
             f"{name}-pool-{spec.id}",
             service_name=self.service.name,
@@ -731,7 +732,7 @@ class ApiGateway(pulumi.ComponentResource):
         )
 
     def _api(
-        self, name: str, args: ApiGatewayArgs, spec: ApiSpec, waits_for: Sequence[pulumi.Resource]
+        self, name: str, args: ApiManagementArgs, spec: ApiSpec, waits_for: Sequence[pulumi.Resource]
     ) -> azure_native.apimanagement.Api:
         return _api(self, name, self.service.name, args.resource_group_name, spec, waits_for=waits_for)
 
@@ -850,8 +851,8 @@ def _api(
     return api
 
 
-class GatewayApiArgs(Args):
-    """Arguments for :class:`GatewayApi`."""
+class PublishedApiArgs(Args):
+    """Arguments for :class:`PublishedApi`."""
 
     service_name: Input[str] = Field(
         description="The API Management service to publish on (the platform's: PlatformReference.apim_name)."
@@ -861,7 +862,7 @@ class GatewayApiArgs(Args):
     )
     backend: BackendSpec = Field(description="Where the API forwards: its id must equal api.backend_id.")
     api: ApiSpec = Field(
-        description="The API: path, operations, and policy (build it with components.apim_policy.PolicyDocument)."
+        description="The API: path, operations, and policy (build it with components.apim_policies.ApimPolicyDocument)."
     )
 
     @field_validator("api")
@@ -873,15 +874,15 @@ class GatewayApiArgs(Args):
         return value
 
 
-class GatewayApi(pulumi.ComponentResource):
+class PublishedApi(pulumi.ComponentResource):
     """A team's API on the shared API Management gateway: one backend (TLS-validated, optional circuit breaker) and
     one API with its operations and typed policy, registered in a service another stack owns."""
 
     api: azure_native.apimanagement.Api
     backend: azure_native.apimanagement.Backend
 
-    def __init__(self, name: str, args: GatewayApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(GATEWAY_API_TYPE_TOKEN, name, None, opts)
+    def __init__(self, name: str, args: PublishedApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(PUBLISHED_API_TYPE_TOKEN, name, None, renamed_from("azplatform:index:GatewayApi", opts))
         self.backend = _backend(self, name, args.service_name, args.resource_group_name, args.backend)
         self.api = _api(self, name, args.service_name, args.resource_group_name, args.api, waits_for=[self.backend])
         self.register_outputs({"apiId": self.api.id})

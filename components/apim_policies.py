@@ -5,7 +5,7 @@ The same models are the stack file's ``apim.apis.<id>.policies`` section (:class
 refused for the same reason, with the same message, whether it comes from a stack file or from Python. Durations are
 whole seconds everywhere (``renewal_period_seconds``, ``timeout_seconds``...), as in the stack file.
 
-:class:`PolicyDocument` assembles statements into ``<policies>`` with the four sections (inbound, backend, outbound,
+:class:`ApimPolicyDocument` assembles statements into ``<policies>`` with the four sections (inbound, backend, outbound,
 on-error), each inheriting the enclosing scope through ``<base />``, in a fixed, reviewable order.
 
 Policy reference (element and attribute names, sections, limits):
@@ -26,6 +26,7 @@ from azplatform.components.args import Args
 
 __all__ = [
     "ApiPolicies",
+    "ApimPolicyDocument",
     "CachingType",
     "CounterKey",
     "EmitTokenMetric",
@@ -33,7 +34,6 @@ __all__ = [
     "ExistsAction",
     "LlmFlavor",
     "MetricDimension",
-    "PolicyDocument",
     "QuotaByKey",
     "RateLimitByKey",
     "ResponseCache",
@@ -767,7 +767,7 @@ class ApiPolicies(Args):
     set_headers: list[SetHeader] = Field(default_factory=list, description="Header changes. Default: none.")
     set_body: SetBody | None = Field(default=None, description="Body replacement. Default: none.")
 
-    def document(self, backend_id: str, tenant_id: str, caching: CachingType) -> PolicyDocument:
+    def document(self, backend_id: str, tenant_id: str, caching: CachingType) -> ApimPolicyDocument:
         """The API-scope policy document: auth, limits, AI gateway token policies, routing to ``backend_id``,
         caching (in the service's ``caching`` cache), retry and transformations. ``tenant_id`` is the tenant whose
         tokens ``auth`` accepts unless it names its own."""
@@ -782,7 +782,7 @@ class ApiPolicies(Args):
         statements += self.set_headers
         if self.set_body is not None:
             statements.append(self.set_body)
-        return PolicyDocument(statements)
+        return ApimPolicyDocument(statements)
 
 
 # --- the document -------------------------------------------------------------------------------------------
@@ -796,7 +796,7 @@ def _require(condition: bool, message: str) -> None:
 
 
 @dataclass(frozen=True)
-class PolicyDocument:
+class ApimPolicyDocument:
     """A whole ``<policies>`` document for one scope (an API), built from typed statements."""
 
     statements: Sequence[Statement] = field(default_factory=tuple)
