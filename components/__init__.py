@@ -140,6 +140,15 @@ from azplatform.components.scale_rules import (
     ServiceBusScaleRule,
 )
 from azplatform.components.secret_store import SecretStore
+from azplatform.components.service_bus import (
+    ExistingServiceBus,
+    ServiceBus,
+    ServiceBusArgs,
+    ServiceBusQueueSettings,
+    ServiceBusSettings,
+    ServiceBusSubscriptionSettings,
+    ServiceBusTopicSettings,
+)
 
 __all__ = [
     "AccessKeySecret",
@@ -191,6 +200,7 @@ __all__ = [
     "ExistingKeyVault",
     "ExistingManagedRedis",
     "ExistingResource",
+    "ExistingServiceBus",
     "ExistsAction",
     "ExternalCache",
     "GatewayBackend",
@@ -240,7 +250,13 @@ __all__ = [
     "ScaleRule",
     "SecretStore",
     "Section",
+    "ServiceBus",
+    "ServiceBusArgs",
+    "ServiceBusQueueSettings",
     "ServiceBusScaleRule",
+    "ServiceBusSettings",
+    "ServiceBusSubscriptionSettings",
+    "ServiceBusTopicSettings",
     "SetBackendService",
     "SetBody",
     "SetHeader",

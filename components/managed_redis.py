@@ -6,6 +6,7 @@ the Enterprise tiers on 2027-03-31. https://learn.microsoft.com/azure/azure-cach
 
 from __future__ import annotations
 
+import datetime
 import functools
 import uuid
 from typing import Annotated, Literal
@@ -74,8 +75,10 @@ KEDA_STREAMS_SCALER: dict[str, str] = {
     "OSSCluster": "redis-cluster-streams",
 }
 
-# The tag in which a resource declares its explicit exceptions to policy rules (policy.model.EXEMPTIONS_TAG).
+# The tag in which a resource declares its explicit exceptions to policy rules (policy.model.EXEMPTIONS_TAG), and the
+# one that time-boxes them (policy.model.EXEMPTION_EXPIRES_TAG): after that date the exception no longer counts.
 EXEMPTIONS_TAG = "policyExemptions"
+EXEMPTION_EXPIRES_TAG = "policyExemptionExpires"
 
 # Access policy assignment names: ^[A-Za-z0-9]{1,60}$ (Microsoft.Cache/redisEnterprise REST spec).
 _ASSIGNMENT_NAMESPACE = uuid.UUID("0b6f3c2a-6d0e-4f57-9a1e-5c3d7e9b2a41")
@@ -113,6 +116,11 @@ class AccessKeySecret(Args):
         default=DEFAULT_ACCESS_KEY_SECRET,
         pattern=r"^[0-9A-Za-z-]{1,127}$",
         description=f"Secret name (1-127 letters, digits, hyphens). Default {DEFAULT_ACCESS_KEY_SECRET}.",
+    )
+    expires_on: datetime.date | None = Field(
+        default=None,
+        description="Last day of the access-key exception (tag policyExemptionExpires): policy AZP-REDIS-004 accepts "
+        "the exception only with a date that has not passed. Default: none (the exception does not count).",
     )
 
 
@@ -267,7 +275,7 @@ class ManagedRedis(pulumi.ComponentResource, ManagedRedisGrants):
             identity=_identity(args.managed_identities),
             # Access keys are an explicit, visible exception to Entra-only (policy AZP-REDIS-004 reads this tag
             # and reports the exception as advisory instead of blocking it).
-            tags={**self._tags, EXEMPTIONS_TAG: "AZP-REDIS-004"} if args.access_keys is not None else self._tags,
+            tags=_exception_tags(self._tags, args.access_keys),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 protect=args.protect,
@@ -390,6 +398,14 @@ class ManagedRedis(pulumi.ComponentResource, ManagedRedisGrants):
 
 
 _USED_MEMORY_PERCENT: TypeAdapter[int] = TypeAdapter(UsedMemoryPercent)
+
+
+def _exception_tags(tags: dict[str, str], access_keys: AccessKeySecret | None) -> dict[str, str]:
+    """The cluster's tags, declaring the access-key exception (and its last day) when keys are on."""
+    if access_keys is None:
+        return tags
+    expiry = {EXEMPTION_EXPIRES_TAG: access_keys.expires_on.isoformat()} if access_keys.expires_on else {}
+    return {**tags, EXEMPTIONS_TAG: "AZP-REDIS-004", **expiry}
 
 
 def _persistence(mode: str, rdb_frequency: str | None) -> redis.PersistenceArgs | None:

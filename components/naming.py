@@ -94,6 +94,16 @@ class Kind(Enum):
         "letters, digits, hyphens; letter first",
         globally_unique=True,
     )
+    # Service Bus namespaces: 6-50, letter first, letter or digit last, and not ending in -sb or -mgmt
+    # (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quickstart-portal#create-a-namespace-in-the-azure-portal).
+    SERVICE_BUS_NAMESPACE = NameRule(
+        "sbns",
+        6,
+        50,
+        r"(?!.*-(sb|mgmt)$)[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]",
+        "letters, digits, hyphens; letter first, letter or digit last; not ending in -sb or -mgmt",
+        globally_unique=True,
+    )
     MANAGED_IDENTITY = NameRule("id", 3, 128, r"[A-Za-z0-9][-\w]*", "letters, digits, hyphens, underscores")
     ACTION_GROUP = NameRule("ag", 1, 260, r"[^%&\\?/]*[^%&\\?/. ]", "anything but %&\\?/")
 

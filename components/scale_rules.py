@@ -223,18 +223,21 @@ class ServiceBusScaleRule(Args):
 
     The identity needs a data-plane role on the namespace that can read entity runtime properties; KEDA reads
     message counts through the management API (Manage rights), see https://github.com/kedacore/keda/issues/806.
-    That grant belongs to whoever owns the namespace; this platform has no Service Bus of its own.
+    On the platform's own namespace (a rule without ``namespace``), the platform grants Azure Service Bus Data Owner
+    on the scaled queue alone (``ServiceBus.grant_queue_scaler``); on another namespace that grant is its owner's.
     """
 
     type: Literal["azure-servicebus"] = Field(
         default="azure-servicebus", description="The rule type: azure-servicebus."
     )
     name: str = _name("azure-servicebus")
-    namespace: str = Field(
+    namespace: str | None = Field(
+        default=None,
         min_length=6,
         max_length=50,
         pattern=r"^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$",
-        description="Service Bus namespace name, without .servicebus.windows.net (6-50 letters, digits, hyphens).",
+        description="Service Bus namespace name, without .servicebus.windows.net (6-50 letters, digits, hyphens). "
+        "Default: none, which only the platform fills in (its own namespace); give one when using the rule directly.",
     )
     queue_name: str | None = Field(default=None, description="Queue to scale on; or topic_name with subscription_name.")
     topic_name: str | None = Field(default=None, description="Topic to scale on, with subscription_name.")
@@ -254,6 +257,8 @@ class ServiceBusScaleRule(Args):
         return self
 
     def _metadata(self) -> dict[str, pulumi.Input[str]]:
+        if self.namespace is None:
+            raise ValueError(f"azure-servicebus rule {self.name!r}: namespace is required (the Service Bus namespace)")
         metadata: dict[str, pulumi.Input[str]] = {"namespace": self.namespace, "messageCount": str(self.message_count)}
         if self.queue_name is not None:
             metadata["queueName"] = self.queue_name

@@ -178,6 +178,9 @@ def tags_of(resource: Resource) -> Mapping[str, Any]:
 EXEMPTIONS_TAG = "policyExemptions"
 """Tag naming, comma-separated, the rule ids a resource is explicitly excepted from (only rules that allow it)."""
 
+EXEMPTION_EXPIRES_TAG = "policyExemptionExpires"
+"""Tag giving the last day (YYYY-MM-DD) of the resource's exceptions, for rules whose exceptions are time-boxed."""
+
 
 def exempted(resource: Resource, rule_id: str) -> bool:
     """Whether the resource declares an explicit exception to ``rule_id`` in its ``policyExemptions`` tag."""

@@ -37,6 +37,7 @@ from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, ApplicationGatewayConfig, edge_problems
+from azplatform.stacks.config_servicebus import ServiceBusConfig, servicebus_problems
 from azplatform.stacks.errors import ConfigError, ConfigProblem
 from azplatform.stacks.profiles import profile_for
 
@@ -135,6 +136,9 @@ class PlatformConfig(Model):
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
     cosmos: CosmosDbSettings = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
+    service_bus: ServiceBusConfig = Field(
+        default_factory=ServiceBusConfig, description="Azure Service Bus namespace, queues and topics."
+    )
 
     @property
     def namer(self) -> Namer:
@@ -320,6 +324,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
         + compute_problems(data)
         + data_problems(data)
         + edge_problems(data)
+        + servicebus_problems(data)
         + _keda_redis_problems(data)
     )
 
@@ -335,6 +340,7 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     problems: list[ConfigProblem] = []
     apps = data.get("apps")
     keys_on = _get(data, "redis", "accessKeysForKeda") is True
+    needs_keys = False
     for name, app in apps.items() if isinstance(apps, Mapping) else []:
         rules = _get(app, "scaleRules")
         secrets = _get(app, "secrets")
@@ -342,6 +348,7 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
             if not isinstance(rule, Mapping) or rule.get("type") != "redis-streams" or rule.get("address"):
                 continue
             path = f"apps.{name}.scaleRules[{index}]"
+            needs_keys = True
             if not keys_on:
                 problems.append(
                     ConfigProblem(
@@ -362,6 +369,23 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
                         vault_secret,
                     )
                 )
+    if keys_on and not needs_keys:
+        problems.append(
+            ConfigProblem(
+                "redis.accessKeysForKeda",
+                "no redis-streams rule scales on the platform's Redis, so access keys stay off (Entra only); remove it",
+                True,
+            )
+        )
+    if keys_on and _get(data, "redis", "accessKeysExpireOn") is None:
+        problems.append(
+            ConfigProblem(
+                "redis.accessKeysExpireOn",
+                "is required with accessKeysForKeda: the access-key exception is time-boxed (YYYY-MM-DD), and "
+                "policy AZP-REDIS-004 fails the stack after that day",
+                None,
+            )
+        )
     return problems
 
 

@@ -70,11 +70,16 @@ _S = TypeVar("_S", bound=WorkloadSettings)
 
 class DataAccessConfig(Model):
     """Which of the platform's data stores the workload's identity may use (Entra, no keys). Each grant also sets
-    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT."""
+    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT, SERVICEBUS_HOST."""
 
     redis: bool = Field(default=False, description="Azure Managed Redis data access (default access policy).")
     cosmos: Literal["none", "reader", "contributor"] = Field(
         default="none", description="Cosmos DB built-in data role: none (default), reader or contributor."
+    )
+    service_bus: Literal["none", "sender", "receiver", "senderReceiver"] = Field(
+        default="none",
+        description="Service Bus data roles on the namespace: none (default), sender (Azure Service Bus Data Sender), "
+        "receiver (Data Receiver) or senderReceiver (both); sets SERVICEBUS_HOST.",
     )
 
 

@@ -9,6 +9,7 @@ error.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +29,13 @@ class RedisConfig(ManagedRedisSettings):
     access_keys_for_keda: bool = Field(
         default=False,
         description="Turn on access-key authentication and put the primary key in Key Vault as "
-        f"{DEFAULT_ACCESS_KEY_SECRET}, for a KEDA Redis Streams scaler. Default false (Entra only).",
+        f"{DEFAULT_ACCESS_KEY_SECRET}, for a KEDA Redis Streams scaler; only while a redis-streams rule scales on "
+        "the platform's Redis, and with accessKeysExpireOn. Default false (Entra only).",
+    )
+    access_keys_expire_on: datetime.date | None = Field(
+        default=None,
+        description="Last day of the access-key exception (YYYY-MM-DD), required with accessKeysForKeda: policy "
+        "AZP-REDIS-004 fails the stack once it has passed (move the rule to Service Bus, or renew it in review).",
     )
 
 

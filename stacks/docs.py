@@ -150,6 +150,34 @@ def _config_table(section: str) -> Iterator[str]:
                 value = info.get_default(call_default_factory=True)
             per_env.append("" if value is None else f"`{value}`")
         yield f"| `{key}` | {' | '.join(per_env)} | {info.description or ''} |"
+    yield from _entry_tables(where, model)
+
+
+def _entry_model(annotation: Any) -> Any:
+    """The model of a ``dict[str, Model]`` field (queues, containers...), or None."""
+    args: tuple[Any, ...] = getattr(annotation, "__args__", ())
+    origin = getattr(annotation, "__origin__", None)
+    value = args[-1] if origin is dict and len(args) == 2 else None
+    return value if isinstance(value, type) and issubclass(value, BaseModel) else None
+
+
+def _entry_tables(where: str, model: Any) -> Iterator[str]:
+    """A table of keys for each entry of the section's ``dict[str, Model]`` fields, and of theirs."""
+    for name, info in model.model_fields.items():
+        entry = _entry_model(info.annotation)
+        if entry is None:
+            continue
+        path = f"{where}.{to_camel(name)}.<name>"
+        yield ""
+        yield f"Each entry of `{path}`:"
+        yield ""
+        yield "| key | default | meaning |"
+        yield "| --- | --- | --- |"
+        for key, field in entry.model_fields.items():
+            default = "" if field.is_required() else field.get_default(call_default_factory=True)
+            shown = "" if default in ("", None) else f"`{default}`"
+            yield f"| `{to_camel(key)}` | {shown} | {field.description or ''} |"
+        yield from _entry_tables(path, entry)
 
 
 def _snake(camel: str) -> str:
@@ -412,6 +440,26 @@ redis = ManagedRedis("redis", ManagedRedisArgs(
     high_availability=False,
     private_endpoints=[PrivateEndpointSpec(
         subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.redis.azure.net"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+    ),
+    ComponentDoc(
+        "azplatform.components.service_bus",
+        "ServiceBus",
+        "ServiceBusArgs",
+        "serviceBus",
+        """
+from azplatform.components import (
+    DiagnosticSettings, PrivateEndpointSpec, ServiceBus, ServiceBusArgs, ServiceBusQueueSettings,
+)
+
+bus = ServiceBus("bus", ServiceBusArgs(
+    name="sbns-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Premium", capacity=1,
+    queues={"orders": ServiceBusQueueSettings(max_delivery_count=5, duplicate_detection_seconds=600)},
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.servicebus.windows.net"]
     )],
     diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
 ))

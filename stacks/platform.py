@@ -38,6 +38,7 @@ from azplatform.stacks import edge
 from azplatform.stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
 from azplatform.stacks.config_compute import AppConfig
 from azplatform.stacks.reference import platform_exports
+from azplatform.stacks.tiers.servicebus import ServiceBusInputs, build_servicebus
 
 TYPE_TOKEN = "azplatform:index:Platform"
 
@@ -145,6 +146,17 @@ class Platform(pulumi.ComponentResource):
         )
 
         self._build_data(name, config, common, private_endpoint, workspace_id)
+        self.servicebus = build_servicebus(
+            ServiceBusInputs(
+                name=name,
+                config=config,
+                **common,
+                private_endpoint=private_endpoint("namespace"),
+                workspace_id=workspace_id,
+                action_group_id=self.action_group.id,
+                parent=self,
+            )
+        )
         self._build_compute(name, config, common, workspace_id, private_endpoint("registry"))
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
 
@@ -165,6 +177,7 @@ class Platform(pulumi.ComponentResource):
             app_fqdns={key: app.fqdn for key, app in self.apps.items() if app.fqdn is not None},
             redis_host_name=self.redis.host_name,
             cosmos_endpoint=self.cosmos.endpoint,
+            service_bus_namespace=self.servicebus.host_name,
             gateway_url=pulumi.Output.from_input(f"https://{config.app_gateway.host_name}"),
             gateway_public_ip=self.application_gateway.public_ip_address,
             apim_name=self.api_management.name if self.api_management else None,
@@ -206,6 +219,7 @@ class Platform(pulumi.ComponentResource):
                     vault_name=self.key_vault.name,
                     resource_group_name=common["resource_group_name"],
                     secret_name=REDIS_KEDA_SECRET,
+                    expires_on=config.redis.access_keys_expire_on,
                 )
                 if config.redis.access_keys_for_keda
                 else None,
@@ -310,6 +324,8 @@ class Platform(pulumi.ComponentResource):
             ]
             if self.redis.access_key_secret is not None and REDIS_KEDA_SECRET in app.secrets.values():
                 prerequisites.append(self.redis.access_key_secret)
+            service_bus = self.servicebus.app_access(identity, app)
+            prerequisites += service_bus.prerequisites
             workload = {
                 **common,
                 "environment_id": self.container_apps.id,
@@ -318,9 +334,9 @@ class Platform(pulumi.ComponentResource):
                 "registry_server": self.registry.login_server,
                 "wait_for": prerequisites,
                 "container_name": key,
-                "env": {**self._grant_data_access(identity, app), **app.env},
+                "env": {**self._grant_data_access(identity, app), **service_bus.env, **app.env},
                 "scale_rules": [
-                    _on_platform_redis(r, redis_address, self.redis.keda_scaler_type) for r in app.scale_rules
+                    _on_platform_redis(r, redis_address, self.redis.keda_scaler_type) for r in service_bus.scale_rules
                 ],
             }
             if app.kind == "job":

@@ -18,6 +18,9 @@ PROFILES: dict[str, dict[str, Any]] = {
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
+        # Premium even in dev: Standard has no private endpoint, and the platform keeps Service Bus off the public
+        # network everywhere (dev/prod parity). One messaging unit; no zones (zoneRedundant is off in dev).
+        "serviceBus": {"sku": "Premium", "capacity": 1},
         # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is a dev-only opt-in.)
         "appGateway": {"minCapacity": 0, "maxCapacity": 2},
     },
@@ -29,6 +32,7 @@ PROFILES: dict[str, dict[str, Any]] = {
         "apim": {"sku": "Premium", "capacity": 2},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
+        "serviceBus": {"sku": "Premium", "capacity": 1},
         "appGateway": {"minCapacity": 1, "maxCapacity": 5},
     },
     "prod": {
@@ -40,6 +44,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
         "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
+        # Two messaging units: headroom before throttling; zone redundant with zoneRedundant.
+        "serviceBus": {"sku": "Premium", "capacity": 2},
         # Two warm instances: one per zone survives a zone outage while autoscale adds more.
         "appGateway": {"minCapacity": 2, "maxCapacity": 10},
     },

@@ -26,7 +26,7 @@ import pulumi
 from azplatform.components.records import RECORDS
 from azplatform.components.records.offline import SUBSCRIPTION_ID
 
-CONTRACT_VERSION = "1.0"
+CONTRACT_VERSION = "1.1"
 """The version of the outputs below (``major.minor``)."""
 
 T = TypeVar("T")
@@ -194,6 +194,12 @@ class PlatformReference:
         "cosmosEndpoint",
         "Cosmos DB's document endpoint.",
         example=lambda env: f"https://cosno-azp-{env.code}-weu-test.documents.azure.com:443/",
+    )
+    service_bus_namespace: Output[str] = Output(
+        "serviceBusNamespace",
+        "The Service Bus namespace's fully qualified host name (``<name>.servicebus.windows.net``; Entra only, "
+        "reachable through its private endpoint).",
+        example=lambda env: f"sbns-azp-{env.code}-weu-test.servicebus.windows.net",
     )
     gateway_url: Output[str] = Output(
         "gatewayUrl",

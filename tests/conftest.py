@@ -95,6 +95,21 @@ def plans(dev_plan: Plan, staging_plan: Plan, prod_plan: Plan) -> dict[str, Plan
     return {"dev": dev_plan, "staging": staging_plan, "prod": prod_plan}
 
 
+REDIS_STREAMS_RULE: dict[str, Any] = {
+    "type": "redis-streams",
+    "stream": "orders",
+    "consumerGroup": "workers",
+    "lagCount": 20,
+    "passwordSecret": "redis-password",
+}
+REDIS_STREAMS_WORKER: dict[str, Any] = {
+    "redis": {"accessKeysForKeda": True, "accessKeysExpireOn": "2099-12-31"},
+    "apps": {"worker": {"secrets": {"redis-password": "redis-streams-password"}, "scaleRules": [REDIS_STREAMS_RULE]}},
+}
+"""The Redis Streams option for the worker (the stacks' worker scales on Service Bus): KEDA's password-only scaler on
+the platform's Redis, with the time-boxed access-key exception it needs (overrides for a stack's values)."""
+
+
 def stack_values(stack: str) -> dict[str, Any]:
     """A stack file's ``azplatform:`` values, without the namespace (a fresh copy, for building variants)."""
     return copy.deepcopy(_stack_values(stack))

@@ -33,7 +33,7 @@ def _after(text: str, anchor: str, insert: str) -> str:
 def _second_worker(text: str) -> str:
     """The worker app entry given twice under ``azplatform:apps`` (the second with other settings)."""
     start = text.index("    worker:\n")
-    end = text.index("  azplatform:redis:")
+    end = text.index("  azplatform:cosmos:")
     worker = text[start:end].replace("maxReplicas:", "maxReplicas: 9 #")
     return text[:end] + worker + text[end:]
 

@@ -11,19 +11,16 @@ import pytest
 
 from azplatform.stacks.config import PlatformConfig, deep_merge, load_platform_config
 from azplatform.stacks.errors import ConfigError, ConfigProblem
-from tests.conftest import stack_values
+from tests.conftest import REDIS_STREAMS_RULE, REDIS_STREAMS_WORKER, stack_values
 
-WORKER_RULE = {
-    "type": "redis-streams",
-    "stream": "orders",
-    "consumerGroup": "workers",
-    "lagCount": 20,
-    "passwordSecret": "redis-password",
-}
+# The stacks' worker scales on Service Bus, keyless; these tests put it back on the platform's Redis (the Redis
+# Streams option), with the time-boxed access-key exception that needs.
+WORKER_RULE = REDIS_STREAMS_RULE
 
 
 def load(stack: str, overrides: dict[str, Any]) -> PlatformConfig:
-    return load_platform_config(deep_merge(stack_values(stack), overrides), f"Pulumi.{stack}.yaml")
+    values = deep_merge(deep_merge(stack_values(stack), REDIS_STREAMS_WORKER), overrides)
+    return load_platform_config(values, f"Pulumi.{stack}.yaml")
 
 
 def problems(stack: str, overrides: dict[str, Any]) -> list[ConfigProblem]:
@@ -215,8 +212,7 @@ def test_scaling_on_the_platforms_redis_needs_access_keys_for_keda() -> None:
 
 
 def test_a_rule_with_its_own_redis_address_needs_no_platform_keys() -> None:
-    worker = stack_values("dev")["apps"]["worker"]
-    rule = {**worker["scaleRules"][0], "address": "other-redis.example.net:6380"}
+    rule = {**WORKER_RULE, "address": "other-redis.example.net:6380"}
     config = load("dev", {"redis": {"accessKeysForKeda": False}, "apps": {"worker": {"scaleRules": [rule]}}})
     assert config.redis.access_keys_for_keda is False
 
@@ -333,3 +329,15 @@ def test_job_min_executions_above_max_is_a_config_error() -> None:
 def test_vnet_ingress_scope_without_ingress_is_a_config_error() -> None:
     problem = only("dev", {"apps": {"worker": {"ingressScope": "vnet"}}})
     assert problem.path == "apps.worker.ingressScope"
+
+
+def test_the_redis_key_exception_needs_an_expiry_date() -> None:
+    problem = only("dev", {"redis": {"accessKeysExpireOn": None}})
+    assert problem.path == "redis.accessKeysExpireOn"
+    assert "time-boxed" in problem.message
+
+
+def test_redis_keys_stay_off_without_a_redis_streams_rule() -> None:
+    problem = only("dev", {"apps": {"worker": {"secrets": {}, "scaleRules": [{"type": "cpu"}], "minReplicas": 1}}})
+    assert problem.path == "redis.accessKeysForKeda"
+    assert "no redis-streams rule scales on the platform's Redis" in problem.message

@@ -47,7 +47,7 @@ from azplatform.stacks.replacements import (
     REDIS_DATABASE,
     changed_immutable_paths,
 )
-from tests.conftest import STACKS, render_variant, stack_values
+from tests.conftest import REDIS_STREAMS_RULE, REDIS_STREAMS_WORKER, STACKS, render_variant, stack_values
 
 LEGACY_REDIS = "azure-native:redis:Redis"
 SQL_DATABASE = "azure-native:cosmosdb:SqlResourceSqlDatabase"
@@ -81,7 +81,7 @@ def keda() -> tuple[Plan, list[dict[str, Any]]]:
 
     plan = render_variant(
         "prod",
-        {"redis": {"accessKeysForKeda": True}, "alerts": {"emails": EMAILS, "redisMemoryPercent": 90}},
+        deep_merge(REDIS_STREAMS_WORKER, {"alerts": {"emails": EMAILS, "redisMemoryPercent": 90}}),
         invokes={LIST_KEYS: list_keys},
     )
     return plan, calls
@@ -90,9 +90,9 @@ def keda() -> tuple[Plan, list[dict[str, Any]]]:
 @pytest.fixture(scope="module")
 def entra_only() -> Plan:
     """dev without the access-key exception: the worker scales on another Redis (its own address)."""
-    worker = stack_values("dev")["apps"]["worker"]
-    rule = {**worker["scaleRules"][0], "address": "queue.example.net:6380"}
-    return render_variant("dev", {"redis": {"accessKeysForKeda": False}, "apps": {"worker": {"scaleRules": [rule]}}})
+    rule = {**REDIS_STREAMS_RULE, "address": "queue.example.net:6380"}
+    values = deep_merge(REDIS_STREAMS_WORKER, {"redis": {"accessKeysForKeda": False}})
+    return render_variant("dev", deep_merge(values, {"apps": {"worker": {"scaleRules": [rule]}}}))
 
 
 @pytest.fixture(scope="module")

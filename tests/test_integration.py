@@ -12,8 +12,9 @@ from azplatform.components.container_app import CLIENT_ID_VARIABLE
 from azplatform.components.managed_redis import EXEMPTIONS_TAG as REDIS_EXEMPTIONS_TAG
 from azplatform.components.managed_redis import KEDA_STREAMS_SCALER
 from azplatform.policy.model import EXEMPTIONS_TAG
+from azplatform.stacks.config import deep_merge
 from azplatform.stacks.offline import Plan, PlannedResource
-from tests.conftest import STACKS, render_variant
+from tests.conftest import REDIS_STREAMS_WORKER, STACKS, render_variant
 
 APP = "azure-native:app:ContainerApp"
 IDENTITY = "azure-native:managedidentity:UserAssignedIdentity"
@@ -38,7 +39,13 @@ def _identity_of(plan: Plan, app: PlannedResource) -> PlannedResource:
 @pytest.fixture(scope="module")
 def oss_cluster() -> Plan:
     """dev with the OSSCluster clustering policy: KEDA needs the cluster-aware scaler."""
-    return render_variant("dev", {"redis": {"clusteringPolicy": "OSSCluster"}})
+    return render_variant("dev", deep_merge(REDIS_STREAMS_WORKER, {"redis": {"clusteringPolicy": "OSSCluster"}}))
+
+
+@pytest.fixture(scope="module")
+def redis_worker() -> Plan:
+    """dev with the Redis Streams option: the worker scales on the platform's Redis with its access key."""
+    return render_variant("dev", REDIS_STREAMS_WORKER)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -76,9 +83,8 @@ def test_an_app_without_data_access_gets_no_grant_and_no_address() -> None:
     assert "REDIS_HOST" not in _env(api) and "COSMOS_ENDPOINT" in _env(api)
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_worker_scales_on_the_platforms_redis_with_the_key_from_key_vault(plans: dict[str, Plan], stack: str) -> None:
-    plan = plans[stack]
+def test_worker_scales_on_the_platforms_redis_with_the_key_from_key_vault(redis_worker: Plan) -> None:
+    plan = redis_worker
     worker = next(a for a in plan.of_type(APP) if a.name == "platform-worker")
     [rule] = [r for r in worker.inputs["template"]["scale"]["rules"] if r["name"] == "redis-streams"]
     assert rule["custom"]["type"] == "redis-streams"
@@ -97,12 +103,18 @@ def test_an_oss_cluster_redis_gets_the_cluster_aware_scaler(oss_cluster: Plan) -
     assert "addresses" in rule["custom"]["metadata"] and "address" not in rule["custom"]["metadata"]
 
 
-@pytest.mark.parametrize("stack", STACKS)
-def test_the_access_key_exception_is_declared_on_the_cluster_for_policy(plans: dict[str, Plan], stack: str) -> None:
+def test_the_access_key_exception_is_declared_and_time_boxed_on_the_cluster(redis_worker: Plan) -> None:
     assert REDIS_EXEMPTIONS_TAG == EXEMPTIONS_TAG
-    assert plans[stack].one(REDIS_CLUSTER).inputs["tags"][EXEMPTIONS_TAG] == "AZP-REDIS-004"
-    tagged = [r.name for r in plans[stack].resources if EXEMPTIONS_TAG in (r.inputs.get("tags") or {})]
+    tags = redis_worker.one(REDIS_CLUSTER).inputs["tags"]
+    assert tags[EXEMPTIONS_TAG] == "AZP-REDIS-004"
+    assert tags["policyExemptionExpires"] == "2099-12-31"
+    tagged = [r.name for r in redis_worker.resources if EXEMPTIONS_TAG in (r.inputs.get("tags") or {})]
     assert tagged == ["platform-redis"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_stacks_declare_no_exception(plans: dict[str, Plan], stack: str) -> None:
+    assert [r.name for r in plans[stack].resources if EXEMPTIONS_TAG in (r.inputs.get("tags") or {})] == []
 
 
 @pytest.mark.parametrize("stack", STACKS)

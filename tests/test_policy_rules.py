@@ -6,6 +6,7 @@ property changed on a resource with the exact wire shape the SDK sends.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from azplatform.policy.model import Environment, PolicyRule, Resource
 from azplatform.policy.offline import resources_of
 from azplatform.policy.rules import RULES
 from azplatform.policy.rules.cross_cutting import tls_version
+from azplatform.policy.rules.servicebus import NAMESPACE as SERVICE_BUS
 from azplatform.stacks.offline import Plan
 from tests.policy_cases import Mutation, append, delp, find, setp, with_inputs
 
@@ -63,7 +65,26 @@ APIM_KEY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security."
 FOREIGN_ZONE = "/x/privateDnsZones/contoso.com"
 KV_REFERENCE = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db)"
 
+# A compliant Service Bus namespace (the estate holds none; the platform's own is in tests/test_schema_servicebus).
+SERVICE_BUS_OK = {
+    "sku": {"name": "Premium", "tier": "Premium", "capacity": 1},
+    "publicNetworkAccess": "Disabled",
+    "disableLocalAuth": True,
+    "minimumTlsVersion": "1.2",
+    "zoneRedundant": True,
+}
+
+
+def _bus(**changes: object) -> Resource:
+    return dataclasses.replace(synthetic(SERVICE_BUS, **{**SERVICE_BUS_OK, **changes}), protect=True)
+
+
 VIOLATIONS = [
+    Case("AZP-SB-001", "bus", synthetic=_bus(sku={"name": "Standard", "tier": "Standard"})),
+    Case("AZP-SB-002", "bus", synthetic=_bus(disableLocalAuth=False)),
+    Case("AZP-SB-003", "bus", synthetic=_bus(zoneRedundant=False)),
+    Case("AZP-NET-004", "bus", synthetic=_bus(publicNetworkAccess="Enabled")),
+    Case("AZP-TLS-001", "bus", synthetic=_bus(minimumTlsVersion="1.0")),
     Case("AZP-NET-001", "nsg-private", append("securityRules", value=INTERNET_SSH)),
     Case("AZP-NET-001", "nsg-agw", setp("securityRules", 0, "destinationPortRange", value="3389")),
     Case("AZP-NET-001", "standalone-rule", synthetic=synthetic(catalog.SECURITY_RULE, **INTERNET_SSH)),
@@ -173,6 +194,7 @@ COMPLIANT_SYNTHETIC = [
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="snet-x", networkSecurityGroup={"id": "/x/nsg"})),
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="GatewaySubnet")),
     ("AZP-TLS-001", synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_2")),
+    *((rule_id, _bus()) for rule_id in ("AZP-SB-001", "AZP-SB-002", "AZP-SB-003", "AZP-NET-004", "AZP-TLS-001")),
 ]
 
 

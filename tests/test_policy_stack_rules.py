@@ -100,12 +100,25 @@ def test_locks_are_required_only_in_prod(policy_estate: Plan) -> None:
     assert [f.urn.rsplit("::", 1)[-1] for f in run(unlocked, "AZP-STACK-004")] == ["kv"]
 
 
-def test_redis_access_keys_exception_is_reported_as_advisory(policy_estate: Plan) -> None:
-    keys_on = edit(policy_estate, "redis-db", setp("accessKeysAuthentication", value="Enabled"))
+def _redis_keys_excepted(estate: Plan, expires: str | None) -> Plan:
+    keys_on = edit(estate, "redis-db", setp("accessKeysAuthentication", value="Enabled"))
     excepted = edit(keys_on, "redis", setp("tags", "policyExemptions", value="AZP-REDIS-004"))
-    [finding] = run(excepted, "AZP-REDIS-004")
+    return (
+        excepted if expires is None else edit(excepted, "redis", setp("tags", "policyExemptionExpires", value=expires))
+    )
+
+
+def test_redis_access_keys_exception_is_reported_as_advisory_until_it_expires(policy_estate: Plan) -> None:
+    [finding] = run(_redis_keys_excepted(policy_estate, "2099-12-31"), "AZP-REDIS-004")
     assert finding.level == "advisory"
-    assert "explicit exception" in finding.message
+    assert "explicit exception" in finding.message and "until 2099-12-31" in finding.message
+
+
+@pytest.mark.parametrize(("expires", "message"), [("2020-01-31", "expired on 2020-01-31"), (None, "no policyExemp")])
+def test_an_expired_or_open_ended_redis_key_exception_fails(policy_estate: Plan, expires: str, message: str) -> None:
+    [finding] = run(_redis_keys_excepted(policy_estate, expires), "AZP-REDIS-004")
+    assert finding.level == "mandatory"
+    assert message in finding.message
 
 
 def test_missing_diagnostic_setting_names_the_resource(policy_estate: Plan) -> None:

@@ -26,6 +26,7 @@ from azplatform.components.scale_rules import (
     ServiceBusScaleRule,
 )
 from azplatform.stacks.offline import render
+from tests.conftest import REDIS_STREAMS_RULE
 from tests.test_schema import RG, Case, _stack_file_problem
 from tests.test_schema import test_stack_file_and_component_refuse_alike as refused_alike
 
@@ -433,7 +434,11 @@ REPLICAS_AND_INGRESS_CASES = [
     ),
     Case(
         "redis pending entries at zero replicas",
-        _worker(minReplicas=0),
+        _worker(
+            minReplicas=0,
+            secrets={"redis-password": "redis-streams-password"},
+            scaleRules=[{**REDIS_STREAMS_RULE, "lagCount": None, "pendingEntriesCount": 50}],
+        ),
         "apps.worker.scaleRules.0.pendingEntriesCount",
         _app(
             min_replicas=0,

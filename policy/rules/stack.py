@@ -9,12 +9,14 @@ nests under the target's.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from azplatform.policy import catalog
 from azplatform.policy.model import (
     EVERYWHERE,
+    EXEMPTION_EXPIRES_TAG,
     PROD_ONLY,
     RELAXED_IN_DEV,
     Environment,
@@ -26,6 +28,7 @@ from azplatform.policy.model import (
     items,
     lower,
     same_id,
+    tags_of,
 )
 from azplatform.policy.registry import stack_rule
 
@@ -231,13 +234,14 @@ def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environ
 @stack_rule(
     id="AZP-REDIS-004",
     description="Azure Managed Redis databases have access keys disabled (Entra only), unless the cluster declares "
-    "the exception in its policyExemptions tag.",
+    "the exception in its policyExemptions tag with a policyExemptionExpires date that has not passed.",
     severity=Severity.HIGH,
     reference="MCSB IM-1 (use centralized identity and authentication system)",
     levels=EVERYWHERE,
 )
 def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
-    """A consumer that cannot use Entra (a KEDA scaler) is an explicit, visible exception: reported as advisory."""
+    """A consumer that cannot use Entra (a KEDA scaler) is an explicit, visible, time-boxed exception: reported as
+    advisory until its expiry date, mandatory after it (or without one)."""
     clusters = _of(resources, catalog.REDIS_CLUSTER)
     for database in _of(resources, catalog.REDIS_DATABASE):
         if lower(database.inputs.get("accessKeysAuthentication")) != "enabled":
@@ -252,5 +256,28 @@ def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iter
             ),
             None,
         )
-        exempt = cluster is not None and exempted(cluster, "AZP-REDIS-004")
-        yield StackProblem(database.urn, "accessKeysAuthentication is 'Enabled'", exempt=exempt)
+        if cluster is None or not exempted(cluster, "AZP-REDIS-004"):
+            yield StackProblem(database.urn, "accessKeysAuthentication is 'Enabled'")
+            continue
+        expiry = _date(tags_of(cluster).get(EXEMPTION_EXPIRES_TAG))
+        if expiry is None:
+            yield StackProblem(
+                database.urn,
+                f"accessKeysAuthentication is 'Enabled' and the exception has no {EXEMPTION_EXPIRES_TAG} date",
+            )
+        elif expiry < datetime.datetime.now(datetime.UTC).date():
+            yield StackProblem(
+                database.urn, f"accessKeysAuthentication is 'Enabled' and the exception expired on {expiry}"
+            )
+        else:
+            yield StackProblem(
+                database.urn, f"accessKeysAuthentication is 'Enabled' (exception until {expiry})", exempt=True
+            )
+
+
+def _date(value: Any) -> datetime.date | None:
+    """A YYYY-MM-DD tag value as a date; None when absent or malformed."""
+    try:
+        return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
