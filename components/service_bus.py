@@ -7,10 +7,11 @@ integration are Premium only ("This feature is supported with the premium tier")
 capacity, 1, 2, 4, 8 or 16 per partition), availability zones and messages larger than 256 KB (up to 100 MB).
 Standard shares capacity, has no private endpoint and therefore no way to keep traffic off the public endpoint.
 
-Limits (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas and the ARM reference
-https://learn.microsoft.com/azure/templates/microsoft.servicebus/namespaces/queues): a peek-lock lasts at most
-5 minutes (default 1 minute); the maximum delivery count is at least 1 (default 10); the duplicate detection window
-is 20 seconds to 7 days (default 10 minutes).
+Limits (the ARM reference https://learn.microsoft.com/azure/templates/microsoft.servicebus/namespaces/queues and the
+administration client's https://learn.microsoft.com/dotnet/api/azure.messaging.servicebus.administration.createqueueoptions):
+a peek-lock lasts at most 5 minutes (default 1 minute; the 5-second floor here is the platform's own choice); the
+maximum delivery count is at least 1 (default 10); the duplicate detection window is 20 seconds to 7 days (default
+10 minutes).
 
 Entity names (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftservicebus):
 queues and topics 1-260 characters, subscriptions 1-50, letters, digits, periods, hyphens and underscores, starting and
@@ -99,8 +100,8 @@ class _Delivery(Args):
         default=60,
         ge=5,
         le=LOCK_DURATION_MAX_SECONDS,
-        description="Seconds a peek-locked message stays invisible to other receivers (5-300; Azure's maximum is "
-        "5 minutes). Default 60.",
+        description="Seconds a peek-locked message stays invisible to other receivers (5-300: Azure's maximum is "
+        "5 minutes; 5 seconds is this platform's floor, as Azure documents none). Default 60.",
     )
     max_delivery_count: int = Field(
         default=10,

@@ -5,10 +5,15 @@ with the worker scaling on its queue as its own identity and Redis access keys o
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from azplatform.components.interfaces import PrivateEndpointSpec
@@ -25,6 +30,7 @@ COMMON: dict[str, Any] = {"resource_group_name": RG, "location": "westeurope", "
 QUEUE = "serviceBus.queues.orders"
 NAMESPACE = "azure-native:servicebus:Namespace"
 STACKS = ("dev", "staging", "prod")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _sb(**kwargs: Any) -> Callable[[], object]:
@@ -252,3 +258,26 @@ def test_without_a_redis_streams_rule_redis_access_keys_are_off(plans: dict[str,
     database = plans[stack].one("azure-native:redisenterprise:Database")
     assert database.inputs["accessKeysAuthentication"] == "Disabled"
     assert not [s for s in plans[stack].of_type("azure-native:keyvault:Secret") if "redis" in s.name]
+
+
+def test_bad_service_bus_config_exits_2_naming_the_key_path(tmp_path: Path) -> None:
+    """The real command line: a queue name Azure refuses and messaging units on Standard, each with its key."""
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    document = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
+    document["config"]["azplatform:serviceBus"] = {"sku": "Standard", "capacity": 2, "queues": {"orders_": {}}}
+    (tmp_path / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "azplatform.stacks.cli", "plan", "--stack", "prod", "--project-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "azplatform:serviceBus.queues.orders_" in result.stderr
+    assert "breaks Azure's naming rules" in result.stderr
+    assert "azplatform:serviceBus.capacity = 2" in result.stderr
+    assert "messaging units are a Premium feature" in result.stderr
+    assert "azplatform:serviceBus.sku = 'Standard'" in result.stderr
