@@ -22,6 +22,7 @@ from azplatform.components.api_gateway import (
 )
 from azplatform.components.apim_policy import CachingType
 from azplatform.components.app_gateway import AppGateway, AppGatewayArgs, GatewayBackend
+from azplatform.components.budget import Budget, BudgetArgs
 from azplatform.components.common import PrivateEndpointPlacement
 from azplatform.components.container_app import (
     ContainerApp,
@@ -221,6 +222,22 @@ class Platform(pulumi.ComponentResource):
         self._build_data(name, config, common, endpoint, workspace_id)
         self._build_compute(name, config, common, workspace_id, endpoint("registry"))
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
+        # Budgets as code: the stack's monthly budget on its resource group, notifying the platform's action group.
+        self.budget = (
+            Budget(
+                f"{name}-budget",
+                config.cost.budget.extend(
+                    BudgetArgs,
+                    name=namer.name(Kind.RESOURCE_GROUP).replace("rg-", "budget-", 1),
+                    scope=self.resource_group.id,
+                    action_group_id=self.action_group.id,
+                    contact_emails=config.alerts.emails,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            if config.cost.budget is not None
+            else None
+        )
 
         self.outputs = PlatformOutputs(
             contract_version=CONTRACT_VERSION,

@@ -86,6 +86,8 @@ _TEMPLATES: dict[str, str] = {
     "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": (
         "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlRoleAssignments/{roleAssignmentId}"
     ),
+    # An extension resource on its scope (here the resource group).
+    "azure-native:consumption:Budget": "{scope}/providers/Microsoft.Consumption/budgets/{budgetName}",
     "azure-native:apimanagement:ApiManagementService": "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}",
     "azure-native:apimanagement:Backend": (
         "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}/backends/{backendId}"
@@ -202,6 +204,15 @@ def _public_ip(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     return {"ipAddress": "20.0.0." + str(int(hashlib.sha256(rid.encode()).hexdigest(), 16) % 250 + 1)}
 
 
+def _budget(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    # Nothing spent yet on a new budget; Azure fills both in as costs accrue.
+    return {
+        "currentSpend": {"amount": 0.0, "unit": "USD"},
+        "forecastSpend": {"amount": 0.0, "unit": "USD"},
+        "eTag": hashlib.sha256(rid.encode()).hexdigest()[:16],
+    }
+
+
 _COMPUTED: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
     "azure-native:keyvault:Vault": _vault,
     "azure-native:operationalinsights:Workspace": _workspace,
@@ -214,6 +225,7 @@ _COMPUTED: dict[str, Callable[[Mapping[str, Any], str], dict[str, Any]]] = {
     "azure-native:cosmosdb:DatabaseAccount": _cosmos,
     "azure-native:apimanagement:ApiManagementService": _apim,
     "azure-native:network:PublicIPAddress": _public_ip,
+    "azure-native:consumption:Budget": _budget,
 }
 
 
