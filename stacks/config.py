@@ -35,6 +35,7 @@ from azplatform.components.regions import REGIONS
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
+from azplatform.stacks.config_cost import CostConfig
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, ApplicationGatewayConfig, edge_problems
 from azplatform.stacks.errors import ConfigError, ConfigProblem
@@ -135,6 +136,7 @@ class PlatformConfig(Model):
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
     cosmos: CosmosDbSettings = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
+    cost: CostConfig = Field(default_factory=CostConfig, description="Cost assumptions, budget and diff threshold.")
 
     @property
     def namer(self) -> Namer:

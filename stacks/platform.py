@@ -21,6 +21,7 @@ from azplatform.components.api_management import (
 )
 from azplatform.components.apim_policies import CachingType
 from azplatform.components.application_gateway import ApplicationGateway, ApplicationGatewayArgs, GatewayBackend
+from azplatform.components.budget import Budget, BudgetArgs
 from azplatform.components.container_app import ContainerApp, ContainerAppArgs, ContainerAppJob, ContainerAppJobArgs
 from azplatform.components.container_apps_environment import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
 from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
@@ -147,6 +148,22 @@ class Platform(pulumi.ComponentResource):
         self._build_data(name, config, common, private_endpoint, workspace_id)
         self._build_compute(name, config, common, workspace_id, private_endpoint("registry"))
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
+        # Budgets as code: the stack's monthly budget on its resource group, notifying the platform's action group.
+        self.budget = (
+            Budget(
+                f"{name}-budget",
+                config.cost.budget.extend(
+                    BudgetArgs,
+                    name=namer.name(Kind.RESOURCE_GROUP).replace("rg-", "budget-", 1),
+                    scope=self.resource_group.id,
+                    action_group_id=self.action_group.id,
+                    contact_emails=config.alerts.emails,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            if config.cost.budget is not None
+            else None
+        )
 
         self.outputs = platform_exports(
             resource_group_name=rg,

@@ -20,6 +20,21 @@ PROFILES: dict[str, dict[str, Any]] = {
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
         # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is a dev-only opt-in.)
         "appGateway": {"minCapacity": 0, "maxCapacity": 2},
+        # What the estimate assumes (azplatform cost), the budget (its startDate is per stack) and the PR diff's
+        # cost threshold, in USD a month. Assumptions are documented in components/pricing.py (UsageAssumptions).
+        "cost": {
+            "usage": {
+                "apiRequestsPerMonth": 1_000_000,
+                "logIngestionGbPerDay": 1,
+                "cosmosRequestUnitsPerMonth": 50_000_000,
+                "cosmosStorageGb": 5,
+                "privateEndpointGbPerMonth": 5,
+                "gatewayCapacityUnits": 1,
+                "keyVaultOperationsPerMonth": 50_000,
+            },
+            "budget": {"amount": 2000},
+            "diffThreshold": 50,
+        },
     },
     "staging": {
         "zoneRedundant": True,
@@ -30,6 +45,19 @@ PROFILES: dict[str, dict[str, Any]] = {
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
         "appGateway": {"minCapacity": 1, "maxCapacity": 5},
+        "cost": {
+            "usage": {
+                "apiRequestsPerMonth": 10_000_000,
+                "logIngestionGbPerDay": 3,
+                "cosmosAutoscaleUtilization": 0.2,
+                "cosmosStorageGb": 20,
+                "privateEndpointGbPerMonth": 20,
+                "gatewayCapacityUnits": 5,
+                "keyVaultOperationsPerMonth": 200_000,
+            },
+            "budget": {"amount": 8000},
+            "diffThreshold": 100,
+        },
     },
     "prod": {
         "zoneRedundant": True,
@@ -42,6 +70,19 @@ PROFILES: dict[str, dict[str, Any]] = {
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
         # Two warm instances: one per zone survives a zone outage while autoscale adds more.
         "appGateway": {"minCapacity": 2, "maxCapacity": 10},
+        "cost": {
+            "usage": {
+                "apiRequestsPerMonth": 100_000_000,
+                "logIngestionGbPerDay": 10,
+                "cosmosAutoscaleUtilization": 0.4,
+                "cosmosStorageGb": 100,
+                "privateEndpointGbPerMonth": 200,
+                "gatewayCapacityUnits": 25,
+                "keyVaultOperationsPerMonth": 2_000_000,
+            },
+            "budget": {"amount": 20000},
+            "diffThreshold": 250,
+        },
     },
 }
 
