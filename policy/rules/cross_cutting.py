@@ -179,7 +179,7 @@ def no_plaintext_secrets(resource: Resource, _: Environment) -> Iterator[str]:
     description="In prod, stateful resources (data stores, the log workspace, the resource group) carry Pulumi "
     "protect.",
     severity=Severity.HIGH,
-    reference="MCSB BR-1 (backup and recovery) / data-loss protection; DESIGN.md",
+    reference="MCSB BR-1 (backup and recovery) / data-loss protection; docs/architecture.md (decisions)",
     levels=PROD_ONLY,
     types=catalog.STATEFUL,
 )

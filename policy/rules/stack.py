@@ -138,7 +138,7 @@ def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Ite
     description="Exactly one public entry point: the only public IP is the Application Gateway's frontend, and the "
     "gateway has one.",
     severity=Severity.CRITICAL,
-    reference="MCSB NS-1 (network segmentation); DESIGN.md (single public entry point)",
+    reference="MCSB NS-1 (network segmentation); docs/architecture.md (single public entry point)",
     levels=EVERYWHERE,
 )
 def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
