@@ -42,11 +42,6 @@ class PropertyChange:
         """Whether this is a tag change (the noisiest kind: platform-wide tags touch every resource)."""
         return self.path == "tags" or self.path.startswith(("tags.", "tags["))
 
-    @property
-    def state_only(self) -> bool:
-        """A change of Pulumi state (protect, options, parent), not of the Azure resource."""
-        return self.path.startswith("(")
-
 
 @dataclass(frozen=True)
 class ResourceChange:
