@@ -13,13 +13,14 @@ from typing import Any
 
 from azplatform.components.records import arm_id
 from azplatform.plan import Plan, PlannedResource, ResourceOptions, Violation
+from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks import immutable, propertypath
 from azplatform.stacks.cost import StackCostDelta
 from azplatform.stacks.propertypath import ABSENT
 from azplatform.stacks.risks import RISK_ORDER, Action, Risk, assess
 
 # Stacks in promotion order; others follow alphabetically.
-STACK_ORDER = ("dev", "staging", "prod")
+STACK_ORDER: tuple[str, ...] = ENVIRONMENTS
 # Changes that are not input properties: they change Pulumi's state or behaviour, not the Azure resource.
 PROTECT = "(protect)"
 SAME_NAME_REPLACE = (

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, Discriminator, Tag
 from pydantic.alias_generators import to_camel
 
+from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks.profiles import PROFILES
 
 
@@ -139,12 +140,12 @@ def _config_table(section: str) -> Iterator[str]:
     where = f"azplatform:{section}.<name>" if section == "apps" else f"azplatform:{section}"
     yield f"Stack-file key `{where}`; defaults per environment come from `stacks/profiles.py`."
     yield ""
-    yield "| key | dev | staging | prod | meaning |"
-    yield "| --- | --- | --- | --- | --- |"
+    yield f"| key | {' | '.join(ENVIRONMENTS)} | meaning |"
+    yield "| --- |" + " --- |" * len(ENVIRONMENTS) + " --- |"
     for name, info in model.model_fields.items():
         key = to_camel(name)
         per_env = []
-        for env in ("dev", "staging", "prod"):
+        for env in ENVIRONMENTS:
             value = PROFILES[env].get(section, {}).get(key) if isinstance(PROFILES[env].get(section), dict) else None
             if value is None and not info.is_required():
                 value = info.get_default(call_default_factory=True)

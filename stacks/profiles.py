@@ -1,14 +1,21 @@
-"""Environment profiles: the defaults each environment starts from. A stack file overrides only what differs.
+"""Environment profiles: the settings defaults each environment starts from. A stack file overrides only what
+differs.
 
 dev, staging and prod share one topology (dev/prod parity); they differ in size, SKU, redundancy and retention.
+What a stack file cannot override (protection and locks, replica floors, whether the WAF may only detect, policy
+levels) is the environment's record in ``azplatform.plan.environments.ENVIRONMENT_TABLE``; both tables are keyed
+by the environment's name, so ``PROFILES[record.name]`` is the record's defaults (``profile_for`` a copy of them).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
-PROFILES: dict[str, dict[str, Any]] = {
+from azplatform.plan.environments import Environment, EnvironmentTraits
+
+PROFILES: Mapping[Environment, Mapping[str, Any]] = {
     "dev": {
         "zoneRedundant": False,
         "observability": {"retentionDays": 30, "dailyQuotaGb": 5},
@@ -18,7 +25,8 @@ PROFILES: dict[str, dict[str, Any]] = {
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
-        # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is a dev-only opt-in.)
+        # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is an opt-in where
+        # the environment allows it: plan/environments.py.)
         "appGateway": {"minCapacity": 0, "maxCapacity": 2},
         # What the estimate assumes (azplatform cost), the budget (its startDate is per stack) and the PR diff's
         # cost threshold, in USD a month. Assumptions are documented in components/pricing.py (UsageAssumptions).
@@ -87,6 +95,10 @@ PROFILES: dict[str, dict[str, Any]] = {
 }
 
 
-def profile_for(environment: str) -> dict[str, Any]:
+def profile_for(environment: str | EnvironmentTraits) -> dict[str, Any]:
     """A copy of the environment's defaults (empty for an unknown environment, which validation reports)."""
-    return copy.deepcopy(PROFILES.get(environment, {}))
+    name = environment.name if isinstance(environment, EnvironmentTraits) else environment
+    for key, defaults in PROFILES.items():
+        if key == name:
+            return copy.deepcopy(dict(defaults))
+    return {}

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 import pytest
 
+from azplatform.plan.environments import Enforcement
 from azplatform.policy import catalog
 from azplatform.policy.engine import evaluate
 from azplatform.policy.model import Environment, PolicyRule, Resource
 from azplatform.policy.offline import resources_of
 from azplatform.policy.rules import RULES
-from azplatform.policy.rules.cost import ADVISORY_BY_DESIGN
 from azplatform.policy.rules.cross_cutting import tls_version
 from azplatform.stacks.offline import Plan
 from tests.policy_cases import Mutation, append, delp, find, setp, with_inputs
@@ -236,7 +236,7 @@ def test_there_are_at_least_35_resource_rules_with_unique_ids() -> None:
 def test_rule_metadata_is_complete(rule: PolicyRule) -> None:
     assert rule.description and rule.reference
     assert set(rule.levels) == {"dev", "staging", "prod"}
-    if rule.id in ADVISORY_BY_DESIGN:  # warnings by nature (an estimate against a budget), in every environment
+    if rule.enforcement is Enforcement.ADVICE:  # warnings by nature (an estimate against a budget), everywhere
         assert set(rule.levels.values()) == {"advisory"}
         return
     assert rule.level("staging") in ("mandatory", "disabled") or rule.id == "AZP-ZONE-001"

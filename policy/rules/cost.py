@@ -3,14 +3,12 @@ stays within it (the estimate is ``components/estimate.py`` with the environment
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 
+from azplatform.plan.environments import Enforcement
 from azplatform.policy import catalog
 from azplatform.policy.model import (
-    ADVISORY,
-    PROD_ONLY,
     Environment,
-    Level,
     Resource,
     Severity,
     StackProblem,
@@ -23,9 +21,6 @@ from azplatform.policy.model import (
 from azplatform.policy.registry import stack_rule
 
 BUDGET = "azure-native:consumption:Budget"
-ADVISORY_EVERYWHERE: Mapping[Environment, Level] = {"dev": ADVISORY, "staging": ADVISORY, "prod": ADVISORY}
-ADVISORY_BY_DESIGN = frozenset({"AZP-COST-002"})
-"""Rules that only ever warn: an estimate above a budget is a prompt to look, not a defect."""
 
 
 def _scoped_to(budget: Resource, group: Resource) -> bool:
@@ -57,7 +52,7 @@ def _notifies(budget: Resource, kind: str) -> bool:
     severity=Severity.MEDIUM,
     reference="Microsoft Cloud Adoption Framework, cost management: budgets and alerts per environment; "
     "https://learn.microsoft.com/azure/cost-management-billing/costs/tutorial-acm-create-budgets",
-    levels=PROD_ONLY,
+    enforcement=Enforcement.PROTECTION,
 )
 def budget_on_resource_group(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Matched by scope: the budget's scope is the resource group's id."""
@@ -81,7 +76,7 @@ def budget_on_resource_group(resources: Sequence[Resource], _: Environment) -> I
     description="The monthly estimate (priced with the default usage assumptions) does not exceed the stack's budget.",
     severity=Severity.LOW,
     reference="FinOps: forecast against budget before deploying; estimate: `azplatform cost` (components/prices.json)",
-    levels=ADVISORY_EVERYWHERE,
+    enforcement=Enforcement.ADVICE,
 )
 def estimate_within_budget(resources: Sequence[Resource], environment: Environment) -> Iterator[StackProblem]:
     """The estimate counts priced lines only; unpriced ones (no price for the region) make it a lower bound."""
