@@ -37,6 +37,7 @@ from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, ApplicationGatewayConfig, edge_problems
+from azplatform.stacks.config_postgres import PostgresConfig, postgres_problems
 from azplatform.stacks.errors import ConfigError, ConfigProblem
 from azplatform.stacks.profiles import profile_for
 
@@ -135,6 +136,9 @@ class PlatformConfig(Model):
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
     cosmos: CosmosDbSettings = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
+    postgres: PostgresConfig | None = Field(
+        default=None, description="PostgreSQL flexible server (stacks/config_postgres.py); null: none."
+    )
 
     @property
     def namer(self) -> Namer:
@@ -320,6 +324,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
         + compute_problems(data)
         + data_problems(data)
         + edge_problems(data)
+        + postgres_problems(data)
         + _keda_redis_problems(data)
     )
 

@@ -38,6 +38,7 @@ from azplatform.stacks import edge
 from azplatform.stacks.config import ENVIRONMENT_CODES, REDIS_KEDA_SECRET, PlatformConfig
 from azplatform.stacks.config_compute import AppConfig
 from azplatform.stacks.reference import platform_exports
+from azplatform.stacks.tiers.postgres import PostgresInputs, build_postgres, postgres_app_env
 
 TYPE_TOKEN = "azplatform:index:Platform"
 
@@ -146,6 +147,21 @@ class Platform(pulumi.ComponentResource):
 
         self._build_data(name, config, common, private_endpoint, workspace_id)
         self._build_compute(name, config, common, workspace_id, private_endpoint("registry"))
+        self.postgres = build_postgres(
+            PostgresInputs(
+                name=name,
+                parent=self,
+                config=config,
+                resource_group_name=rg,
+                tags=tags,
+                tenant_id=client.tenant_id,
+                private_endpoint=private_endpoint("postgresqlServer"),
+                workspace_id=workspace_id,
+                action_group=self.action_group,
+                container_apps_environment_id=self.container_apps.id,
+                app_identities=self.app_identities,
+            )
+        )
         self._build_edge(name, config, common, client.tenant_id, self.container_apps.default_domain)
 
         self.outputs = platform_exports(
@@ -169,6 +185,7 @@ class Platform(pulumi.ComponentResource):
             gateway_public_ip=self.application_gateway.public_ip_address,
             apim_name=self.api_management.name if self.api_management else None,
             apim_gateway_url=self.api_management.gateway_url if self.api_management else None,
+            postgres_host=self.postgres.host,
         )
         self.register_outputs({})
 
@@ -318,7 +335,7 @@ class Platform(pulumi.ComponentResource):
                 "registry_server": self.registry.login_server,
                 "wait_for": prerequisites,
                 "container_name": key,
-                "env": {**self._grant_data_access(identity, app), **app.env},
+                "env": {**self._grant_data_access(identity, app), **postgres_app_env(config, key, app), **app.env},
                 "scale_rules": [
                     _on_platform_redis(r, redis_address, self.redis.keda_scaler_type) for r in app.scale_rules
                 ],

@@ -1,0 +1,1 @@
+"""The platform composition, one module per tier, each with typed inputs and outputs."""
