@@ -20,6 +20,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
 from azplatform.components.alerting import Severity, metric_alert
 from azplatform.components.args import Args, Input, ProblemList
+from azplatform.components.container_apps_environment import CONSUMPTION
 from azplatform.components.interfaces import CommonArgs, PrivateEndpointSpec, apply_interfaces
 from azplatform.components.naming import Kind, Namer, NameRule, name_check
 from azplatform.components.regions import REGIONS
@@ -635,6 +636,7 @@ class PostgresPrincipals(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             location=args.location,
             environment_id=args.environment_id,
+            workload_profile_name=CONSUMPTION,
             identity=app.ManagedServiceIdentityArgs(type="UserAssigned", user_assigned_identities=[args.identity_id]),
             configuration=app.JobConfigurationArgs(
                 trigger_type="Schedule",

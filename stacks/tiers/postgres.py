@@ -152,7 +152,8 @@ def build_postgres(inputs: PostgresInputs) -> PostgresResult:
                 host=server.host,
                 grants=grants,
                 image=settings.principals_job_image,
-                wait_for=[server.last_operation],
+                # The server's last child (administrators, parameters, databases) and its private endpoint.
+                wait_for=[server.last_operation, *server.interfaces.private_endpoints],
             ),
             opts=opts,
         )
