@@ -643,6 +643,43 @@ CONTAINER_APP = "azure-native:app:ContainerApp"
 REDIS = "azure-native:redisenterprise:RedisEnterprise"
 COSMOS_ACCOUNT = "azure-native:cosmosdb:DatabaseAccount"
 
+
+# --- PostgreSQL Flexible Server -------------------------------------------------------------------------------
+# Billed per hour of the compute SKU (Burstable per instance; General Purpose and Memory Optimized per vCore), a
+# standby replica doubling compute with high availability, plus provisioned storage per GB-month.
+# https://azure.microsoft.com/pricing/details/postgresql/flexible-server/
+def _postgres_server(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    name, tier = _sku(inputs), str(_get(inputs, "sku", "tier") or "")
+    ha = _get(inputs, "highAvailability", "mode") not in ("Disabled", None)
+    copies = 2 if ha else 1
+    standby = " with a high-availability standby" if ha else ""
+    if tier == "Burstable":
+        compute = Charge(
+            f"postgres.burstable.{name.removeprefix('Standard_').lower()}",
+            f"PostgreSQL {name}{standby}",
+            copies * HOURS_PER_MONTH,
+            f"{copies} instance{'s' if copies > 1 else ''} x 730 h",
+            "fixed",
+        )
+    else:
+        found = re.match(r"Standard_[A-Z]+(\d+)", name)
+        if found is None:
+            raise ValueError(f"PostgreSQL SKU {name!r}: cannot tell its vCores")
+        vcores = int(found.group(1))
+        compute = Charge(
+            f"postgres.{tier.lower()}.vcore",
+            f"PostgreSQL {name} ({vcores} vCores){standby}",
+            copies * vcores * HOURS_PER_MONTH,
+            f"{copies} x {vcores} vCores x 730 h",
+            "fixed",
+        )
+    storage_gb = float(_get(inputs, "storage", "storageSizeGB") or 32)
+    return [
+        compute,
+        Charge("postgres.storage", "PostgreSQL provisioned storage", storage_gb, f"{_fmt(storage_gb)} GB", "fixed"),
+    ]
+
+
 PRICING: dict[str, TypePricing] = {
     APIM: TypePricing(frozenset(f"apim.{t.lower()}.unit" for t in _APIM_TIERS), _apim),
     APP_GATEWAY: TypePricing(
@@ -687,6 +724,13 @@ PRICING: dict[str, TypePricing] = {
     "azure-native:privatedns:PrivateZone": TypePricing(frozenset({"dns.private_zone"}), _private_zone),
     "azure-native:monitor:MetricAlert": TypePricing(frozenset({"monitor.metric_alert"}), _metric_alert),
     # Issue 15's backpressure queue, priced for when the type lands.
+    "azure-native:dbforpostgresql:Server": TypePricing(
+        frozenset(
+            {"postgres.burstable.b1ms", "postgres.generalpurpose.vcore", "postgres.memoryoptimized.vcore"}
+            | {"postgres.storage"}
+        ),
+        _postgres_server,
+    ),
     "azure-native:servicebus:Namespace": TypePricing(
         frozenset({"servicebus.standard.base", "servicebus.standard.operations", "servicebus.premium.unit"}),
         _service_bus,
@@ -695,6 +739,9 @@ PRICING: dict[str, TypePricing] = {
 """Billable types: type token -> how it is priced."""
 
 FREE_TYPES: dict[str, str] = {
+    "azure-native:dbforpostgresql:Database": "included in the server price",
+    "azure-native:dbforpostgresql:Configuration": "no charge",
+    "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "no charge",
     "azure-native:resources:ResourceGroup": "no charge",
     "azure-native:network:VirtualNetwork": "no charge (peering and gateways would be; the platform has none)",
     "azure-native:network:Subnet": "no charge",

@@ -39,6 +39,7 @@ from azplatform.stacks.config_compute import AppConfig, compute_problems
 from azplatform.stacks.config_cost import CostConfig
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, ApplicationGatewayConfig, edge_problems
+from azplatform.stacks.config_postgres import PostgresConfig, postgres_problems
 from azplatform.stacks.errors import ConfigError, ConfigProblem
 from azplatform.stacks.profiles import profile_for
 
@@ -134,6 +135,9 @@ class PlatformConfig(Model):
     cosmos: CosmosDbSettings = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
     cost: CostConfig = Field(default_factory=CostConfig, description="Cost assumptions, budget and diff threshold.")
+    postgres: PostgresConfig | None = Field(
+        default=None, description="PostgreSQL flexible server (stacks/config_postgres.py); null: none."
+    )
 
     @property
     def namer(self) -> Namer:
@@ -319,6 +323,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
         + compute_problems(data)
         + data_problems(data)
         + edge_problems(data)
+        + postgres_problems(data)
         + _keda_redis_problems(data)
     )
 

@@ -71,11 +71,16 @@ _S = TypeVar("_S", bound=WorkloadSettings)
 
 class DataAccessConfig(Model):
     """Which of the platform's data stores the workload's identity may use (Entra, no keys). Each grant also sets
-    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT."""
+    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT, POSTGRES_HOST."""
 
     redis: bool = Field(default=False, description="Azure Managed Redis data access (default access policy).")
     cosmos: Literal["none", "reader", "contributor"] = Field(
         default="none", description="Cosmos DB built-in data role: none (default), reader or contributor."
+    )
+    postgres: list[str] = Field(
+        default_factory=list,
+        description="PostgreSQL databases (of postgres.databases) the identity becomes a role in, with POSTGRES_HOST, "
+        "POSTGRES_PORT and POSTGRES_USER in its environment. Default: none.",
     )
 
 

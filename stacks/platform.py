@@ -21,6 +21,7 @@ from azplatform.stacks.tiers.cost import CostInputs, build_cost
 from azplatform.stacks.tiers.data import Data, DataInputs, build_data
 from azplatform.stacks.tiers.edge import Edge, EdgeInputs, build_edge
 from azplatform.stacks.tiers.foundation import Foundation, build_foundation
+from azplatform.stacks.tiers.postgres import PostgresInputs, PostgresResult, build_postgres
 from azplatform.stacks.tiers.scope import TierScope
 
 TYPE_TOKEN = "azplatform:index:Platform"
@@ -43,6 +44,8 @@ class Platform(pulumi.ComponentResource):
     """The Container Apps environment, the registry, the apps, jobs and their identities."""
     edge: Edge
     """API Management (or None) and the Application Gateway."""
+    postgres: PostgresResult
+    """The PostgreSQL server, its administrator identity and the database-roles job (all None without one)."""
     budget: Budget | None
     """The stack's monthly budget (None when the stack file switches it off)."""
     outputs: dict[str, Any]
@@ -109,18 +112,38 @@ class Platform(pulumi.ComponentResource):
             ),
         )
 
+        self.postgres = postgres = build_postgres(
+            scope,
+            config,
+            PostgresInputs(
+                placement=foundation.placement,
+                tenant_id=foundation.tenant_id,
+                private_endpoint=foundation.private_endpoint("postgresqlServer"),
+                workspace_id=foundation.workspace_id,
+                action_group=data.action_group,
+                container_apps_environment_id=compute.container_apps.id,
+                app_identities=compute.identities,
+            ),
+        )
+
         self.budget = build_cost(
             scope,
             config,
             CostInputs(resource_group_id=foundation.resource_group.id, action_group_id=data.action_group.id),
         )
 
-        self.outputs = _outputs(config, foundation, data, compute, edge)
+        self.outputs = _outputs(config, foundation, data, compute, edge, postgres=postgres)
         self.register_outputs({})
 
 
 def _outputs(
-    config: PlatformConfig, foundation: Foundation, data: Data, compute: Compute, edge: Edge
+    config: PlatformConfig,
+    foundation: Foundation,
+    data: Data,
+    compute: Compute,
+    edge: Edge,
+    *,
+    postgres: PostgresResult,
 ) -> dict[str, Any]:
     """The stack outputs contract (``stacks.reference``) from the tiers' results."""
     apim = edge.api_management
@@ -145,4 +168,5 @@ def _outputs(
         gateway_public_ip=edge.application_gateway.public_ip_address,
         apim_name=apim.name if apim else None,
         apim_gateway_url=apim.gateway_url if apim else None,
+        postgres_host=postgres.host,
     )

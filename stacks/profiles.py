@@ -25,6 +25,15 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
+        # Burstable PostgreSQL (no HA on this tier), the smallest disk, the shortest restore window.
+        "postgres": {
+            "tier": "Burstable",
+            "skuName": "Standard_B1ms",
+            "storageSizeGb": 32,
+            "highAvailability": "Disabled",
+            "geoRedundantBackup": False,
+            "backupRetentionDays": 7,
+        },
         # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is an opt-in where
         # the environment allows it: plan/environments.py.)
         "appGateway": {"minCapacity": 0, "maxCapacity": 2},
@@ -52,6 +61,15 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "apim": {"sku": "Premium", "capacity": 2},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
+        "postgres": {
+            "tier": "GeneralPurpose",
+            "skuName": "Standard_D2ds_v5",
+            "storageSizeGb": 64,
+            # Zone redundant like the rest of staging, but without PostgreSQL's standby (it doubles compute).
+            "highAvailability": "Disabled",
+            "geoRedundantBackup": False,
+            "backupRetentionDays": 14,
+        },
         "appGateway": {"minCapacity": 1, "maxCapacity": 5},
         "cost": {
             "usage": {
@@ -76,6 +94,15 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
         "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
+        # A standby in another zone (highAvailability follows zoneRedundant), backups copied to the paired region
+        # (chosen at creation), 35 days' restore window.
+        "postgres": {
+            "tier": "GeneralPurpose",
+            "skuName": "Standard_D4ds_v5",
+            "storageSizeGb": 128,
+            "geoRedundantBackup": True,
+            "backupRetentionDays": 35,
+        },
         # Two warm instances: one per zone survives a zone outage while autoscale adds more.
         "appGateway": {"minCapacity": 2, "maxCapacity": 10},
         "cost": {

@@ -265,10 +265,27 @@ def _hand_total(stack: str) -> tuple[float, set[str]]:
     add("la.ingestion", max(0.0, daily * 730 / 24 - 5))
     if config.observability.retention_days > 31:
         add("la.retention", daily * (config.observability.retention_days - 31))
-    add("pe.hour", 4 * 730)  # Key Vault, registry, Redis, Cosmos DB
-    add("pe.data", 4 * usage.private_endpoint_gb_per_month)
-    add("dns.private_zone", 6)  # five privatelink/APIM zones and the Container Apps environment's
-    add("monitor.metric_alert", 2)  # Redis memory, Cosmos DB throttling
+    postgres = config.postgres
+    endpoints = 4 + (postgres is not None)  # Key Vault, registry, Redis, Cosmos DB (and PostgreSQL)
+    add("pe.hour", endpoints * 730)
+    add("pe.data", endpoints * usage.private_endpoint_gb_per_month)
+    add("dns.private_zone", 7)  # six privatelink/APIM zones and the Container Apps environment's
+    add("monitor.metric_alert", 2 + 3 * (postgres is not None))  # Redis memory, Cosmos throttling; PostgreSQL's 3
+    if postgres is not None:
+        sku = postgres.sku_name
+        copies = (
+            2
+            if (postgres.high_availability or ("ZoneRedundant" if config.zone_redundant else "Disabled"))
+            not in ("Disabled",)
+            and postgres.tier != "Burstable"
+            else 1
+        )
+        if postgres.tier == "Burstable":
+            add(f"postgres.burstable.{sku.removeprefix('Standard_').lower()}", copies * 730)
+        else:
+            vcores = int("".join(c for c in sku.split("_")[1] if c.isdigit()))
+            add(f"postgres.{postgres.tier.lower()}.vcore", copies * vcores * 730)
+        add("postgres.storage", postgres.storage_size_gb)
     return total, unpriced
 
 

@@ -6,6 +6,7 @@ property changed on a resource with the exact wire shape the SDK sends.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 from dataclasses import dataclass
@@ -63,6 +64,22 @@ INTERNET_SSH = {
 APIM_KEY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security."
 FOREIGN_ZONE = "/x/privateDnsZones/contoso.com"
 KV_REFERENCE = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db)"
+
+
+def _postgres(**changes: object) -> Resource:
+    """A compliant prod PostgreSQL flexible server (the estate holds none), with ``changes``."""
+    inputs = {
+        "network": {"publicNetworkAccess": "Disabled"},
+        "authConfig": {"activeDirectoryAuth": "Enabled", "passwordAuth": "Disabled"},
+        "highAvailability": {"mode": "ZoneRedundant"},
+        "backup": {"geoRedundantBackup": "Enabled", "backupRetentionDays": 35},
+    }
+    return dataclasses.replace(synthetic("azure-native:dbforpostgresql:Server", **{**inputs, **changes}), protect=True)
+
+
+def _pg_parameter(name: str, value: str) -> Resource:
+    return synthetic("azure-native:dbforpostgresql:Configuration", configurationName=name, value=value)
+
 
 VIOLATIONS = [
     Case("AZP-NET-001", "nsg-private", append("securityRules", value=INTERNET_SSH)),
@@ -166,6 +183,13 @@ VIOLATIONS = [
     Case("AZP-ZONE-001", "cosmos", setp("locations", 0, "isZoneRedundant", value=False)),
     Case("AZP-ZONE-001", "redis", setp("highAvailability", value="Disabled")),
     Case("AZP-ZONE-001", "apim", setp("zones", value=["1"])),
+    Case("AZP-PG-001", "postgres", synthetic=_postgres(network={"publicNetworkAccess": "Enabled"})),
+    Case("AZP-PG-002", "postgres", synthetic=_postgres(authConfig={"activeDirectoryAuth": "Enabled"})),
+    Case("AZP-PG-002", "postgres-login", synthetic=_postgres(administratorLogin="pgadmin")),
+    Case("AZP-PG-003", "postgres-tls", synthetic=_pg_parameter("require_secure_transport", "off")),
+    Case("AZP-PG-003", "postgres-tls10", synthetic=_pg_parameter("ssl_min_protocol_version", "TLSv1")),
+    Case("AZP-PG-004", "postgres", synthetic=_postgres(highAvailability={"mode": "SameZone"})),
+    Case("AZP-PG-004", "postgres-geo", synthetic=_postgres(backup={"geoRedundantBackup": "Disabled"})),
 ]
 
 # Compliant cases for rules whose types the estate does not hold (the estate covers the others).
@@ -174,6 +198,9 @@ COMPLIANT_SYNTHETIC = [
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="snet-x", networkSecurityGroup={"id": "/x/nsg"})),
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="GatewaySubnet")),
     ("AZP-TLS-001", synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_2")),
+    *((rule, _postgres()) for rule in ("AZP-PG-001", "AZP-PG-002", "AZP-PG-004")),
+    ("AZP-PG-003", _pg_parameter("require_secure_transport", "on")),
+    ("AZP-PG-003", _pg_parameter("ssl_min_protocol_version", "TLSv1.2")),
 ]
 
 

@@ -20,6 +20,7 @@ from azplatform.components.naming import Kind
 from azplatform.components.scale_rules import RedisStreamsScaleRule, ScaleRule
 from azplatform.stacks.config import REDIS_KEDA_SECRET, PlatformConfig
 from azplatform.stacks.config_compute import AppConfig
+from azplatform.stacks.tiers.postgres import postgres_app_env
 from azplatform.stacks.tiers.scope import Placement, TierScope
 
 
@@ -120,7 +121,11 @@ def build_compute(scope: TierScope, config: PlatformConfig, inputs: ComputeInput
             "registry_server": registry.login_server,
             "wait_for": prerequisites,
             "container_name": key,
-            "env": {**_grant_data_access(identity, app, redis, inputs.cosmos), **app.env},
+            "env": {
+                **_grant_data_access(identity, app, redis, inputs.cosmos),
+                **postgres_app_env(config, key, app),
+                **app.env,
+            },
             "scale_rules": [_on_platform_redis(r, redis_address, redis.keda_scaler_type) for r in app.scale_rules],
         }
         if app.kind == "job":
