@@ -24,13 +24,13 @@ serial sum is what ``--parallel 1`` would take; the lower bound is the longest p
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from azplatform.plan import Plan, PlannedResource
 from benchmarks.prerequisites import requirement, why_not_required
-from benchmarks.provisioning import UNLISTED, Duration, lookup, provisioning_time, recorded
+from benchmarks.provisioning import UNLISTED, Duration, lookup, provisioning_time
 
 
 @dataclass
@@ -228,16 +228,3 @@ def analyse(plan: Plan, tolerance: float = 0.05) -> dict[str, Any]:
             for u in nodes
         },
     }
-
-
-def provisioning_table(types: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """The provisioning-time table as rows (every recorded type, plus ``types`` resolved through the lookup)."""
-    table = recorded()
-    rows = [
-        {"type": t, "minutes": d.minutes, "basis": d.basis, "source": d.source, "note": d.note}
-        for t, d in table.items()
-    ]
-    for t in sorted(set(types) - set(table)):
-        d = lookup(t) or UNLISTED
-        rows.append({"type": t, "minutes": d.minutes, "basis": d.basis, "source": d.source, "note": d.note})
-    return rows

@@ -1,7 +1,7 @@
 """Program overhead: rendering a stack through azplatform against registering the same plan directly.
 
 Which floor the target applies to: the ``sdk`` floor. azplatform is written over the typed azure-native SDK on
-purpose (property names and enums checked against it; DESIGN.md), so the honest question is what azplatform adds
+purpose (property names and enums checked against it), so the honest question is what azplatform adds
 over writing the same resources by hand with that SDK: config loading and validation, components, output
 plumbing, invokes. The ``generic`` floor (untyped ``pulumi.CustomResource``) is reported too: the gap between the
 two floors is the SDK's own cost (importing its large modules, per-resource alias and output bookkeeping), which

@@ -27,10 +27,3 @@ def management_lock(
         notes=notes,
         opts=pulumi.ResourceOptions(parent=owner),
     )
-
-
-def cannot_delete_lock(
-    owner: pulumi.Resource, owner_name: str, target: pulumi.CustomResource, reason: str
-) -> azure_native.authorization.ManagementLockByScope:
-    """A CanNotDelete lock named ``lock-<owner_name>`` on ``target``."""
-    return management_lock(owner, owner_name, target, kind="CanNotDelete", name=f"lock-{owner_name}", notes=reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from azplatform.policy.engine import evaluate, mandatory
 from azplatform.policy.model import (
     ENVIRONMENTS,
+    Enforcement,
     Environment,
     Finding,
     Level,
@@ -22,6 +23,7 @@ from azplatform.policy.rules import RULES
 __all__ = [
     "ENVIRONMENTS",
     "RULES",
+    "Enforcement",
     "Environment",
     "Finding",
     "Level",

@@ -32,6 +32,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from azplatform.plan.environments import STRICTEST
 from azplatform.policy.model import ENVIRONMENTS, MANDATORY, SECRET, Environment, Level, PolicyRule, Resource, Severity
 from azplatform.policy.rules import RULES
 
@@ -103,7 +104,7 @@ def environment_of(config: Mapping[str, Any], tags: Mapping[str, Any] | None = N
         _as_environment(config.get("environment"))
         or environment_from_process()
         or _as_environment((tags or {}).get("environment"))
-        or "prod"
+        or STRICTEST
     )
 
 

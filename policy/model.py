@@ -12,15 +12,45 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any
 
-Environment = Literal["dev", "staging", "prod"]
-ENVIRONMENTS: tuple[Environment, ...] = ("dev", "staging", "prod")
+from azplatform.plan import environments
+from azplatform.plan.environments import (
+    ADVISORY,
+    DISABLED,
+    ENVIRONMENTS,
+    MANDATORY,
+    Enforcement,
+    Environment,
+    Level,
+)
 
-Level = Literal["mandatory", "advisory", "disabled"]
-MANDATORY: Level = "mandatory"
-ADVISORY: Level = "advisory"
-DISABLED: Level = "disabled"
+# The environments' vocabulary (levels, categories, names) is the environment table's; the rules read it here.
+__all__ = [
+    "ADVISORY",
+    "DISABLED",
+    "ENVIRONMENTS",
+    "MANDATORY",
+    "SECRET",
+    "Check",
+    "Enforcement",
+    "Environment",
+    "Finding",
+    "Level",
+    "PolicyRule",
+    "Resource",
+    "Severity",
+    "StackCheck",
+    "StackProblem",
+    "exempted",
+    "get",
+    "is_list",
+    "items",
+    "lower",
+    "mapping",
+    "same_id",
+    "tags_of",
+]
 
 # The plan masks secret values with this marker (azplatform.plan); the CrossGuard adapter does the same.
 SECRET = "[secret]"
@@ -33,14 +63,6 @@ class Severity(Enum):
     MEDIUM = "medium"
     HIGH = "high"
     CRITICAL = "critical"
-
-
-# Enforcement level per environment. Relaxing a rule in dev is a decision made here, per rule, and visible in the
-# generated docs/policy-rules.md.
-EVERYWHERE: Mapping[Environment, Level] = {"dev": MANDATORY, "staging": MANDATORY, "prod": MANDATORY}
-RELAXED_IN_DEV: Mapping[Environment, Level] = {"dev": ADVISORY, "staging": MANDATORY, "prod": MANDATORY}
-ADVISORY_OUTSIDE_PROD: Mapping[Environment, Level] = {"dev": DISABLED, "staging": ADVISORY, "prod": MANDATORY}
-PROD_ONLY: Mapping[Environment, Level] = {"dev": DISABLED, "staging": DISABLED, "prod": MANDATORY}
 
 
 @dataclass(frozen=True)
@@ -94,8 +116,10 @@ class PolicyRule:
     severity: Severity
     reference: str
     """The Azure control it implements: a Microsoft cloud security benchmark control and/or an Azure Policy built-in."""
-    levels: Mapping[Environment, Level]
-    """Enforcement level per environment."""
+    enforcement: Enforcement
+    """The rule's enforcement category; each environment's record (``azplatform.plan.environments``) gives it a
+    level. Relaxing a rule in dev is a decision made per rule, here, and visible in the generated
+    docs/policy-rules.md."""
     check: Check | None = None
     """Resource rules: the check."""
     types: frozenset[str] = frozenset()
@@ -113,8 +137,13 @@ class PolicyRule:
         return not self.types or type_token in self.types
 
     def level(self, environment: Environment) -> Level:
-        """The enforcement level in ``environment``."""
-        return self.levels[environment]
+        """The enforcement level in ``environment``, as its record in the environment table says."""
+        return environments.traits(environment).level(self.enforcement)
+
+    @property
+    def levels(self) -> Mapping[Environment, Level]:
+        """The enforcement level in each environment."""
+        return {environment: self.level(environment) for environment in ENVIRONMENTS}
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,8 @@ def infer_environment(plan: Plan) -> Environment:
             if tag == environment:
                 return environment
     raise UnknownEnvironmentError(
-        f"cannot tell which environment stack {plan.stack!r} is (no dev/staging/prod stack name or environment "
-        "tag); pass --stack-env"
+        f"cannot tell which environment stack {plan.stack!r} is (no {'/'.join(ENVIRONMENTS)} stack name or "
+        "environment tag); pass --stack-env"
     )
 
 

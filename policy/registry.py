@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
-from azplatform.policy.model import Check, Environment, Level, PolicyRule, Severity, StackCheck
+from azplatform.policy.model import Check, Enforcement, PolicyRule, Severity, StackCheck
 
 _RULES: dict[str, PolicyRule] = {}
 
@@ -21,13 +21,13 @@ def resource_rule(
     description: str,
     severity: Severity,
     reference: str,
-    levels: Mapping[Environment, Level],
+    enforcement: Enforcement,
     types: Iterable[str] = (),
 ) -> Callable[[Check], Check]:
     """Register a check of one resource at a time (CrossGuard: a ResourceValidationPolicy)."""
 
     def register(check: Check) -> Check:
-        _add(PolicyRule(id, description, severity, reference, dict(levels), check=check, types=frozenset(types)))
+        _add(PolicyRule(id, description, severity, reference, enforcement, check=check, types=frozenset(types)))
         return check
 
     return register
@@ -39,12 +39,12 @@ def stack_rule(
     description: str,
     severity: Severity,
     reference: str,
-    levels: Mapping[Environment, Level],
+    enforcement: Enforcement,
 ) -> Callable[[StackCheck], StackCheck]:
     """Register a check over the whole plan (CrossGuard: a StackValidationPolicy)."""
 
     def register(check: StackCheck) -> StackCheck:
-        _add(PolicyRule(id, description, severity, reference, dict(levels), stack_check=check))
+        _add(PolicyRule(id, description, severity, reference, enforcement, stack_check=check))
         return check
 
     return register

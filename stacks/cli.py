@@ -6,6 +6,7 @@
 - ``azplatform policy pack-config --stack-env ENV``: the CrossGuard pack config (policy/config/<env>.json).
 - ``azplatform docs [--out DIR]``: the component reference pages (docs/components).
 - ``azplatform diff BASE.json HEAD.json`` and ``azplatform graph --stack NAME``: review tooling (stacks/review_cli.py).
+- ``azplatform cost --stack NAME``: the monthly estimate (stacks/cost_cli.py).
 
 Exit status: 0 clean, 1 a mandatory policy violation, 2 an invalid config, stack file or plan.
 """
@@ -17,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from azplatform.stacks import review_cli
+from azplatform.stacks import cost_cli, review_cli
 from azplatform.stacks.errors import ConfigError
 from azplatform.stacks.offline import Plan, render_stack
 from azplatform.stacks.offline.stackfile import StackFileError
@@ -38,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     _policy_parser(commands)
     # Review tooling (stacks/review_cli.py): diff, graph.
     review_cli.add_commands(commands)
+    cost_cli.add_commands(commands)  # azplatform cost (stacks/cost_cli.py)
     docs = commands.add_parser("docs", help="write the component reference (docs/components) from the code")
     docs.add_argument("--out", type=Path, default=Path("docs/components"), help="folder to write the pages to")
     docs.set_defaults(handler=cmd_docs)

@@ -10,7 +10,7 @@ import functools
 import json
 import re
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -32,20 +32,19 @@ from azplatform.components.naming import Kind, Namer, stable_suffix
 from azplatform.components.observability import ObservabilitySettings
 from azplatform.components.private_network import Cidr, PrivateNetworkSettings, SubnetRole, subnet_layout_problems
 from azplatform.components.regions import REGIONS
+from azplatform.plan.environments import Environment, is_environment, traits
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
+from azplatform.stacks.config_cost import CostConfig
 from azplatform.stacks.config_data import AlertsConfig, RedisConfig, data_problems
 from azplatform.stacks.config_edge import ApimConfig, ApplicationGatewayConfig, edge_problems
+from azplatform.stacks.config_postgres import PostgresConfig, postgres_problems
 from azplatform.stacks.config_servicebus import ServiceBusConfig, servicebus_problems
 from azplatform.stacks.errors import ConfigError, ConfigProblem
 from azplatform.stacks.profiles import profile_for
 
 NAMESPACE = "azplatform"
-
-Environment = Literal["dev", "staging", "prod"]
-# The environment as it appears in resource names: short, so that 24-character Key Vault names keep room.
-ENVIRONMENT_CODES: dict[str, str] = {"dev": "dev", "staging": "stg", "prod": "prod"}
 
 
 class SubnetsConfig(Model):
@@ -76,7 +75,7 @@ TIER_ROLES: dict[str, SubnetRole] = {
 def make_namer(prefix: str, environment: str, location: str, unique_suffix: str | None) -> Namer:
     """The stack's naming convention; the suffix defaults to a stable hash of prefix, environment and region."""
     suffix = unique_suffix or stable_suffix(f"{prefix}/{environment}/{location}")
-    return Namer(prefix, ENVIRONMENT_CODES[environment], REGIONS[location].short, suffix)
+    return Namer(prefix, traits(environment).code, REGIONS[location].short, suffix)
 
 
 def _prefix(value: str) -> str:
@@ -136,6 +135,10 @@ class PlatformConfig(Model):
     redis: RedisConfig = Field(description="Azure Managed Redis settings.")
     cosmos: CosmosDbSettings = Field(description="Cosmos DB for NoSQL settings, databases and containers.")
     alerts: AlertsConfig = Field(default_factory=AlertsConfig, description="Alert receivers and thresholds.")
+    cost: CostConfig = Field(default_factory=CostConfig, description="Cost assumptions, budget and diff threshold.")
+    postgres: PostgresConfig | None = Field(
+        default=None, description="PostgreSQL flexible server (stacks/config_postgres.py); null: none."
+    )
     service_bus: ServiceBusConfig = Field(
         default_factory=ServiceBusConfig, description="Azure Service Bus namespace, queues and topics."
     )
@@ -324,6 +327,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
         + compute_problems(data)
         + data_problems(data)
         + edge_problems(data)
+        + postgres_problems(data)
         + servicebus_problems(data)
         + _keda_redis_problems(data)
     )
@@ -431,7 +435,7 @@ def _sku_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
 
 def _name_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     prefix, environment, location = data.get("namePrefix"), data.get("environment"), data.get("location")
-    if not (isinstance(prefix, str) and environment in ("dev", "staging", "prod") and location in REGIONS):
+    if not (isinstance(prefix, str) and is_environment(environment) and location in REGIONS):
         return []
     suffix = data.get("uniqueSuffix") if isinstance(data.get("uniqueSuffix"), str) else None
     namer = make_namer(prefix, str(environment), str(location), suffix)

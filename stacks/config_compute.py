@@ -61,6 +61,7 @@ from azplatform.components.container_app import (
 )
 from azplatform.components.container_apps_environment import CONSUMPTION, DEDICATED_PROFILE_SIZES
 from azplatform.components.regions import REGIONS
+from azplatform.plan.environments import is_environment, traits
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.errors import ConfigProblem
@@ -70,11 +71,17 @@ _S = TypeVar("_S", bound=WorkloadSettings)
 
 class DataAccessConfig(Model):
     """Which of the platform's data stores the workload's identity may use (Entra, no keys). Each grant also sets
-    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT, SERVICEBUS_HOST."""
+    the store's address in the environment: REDIS_HOST and REDIS_PORT, COSMOS_ENDPOINT, POSTGRES_HOST,
+    SERVICEBUS_HOST."""
 
     redis: bool = Field(default=False, description="Azure Managed Redis data access (default access policy).")
     cosmos: Literal["none", "reader", "contributor"] = Field(
         default="none", description="Cosmos DB built-in data role: none (default), reader or contributor."
+    )
+    postgres: list[str] = Field(
+        default_factory=list,
+        description="PostgreSQL databases (of postgres.databases) the identity becomes a role in, with POSTGRES_HOST, "
+        "POSTGRES_PORT and POSTGRES_USER in its environment. Default: none.",
     )
     service_bus: Literal["none", "sender", "receiver", "senderReceiver"] = Field(
         default="none",
@@ -141,10 +148,12 @@ def _number(value: Any) -> float | None:
 
 
 def compute_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
-    """Compute checks that need the environment or another section: prod replica floors, profile references and
+    """Compute checks that need the environment or another section: replica floors, profile references and
     sizes, and zones."""
     problems: list[ConfigProblem] = []
     environment = data.get("environment")
+    # The environment's floor for apps with ingress (prod spreads them over zones): its record says.
+    floor = traits(environment).min_ingress_replicas if is_environment(environment) else 0
     profiles = _get(data, "containerApps", "workloadProfiles")
     profiles = profiles if isinstance(profiles, Mapping) else {}
     apps = data.get("apps")
@@ -154,14 +163,12 @@ def compute_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
         path = f"apps.{name}"
         ingress = app.get("kind", "app") == "app" and app.get("targetPort") is not None
         min_replicas = _raw(app, "minReplicas", "min_replicas")
-        if environment == "prod" and ingress and isinstance(min_replicas, int) and min_replicas < 2:
-            # Prod spreads ingress apps over zones; one replica is one zone and no headroom for a restart.
-            # https://learn.microsoft.com/azure/reliability/reliability-azure-container-apps
+        if floor and ingress and isinstance(min_replicas, int) and min_replicas < floor:
             problems.append(
                 ConfigProblem(
                     f"{path}.minReplicas",
-                    "is below 2; in prod an app with ingress keeps at least 2 replicas (one per zone, no single "
-                    "point of failure)",
+                    f"is below {floor}; in {environment} an app with ingress keeps at least {floor} replicas (one "
+                    "per zone, no single point of failure)",
                     min_replicas,
                 )
             )

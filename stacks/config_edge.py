@@ -27,6 +27,7 @@ from azplatform.components.api_management import (
 from azplatform.components.apim_policies import ApiPolicies
 from azplatform.components.application_gateway import ApplicationGatewaySettings
 from azplatform.components.args import Args
+from azplatform.plan.environments import ENVIRONMENTS, is_environment, traits
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.errors import ConfigProblem, ProblemList
 
@@ -117,12 +118,14 @@ def edge_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     """Cross-key checks of the edge on raw (possibly invalid) values; malformed values are left to the models."""
     problems: list[ConfigProblem] = []
     environment = data.get("environment")
-    if _get(data, "appGateway", "wafMode") == "Detection" and environment in ("staging", "prod"):
+    detection = _get(data, "appGateway", "wafMode") == "Detection"
+    if detection and is_environment(environment) and not traits(environment).waf_detection_allowed:
+        allowed = " and ".join(name for name in ENVIRONMENTS if traits(name).waf_detection_allowed)
         problems.append(
             ConfigProblem(
                 "appGateway.wafMode",
                 f"Detection only logs attacks; {environment} must block them: use Prevention "
-                "(Detection is allowed in dev only)",
+                f"(Detection is allowed in {allowed} only)",
                 "Detection",
             )
         )

@@ -13,12 +13,14 @@ from typing import Any
 
 from azplatform.components.records import arm_id
 from azplatform.plan import Plan, PlannedResource, ResourceOptions, Violation
+from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks import immutable, propertypath
+from azplatform.stacks.cost import StackCostDelta
 from azplatform.stacks.propertypath import ABSENT
 from azplatform.stacks.risks import RISK_ORDER, Action, Risk, assess
 
 # Stacks in promotion order; others follow alphabetically.
-STACK_ORDER = ("dev", "staging", "prod")
+STACK_ORDER: tuple[str, ...] = ENVIRONMENTS
 # Changes that are not input properties: they change Pulumi's state or behaviour, not the Azure resource.
 PROTECT = "(protect)"
 SAME_NAME_REPLACE = (
@@ -40,11 +42,6 @@ class PropertyChange:
     def tag(self) -> bool:
         """Whether this is a tag change (the noisiest kind: platform-wide tags touch every resource)."""
         return self.path == "tags" or self.path.startswith(("tags.", "tags["))
-
-    @property
-    def state_only(self) -> bool:
-        """A change of Pulumi state (protect, options, parent), not of the Azure resource."""
-        return self.path.startswith("(")
 
 
 @dataclass(frozen=True)
@@ -92,6 +89,9 @@ class DiffReport:
 
     stacks: list[StackDiff]
     head_plans: dict[str, Plan] = field(default_factory=dict)
+    base_plans: dict[str, Plan] = field(default_factory=dict)
+    costs: list[StackCostDelta] = field(default_factory=list)
+    """The cost section per stack (``stacks/cost.py``), when the caller computed it."""
 
     @property
     def risks(self) -> list[tuple[str, Risk]]:
@@ -218,9 +218,11 @@ def compare_paths(base: Path, head: Path) -> DiffReport:
             report.stacks.append(diff)
             if new is not None:
                 report.head_plans[stack] = new
+            if old is not None:
+                report.base_plans[stack] = old
         return report
     old, new = _load(base), Plan.load(head)
-    return DiffReport([compare(old, new)], {new.stack: new})
+    return DiffReport([compare(old, new)], {new.stack: new}, {old.stack: old} if old else {})
 
 
 def _stacks_in(folder: Path) -> set[str]:

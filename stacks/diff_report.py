@@ -16,6 +16,7 @@ from typing import Any
 
 from azplatform.plan import SECRET, Violation
 from azplatform.stacks import propertypath
+from azplatform.stacks.cost import delta_lines
 from azplatform.stacks.diff import DiffReport, PropertyChange, ResourceChange, StackDiff
 from azplatform.stacks.graph import mermaid_for
 from azplatform.stacks.propertypath import ABSENT
@@ -39,6 +40,7 @@ _ICON = {
     RiskKind.PROTECTION: "🟠",
     RiskKind.EXPOSURE: "🟠",
     RiskKind.WEAKENED: "🟡",
+    RiskKind.COST: "💲",
 }
 # Which changes survive a cut first: destructive ones, then updates, then creates.
 _PRIORITY = {Action.REPLACE: 0, Action.DELETE: 1, Action.UPDATE: 2, Action.CREATE: 3}
@@ -277,6 +279,21 @@ def _md_summary(report: DiffReport) -> list[str]:
     return lines
 
 
+_COST_LINES = 6
+
+
+def _md_cost(report: DiffReport) -> list[str]:
+    """The cost section: each stack's monthly estimate before and after, and the changed charges, largest first."""
+    if not report.costs:
+        return []
+    out = ["#### Cost (monthly estimate)", ""]
+    for delta in report.costs:
+        lines = delta_lines(delta, _COST_LINES)
+        out.append(f"- **{_cell(lines[0])}**")
+        out += [f"  - {_cell(line.strip())}" for line in lines[1:]]
+    return [*out, ""]
+
+
 def _md_policy_lines(report: DiffReport) -> list[str]:
     lines = []
     for d in report.stacks:
@@ -318,6 +335,7 @@ def to_markdown(report: DiffReport, limit: int = GITHUB_COMMENT_LIMIT, diagram_s
         else:
             out += ["No risky changes found.", ""]
         out += [*_md_summary(report), ""]
+        out += _md_cost(report)
         for d in errors:
             out += [
                 f"**{d.stack}**: the head plan failed to render:",
@@ -419,6 +437,9 @@ def to_text(report: DiffReport) -> str:
         out.append(f"  {d.stack}: {status}; {d.unchanged} unchanged")
         if d.new_violations or d.resolved_violations:
             out.append(f"    policy: {len(d.new_violations)} new, {len(d.resolved_violations)} resolved violation(s)")
+    if report.costs:
+        out += ["", "COST (monthly estimate):"]
+        out += [f"  {line}" for delta in report.costs for line in delta_lines(delta, limit=50)]
     for d in report.stacks:
         lines = [f"  new {_violation(v)}" for v in d.new_violations]
         lines += [f"  resolved {_violation(v)}" for v in d.resolved_violations]
@@ -476,9 +497,24 @@ def to_dict(report: DiffReport) -> dict[str, Any]:
                 ],
                 "newViolations": _json_violations(d.new_violations),
                 "resolvedViolations": _json_violations(d.resolved_violations),
+                "cost": _json_cost(report, d.stack),
             }
             for d in report.stacks
         ]
+    }
+
+
+def _json_cost(report: DiffReport, stack: str) -> dict[str, Any] | None:
+    delta = next((c for c in report.costs if c.stack == stack), None)
+    if delta is None:
+        return None
+    return {
+        "before": delta.before,
+        "after": delta.after,
+        "change": delta.change,
+        "threshold": delta.threshold,
+        "error": delta.error,
+        "changes": [{"description": c.describe(), "delta": c.delta} for c in delta.changes],
     }
 
 

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, Discriminator, Tag
 from pydantic.alias_generators import to_camel
 
+from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks.profiles import PROFILES
 
 
@@ -139,12 +140,12 @@ def _config_table(section: str) -> Iterator[str]:
     where = f"azplatform:{section}.<name>" if section == "apps" else f"azplatform:{section}"
     yield f"Stack-file key `{where}`; defaults per environment come from `stacks/profiles.py`."
     yield ""
-    yield "| key | dev | staging | prod | meaning |"
-    yield "| --- | --- | --- | --- | --- |"
+    yield f"| key | {' | '.join(ENVIRONMENTS)} | meaning |"
+    yield "| --- |" + " --- |" * len(ENVIRONMENTS) + " --- |"
     for name, info in model.model_fields.items():
         key = to_camel(name)
         per_env = []
-        for env in ("dev", "staging", "prod"):
+        for env in ENVIRONMENTS:
             value = PROFILES[env].get(section, {}).get(key) if isinstance(PROFILES[env].get(section), dict) else None
             if value is None and not info.is_required():
                 value = info.get_default(call_default_factory=True)
@@ -478,6 +479,55 @@ cosmos = CosmosDb("cosmos", CosmosDbArgs(
     databases={"shop": DatabaseSpec(containers={"orders": SqlContainerSpec(partition_key="/tenantId")})},
     private_endpoints=[PrivateEndpointSpec(
         subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.documents.azure.com"]
+    )],
+))
+""",
+    ),
+    ComponentDoc(
+        "azplatform.components.postgres",
+        "PostgresFlexibleServer",
+        "PostgresFlexibleServerArgs",
+        "postgres",
+        """
+from azplatform.components import (
+    DiagnosticSettings, EntraAdministrator, PostgresDatabaseSpec, PostgresFlexibleServer, PostgresFlexibleServerArgs,
+    PrivateEndpointSpec,
+)
+
+# Entra only (no password login): the DBA group is the server's administrator. Private endpoint only.
+server = PostgresFlexibleServer("pg", PostgresFlexibleServerArgs(
+    name="psql-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+    tier="Burstable", sku_name="Standard_B1ms", storage_size_gb=32,
+    entra_administrator=EntraAdministrator(object_id="00000000-0000-4000-8000-0000000000db", principal_name="DBAs"),
+    databases={"shop": PostgresDatabaseSpec()},
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.postgres.database.azure.com"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+    ),
+    ComponentDoc(
+        "azplatform.components.postgres",
+        "PostgresPrincipals",
+        "PostgresPrincipalsArgs",
+        None,
+        """
+from azplatform.components import DatabaseGrant, PostgresPrincipals, PostgresPrincipalsArgs
+
+# Runs in the Container Apps environment as the server's administrator identity and makes the app's managed
+# identity a PostgreSQL role (pgaadauth_create_principal_with_oid) with access to the shop database.
+PostgresPrincipals("pg-roles", PostgresPrincipalsArgs(
+    name="caj-shop-pgroles-dev", resource_group_name=RG, location="westeurope",
+    environment_id=f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/{RG}"
+    "/providers/Microsoft.App/managedEnvironments/cae-shop-dev-weu",
+    identity_id=f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/{RG}"
+    "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop-pgadmin-dev",
+    identity_client_id="00000000-0000-4000-8000-0000000000c1", administrator_name="id-shop-pgadmin-dev",
+    host="psql-shop-dev-weu.postgres.database.azure.com",
+    grants=[DatabaseGrant(
+        role="id-shop-api-dev", object_id="00000000-0000-4000-8000-0000000000a1", databases=["shop"]
     )],
 ))
 """,

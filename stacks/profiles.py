@@ -1,14 +1,21 @@
-"""Environment profiles: the defaults each environment starts from. A stack file overrides only what differs.
+"""Environment profiles: the settings defaults each environment starts from. A stack file overrides only what
+differs.
 
 dev, staging and prod share one topology (dev/prod parity); they differ in size, SKU, redundancy and retention.
+What a stack file cannot override (protection and locks, replica floors, whether the WAF may only detect, policy
+levels) is the environment's record in ``azplatform.plan.environments.ENVIRONMENT_TABLE``; both tables are keyed
+by the environment's name, so ``PROFILES[record.name]`` is the record's defaults (``profile_for`` a copy of them).
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
-PROFILES: dict[str, dict[str, Any]] = {
+from azplatform.plan.environments import Environment, EnvironmentTraits
+
+PROFILES: Mapping[Environment, Mapping[str, Any]] = {
     "dev": {
         "zoneRedundant": False,
         "observability": {"retentionDays": 30, "dailyQuotaGb": 5},
@@ -18,11 +25,36 @@ PROFILES: dict[str, dict[str, Any]] = {
         # Smallest Managed Redis, one node (no SLA); serverless Cosmos (pay per request, 7-day restore window).
         "redis": {"sku": "Balanced_B0", "highAvailability": False, "persistence": "none"},
         "cosmos": {"serverless": True, "backupTier": "Continuous7Days"},
+        # Burstable PostgreSQL (no HA on this tier), the smallest disk, the shortest restore window.
+        "postgres": {
+            "tier": "Burstable",
+            "skuName": "Standard_B1ms",
+            "storageSizeGb": 32,
+            "highAvailability": "Disabled",
+            "geoRedundantBackup": False,
+            "backupRetentionDays": 7,
+        },
+        # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is an opt-in where
+        # the environment allows it: plan/environments.py.)
         # Premium even in dev: Standard has no private endpoint, and the platform keeps Service Bus off the public
         # network everywhere (dev/prod parity). One messaging unit; no zones (zoneRedundant is off in dev).
         "serviceBus": {"sku": "Premium", "capacity": 1},
-        # WAF_v2 scales to zero reserved instances. (WAF mode: Prevention by default; Detection is a dev-only opt-in.)
         "appGateway": {"minCapacity": 0, "maxCapacity": 2},
+        # What the estimate assumes (azplatform cost), the budget (its startDate is per stack) and the PR diff's
+        # cost threshold, in USD a month. Assumptions are documented in components/pricing.py (UsageAssumptions).
+        "cost": {
+            "usage": {
+                "apiRequestsPerMonth": 1_000_000,
+                "logIngestionGbPerDay": 1,
+                "cosmosRequestUnitsPerMonth": 50_000_000,
+                "cosmosStorageGb": 5,
+                "privateEndpointGbPerMonth": 5,
+                "gatewayCapacityUnits": 1,
+                "keyVaultOperationsPerMonth": 50_000,
+            },
+            "budget": {"amount": 2000},
+            "diffThreshold": 50,
+        },
     },
     "staging": {
         "zoneRedundant": True,
@@ -32,8 +64,30 @@ PROFILES: dict[str, dict[str, Any]] = {
         "apim": {"sku": "Premium", "capacity": 2},
         "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
+        "postgres": {
+            "tier": "GeneralPurpose",
+            "skuName": "Standard_D2ds_v5",
+            "storageSizeGb": 64,
+            # Zone redundant like the rest of staging, but without PostgreSQL's standby (it doubles compute).
+            "highAvailability": "Disabled",
+            "geoRedundantBackup": False,
+            "backupRetentionDays": 14,
+        },
         "serviceBus": {"sku": "Premium", "capacity": 1},
         "appGateway": {"minCapacity": 1, "maxCapacity": 5},
+        "cost": {
+            "usage": {
+                "apiRequestsPerMonth": 10_000_000,
+                "logIngestionGbPerDay": 3,
+                "cosmosAutoscaleUtilization": 0.2,
+                "cosmosStorageGb": 20,
+                "privateEndpointGbPerMonth": 20,
+                "gatewayCapacityUnits": 5,
+                "keyVaultOperationsPerMonth": 200_000,
+            },
+            "budget": {"amount": 8000},
+            "diffThreshold": 100,
+        },
     },
     "prod": {
         "zoneRedundant": True,
@@ -44,14 +98,40 @@ PROFILES: dict[str, dict[str, Any]] = {
         # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
         "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
+        # A standby in another zone (highAvailability follows zoneRedundant), backups copied to the paired region
+        # (chosen at creation), 35 days' restore window.
+        "postgres": {
+            "tier": "GeneralPurpose",
+            "skuName": "Standard_D4ds_v5",
+            "storageSizeGb": 128,
+            "geoRedundantBackup": True,
+            "backupRetentionDays": 35,
+        },
         # Two messaging units: headroom before throttling; zone redundant with zoneRedundant.
         "serviceBus": {"sku": "Premium", "capacity": 2},
         # Two warm instances: one per zone survives a zone outage while autoscale adds more.
         "appGateway": {"minCapacity": 2, "maxCapacity": 10},
+        "cost": {
+            "usage": {
+                "apiRequestsPerMonth": 100_000_000,
+                "logIngestionGbPerDay": 10,
+                "cosmosAutoscaleUtilization": 0.4,
+                "cosmosStorageGb": 100,
+                "privateEndpointGbPerMonth": 200,
+                "gatewayCapacityUnits": 25,
+                "keyVaultOperationsPerMonth": 2_000_000,
+            },
+            "budget": {"amount": 20000},
+            "diffThreshold": 250,
+        },
     },
 }
 
 
-def profile_for(environment: str) -> dict[str, Any]:
+def profile_for(environment: str | EnvironmentTraits) -> dict[str, Any]:
     """A copy of the environment's defaults (empty for an unknown environment, which validation reports)."""
-    return copy.deepcopy(PROFILES.get(environment, {}))
+    name = environment.name if isinstance(environment, EnvironmentTraits) else environment
+    for key, defaults in PROFILES.items():
+        if key == name:
+            return copy.deepcopy(dict(defaults))
+    return {}

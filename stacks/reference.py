@@ -221,6 +221,13 @@ class PlatformReference:
         example=lambda env: f"https://apim-azp-{env.code}-weu-test.azure-api.net",
         optional=True,
     )
+    postgres_host: Output[str | None] = Output(
+        "postgresHost",
+        "The PostgreSQL flexible server's host name (port 5432, Entra authentication, TLS; resolvable inside the "
+        "VNet through its private endpoint). None when the platform has no PostgreSQL (``postgres: null``).",
+        example=lambda env: f"psql-azp-{env.code}-weu-test.postgres.database.azure.com",
+        optional=True,
+    )
 
     def __init__(self, stack_name: str, *, name: str | None = None, opts: pulumi.ResourceOptions | None = None):
         self.stack_name = stack_name

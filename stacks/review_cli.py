@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from azplatform.plan import Plan
-from azplatform.stacks import diff_report, graph
+from azplatform.stacks import cost, diff_report, graph
 from azplatform.stacks.diff import compare_paths
 from azplatform.stacks.errors import ConfigError
 from azplatform.stacks.offline import render_stack
@@ -39,6 +39,9 @@ def add_commands(commands: Any) -> None:
         help="markdown size limit in UTF-8 bytes (default: GitHub's comment limit)",
     )
     diff.add_argument("--diagram-stack", default="prod", help="whose head plan the markdown's diagram shows")
+    diff.add_argument(
+        "--project-dir", type=Path, default=Path.cwd(), help="folder holding the stack files (cost assumptions)"
+    )
     diff.set_defaults(handler=cmd_diff)
 
     draw = commands.add_parser("graph", help="draw a stack's topology from its plan")
@@ -65,6 +68,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         report = compare_paths(args.base, args.head)
+        cost.attach(report, args.project_dir.resolve())
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read the plans: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -33,6 +33,7 @@ class RiskKind(StrEnum):
     PROTECTION = "protection removed"
     EXPOSURE = "public exposure"
     WEAKENED = "security weakened"
+    COST = "cost increase"
 
 
 RISK_ORDER = list(RiskKind)

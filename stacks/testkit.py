@@ -26,13 +26,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from azplatform.plan.environments import ENVIRONMENTS, is_environment, traits
 from azplatform.policy.model import Environment, Finding
 from azplatform.policy.offline import check_plan
 from azplatform.stacks.offline import Plan, render
 from azplatform.stacks.offline.harness import InvokeHandler
 from azplatform.stacks.reference import example_outputs
-
-_ENV_CODES = {"dev": "dev", "staging": "stg", "prod": "prod"}
 
 
 def render_program(
@@ -72,9 +71,9 @@ def fake_platform_outputs(environment: str = "dev", **overrides: Any) -> dict[st
     """Outputs shaped like a real platform stack's, for ``render_program(platforms=...)``: every output of the
     contract with its example value (``stacks.reference.PlatformReference``), ARM-shaped ids in a resource group of
     ``environment``. ``overrides`` replaces outputs by their exported (camelCase) names."""
-    if environment not in _ENV_CODES:
-        raise ValueError(f"environment must be one of {sorted(_ENV_CODES)}, not {environment!r}")
-    outputs = example_outputs(_ENV_CODES[environment])
+    if not is_environment(environment):
+        raise ValueError(f"environment must be one of {sorted(ENVIRONMENTS)}, not {environment!r}")
+    outputs = example_outputs(traits(environment).code)
     unknown = sorted(set(overrides) - set(outputs))
     if unknown:
         raise ValueError(f"unknown platform outputs {unknown}; known: {sorted(outputs)}")

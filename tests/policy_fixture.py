@@ -109,7 +109,28 @@ def _nsg_rule(name: str, priority: int, source: str, port: str, access: str = "A
 
 def program() -> None:
     """Declare the estate (no components: the policy sees only azure-native resources)."""
-    az.resources.ResourceGroup("rg", resource_group_name=RG, location=LOCATION, tags=TAGS, opts=_opts(protect=True))
+    rg = az.resources.ResourceGroup(
+        "rg", resource_group_name=RG, location=LOCATION, tags=TAGS, opts=_opts(protect=True)
+    )
+    az.consumption.Budget(
+        "budget",
+        budget_name="budget-fx-prod",
+        scope=rg.id,
+        amount=1_000_000,
+        category="Cost",
+        time_grain="Monthly",
+        time_period=az.consumption.BudgetTimePeriodArgs(start_date="2026-12-01T00:00:00Z"),
+        notifications={
+            kind.lower(): az.consumption.NotificationArgs(
+                enabled=True,
+                operator="GreaterThan",
+                threshold=100,
+                threshold_type=kind,
+                contact_emails=["platform-team@example.com"],
+            )
+            for kind in ("Actual", "Forecasted")
+        },
+    )
     workspace = az.operationalinsights.Workspace(
         "log",
         workspace_name="log-fx-prod",

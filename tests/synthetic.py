@@ -1,5 +1,5 @@
 """Synthetic resources added to rendered plans, for resource types other helpers are still building (Cosmos,
-Container Apps, App Gateway, APIM). They follow the plan JSON contract of DESIGN.md and use the ARM ids the
+Container Apps, App Gateway, APIM). They follow the plan JSON contract of docs/architecture.md and use the ARM ids the
 offline mocks would give them, so the diff and the graph treat them exactly like rendered resources."""
 
 from __future__ import annotations

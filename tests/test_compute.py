@@ -10,7 +10,7 @@ import pytest
 
 from azplatform.components.container_app import consumption_allocation_ok
 from azplatform.components.rbac import BuiltInRole
-from azplatform.stacks.config import ENVIRONMENT_CODES
+from azplatform.plan.environments import traits
 from azplatform.stacks.offline import Plan, PlannedResource
 from tests.conftest import REDIS_STREAMS_WORKER
 
@@ -127,7 +127,7 @@ def test_registry_is_private_and_entra_only(plans: dict[str, Plan], stack: str) 
     assert registry.inputs["policies"]["exportPolicy"] == {"status": "disabled"}
     endpoint = plan.one("azure-native:network:PrivateEndpoint", "platform-acr-pep")
     assert endpoint.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["registry"]
-    assert endpoint.inputs["subnet"]["id"].endswith("/subnets/" + f"snet-azp-pep-{ENVIRONMENT_CODES[stack]}-weu")
+    assert endpoint.inputs["subnet"]["id"].endswith("/subnets/" + f"snet-azp-pep-{traits(stack).code}-weu")
     zone_group = plan.one("azure-native:network:PrivateDnsZoneGroup", "platform-acr-pep-dns")
     assert zone_group.inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"].endswith("/privatelink.azurecr.io")
     assert (

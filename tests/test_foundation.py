@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from azplatform.components.naming import Kind
+from azplatform.plan.environments import traits
 from azplatform.policy.model import EXEMPTIONS_TAG
-from azplatform.stacks.config import ENVIRONMENT_CODES, load_platform_config
+from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.offline import Plan, PlannedResource
 from azplatform.stacks.platform import platform_tags
 from tests.conftest import STACKS, stack_values
@@ -173,7 +174,7 @@ def test_key_vault_has_a_private_endpoint_registered_in_the_vault_zone(plans: di
     connection = endpoint.inputs["privateLinkServiceConnections"][0]
     assert connection["groupIds"] == ["vault"]
     assert connection["privateLinkServiceId"].endswith(f"/vaults/{vault.inputs['vaultName']}")
-    assert endpoint.inputs["subnet"]["id"].endswith("/subnets/" + f"snet-azp-pep-{ENVIRONMENT_CODES[stack]}-weu")
+    assert endpoint.inputs["subnet"]["id"].endswith("/subnets/" + f"snet-azp-pep-{traits(stack).code}-weu")
     group = next(g for g in plan.of_type(ZONE_GROUP) if endpoint.urn in g.dependencies)
     zone_id = group.inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"]
     assert zone_id.endswith("/privateDnsZones/privatelink.vaultcore.azure.net")
@@ -205,7 +206,7 @@ def test_observability_uses_entra_auth_only(plans: dict[str, Plan], stack: str) 
     appi = plan.one(APPI).inputs
     assert appi["disableLocalAuth"] is True
     assert appi["ingestionMode"] == "LogAnalytics"
-    assert appi["workspaceResourceId"].endswith("/workspaces/log-azp-" + f"{ENVIRONMENT_CODES[stack]}-weu")
+    assert appi["workspaceResourceId"].endswith("/workspaces/log-azp-" + f"{traits(stack).code}-weu")
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -49,7 +49,7 @@ def test_no_package_imports_a_layer_above_it() -> None:
 @pytest.mark.parametrize(
     ("layer", "statement", "module"),
     [
-        ("components", "from azplatform.stacks.config import ENVIRONMENT_CODES", "azplatform.stacks.config"),
+        ("components", "from azplatform.stacks.config import PlatformConfig", "azplatform.stacks.config"),
         ("components", "import azplatform.plan", "azplatform.plan"),
         ("plan", "from azplatform.policy.model import Finding", "azplatform.policy.model"),
         ("policy", "def f() -> None:\n    from azplatform.stacks.offline import Plan", "azplatform.stacks.offline"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from azplatform.plan.environments import Enforcement
 from azplatform.policy import catalog
 from azplatform.policy.engine import evaluate
 from azplatform.policy.model import Environment, PolicyRule, Resource
@@ -77,6 +78,21 @@ SERVICE_BUS_OK = {
 
 def _bus(**changes: object) -> Resource:
     return dataclasses.replace(synthetic(SERVICE_BUS, **{**SERVICE_BUS_OK, **changes}), protect=True)
+
+
+def _postgres(**changes: object) -> Resource:
+    """A compliant prod PostgreSQL flexible server (the estate holds none), with ``changes``."""
+    inputs = {
+        "network": {"publicNetworkAccess": "Disabled"},
+        "authConfig": {"activeDirectoryAuth": "Enabled", "passwordAuth": "Disabled"},
+        "highAvailability": {"mode": "ZoneRedundant"},
+        "backup": {"geoRedundantBackup": "Enabled", "backupRetentionDays": 35},
+    }
+    return dataclasses.replace(synthetic("azure-native:dbforpostgresql:Server", **{**inputs, **changes}), protect=True)
+
+
+def _pg_parameter(name: str, value: str) -> Resource:
+    return synthetic("azure-native:dbforpostgresql:Configuration", configurationName=name, value=value)
 
 
 VIOLATIONS = [
@@ -186,6 +202,13 @@ VIOLATIONS = [
     Case("AZP-ZONE-001", "cosmos", setp("locations", 0, "isZoneRedundant", value=False)),
     Case("AZP-ZONE-001", "redis", setp("highAvailability", value="Disabled")),
     Case("AZP-ZONE-001", "apim", setp("zones", value=["1"])),
+    Case("AZP-PG-001", "postgres", synthetic=_postgres(network={"publicNetworkAccess": "Enabled"})),
+    Case("AZP-PG-002", "postgres", synthetic=_postgres(authConfig={"activeDirectoryAuth": "Enabled"})),
+    Case("AZP-PG-002", "postgres-login", synthetic=_postgres(administratorLogin="pgadmin")),
+    Case("AZP-PG-003", "postgres-tls", synthetic=_pg_parameter("require_secure_transport", "off")),
+    Case("AZP-PG-003", "postgres-tls10", synthetic=_pg_parameter("ssl_min_protocol_version", "TLSv1")),
+    Case("AZP-PG-004", "postgres", synthetic=_postgres(highAvailability={"mode": "SameZone"})),
+    Case("AZP-PG-004", "postgres-geo", synthetic=_postgres(backup={"geoRedundantBackup": "Disabled"})),
 ]
 
 # Compliant cases for rules whose types the estate does not hold (the estate covers the others).
@@ -195,6 +218,9 @@ COMPLIANT_SYNTHETIC = [
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="GatewaySubnet")),
     ("AZP-TLS-001", synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_2")),
     *((rule_id, _bus()) for rule_id in ("AZP-SB-001", "AZP-SB-002", "AZP-SB-003", "AZP-NET-004", "AZP-TLS-001")),
+    *((rule, _postgres()) for rule in ("AZP-PG-001", "AZP-PG-002", "AZP-PG-004")),
+    ("AZP-PG-003", _pg_parameter("require_secure_transport", "on")),
+    ("AZP-PG-003", _pg_parameter("ssl_min_protocol_version", "TLSv1.2")),
 ]
 
 
@@ -257,6 +283,9 @@ def test_there_are_at_least_35_resource_rules_with_unique_ids() -> None:
 def test_rule_metadata_is_complete(rule: PolicyRule) -> None:
     assert rule.description and rule.reference
     assert set(rule.levels) == {"dev", "staging", "prod"}
+    if rule.enforcement is Enforcement.ADVICE:  # warnings by nature (an estimate against a budget), everywhere
+        assert set(rule.levels.values()) == {"advisory"}
+        return
     assert rule.level("staging") in ("mandatory", "disabled") or rule.id == "AZP-ZONE-001"
     assert rule.level("prod") == "mandatory"
 

@@ -74,6 +74,20 @@ BROKEN: list[tuple[str, str, Callable[[Plan], Plan]]] = [
     ("AZP-STACK-005", "external app whose environment is not in the stack", lambda p: drop(p, "cae", "cae-diag")),
     ("AZP-STACK-006", "endpoint without a zone group", lambda p: drop(p, "kv-pep-dns")),
     ("AZP-REDIS-004", "access keys on", lambda p: edit(p, "redis-db", KEYS_ON)),
+    ("AZP-COST-001", "no budget on the resource group", lambda p: drop(p, "budget")),
+    (
+        "AZP-COST-001",
+        "budget without a forecast notification",
+        lambda p: edit(
+            p,
+            "budget",
+            setp(
+                "notifications",
+                value={"actual": {"thresholdType": "Actual", "enabled": True, "contactEmails": ["a@example.com"]}},
+            ),
+        ),
+    ),
+    ("AZP-COST-002", "estimate above the budget", lambda p: edit(p, "budget", setp("amount", value=1))),
 ]
 
 
@@ -87,7 +101,7 @@ def test_stack_rule_flags_the_broken_estate(
     policy_estate: Plan, rule_id: str, label: str, breaks: Callable[[Plan], Plan]
 ) -> None:
     findings = run(breaks(policy_estate), rule_id)
-    assert findings and all(f.level == "mandatory" for f in findings), label
+    assert findings and all(f.level == STACK_RULES[rule_id].level("prod") for f in findings), label
 
 
 def test_every_stack_rule_has_a_broken_case() -> None:

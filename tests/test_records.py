@@ -164,7 +164,7 @@ def test_every_fact_cites_a_source(token: str) -> None:
 
 def test_private_endpoints_read_the_records_zones() -> None:
     assert private_dns_zones() == PRIVATE_DNS_ZONES
-    assert set(PRIVATE_DNS_ZONES) == {"vault", "registry", "Sql", "redisEnterprise", "namespace"}
+    assert set(PRIVATE_DNS_ZONES) == {"vault", "registry", "Sql", "redisEnterprise", "postgresqlServer", "namespace"}
 
 
 def test_a_child_is_named_with_its_top_level_ancestor() -> None:

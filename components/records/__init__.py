@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from azplatform.components.records import compute, data, edge, foundation, network, servicebus
+from azplatform.components.records import compute, data, edge, foundation, network, postgres, servicebus
 from azplatform.components.records.foundation import identity_outputs
 from azplatform.components.records.model import (
     Basis,
@@ -70,7 +70,13 @@ def _index(*groups: tuple[TypeRecord, ...]) -> dict[str, TypeRecord]:
 
 # Order matters where a consumer lists records: data stores come vault, registry, Cosmos, Redis.
 RECORDS: dict[str, TypeRecord] = _index(
-    foundation.RECORDS, network.RECORDS, data.RECORDS, servicebus.RECORDS, compute.RECORDS, edge.RECORDS
+    foundation.RECORDS,
+    network.RECORDS,
+    data.RECORDS,
+    postgres.RECORDS,
+    servicebus.RECORDS,
+    compute.RECORDS,
+    edge.RECORDS,
 )
 """Type token -> its record."""
 

@@ -18,12 +18,22 @@ APP_INSIGHTS = "azure-native:applicationinsights:Component"
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 ACTION_GROUP = "azure-native:monitor:ActionGroup"
 METRIC_ALERT = "azure-native:monitor:MetricAlert"
+BUDGET = "azure-native:consumption:Budget"
 
 
 def identity_outputs(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     """A managed identity's principal and client ids (also what Azure answers for each user-assigned identity a
     resource lists)."""
     return {"principalId": stable_guid(rid), "clientId": stable_guid(rid + "client"), "tenantId": TENANT_ID}
+
+
+def _budget(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    # Nothing spent yet on a new budget; Azure fills both in as costs accrue.
+    return {
+        "currentSpend": {"amount": 0.0, "unit": "USD"},
+        "forecastSpend": {"amount": 0.0, "unit": "USD"},
+        "eTag": digest(rid)[:16],
+    }
 
 
 def _workspace(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
@@ -170,6 +180,26 @@ RECORDS = (
         create_time_basis="estimate",
         create_time_source=QUICK,
         prerequisites=(),
+    ),
+    TypeRecord(
+        token=BUDGET,
+        label="Budget",
+        tier=Tier.PLUMBING,
+        # An extension resource of its scope (the stack's resource group).
+        # https://learn.microsoft.com/rest/api/consumption/budgets/create-or-update
+        arm_id="{scope}/providers/Microsoft.Consumption/budgets/{budgetName}",
+        parent=None,
+        stateful=False,
+        taggable=False,  # the Budget API has no tags property (see the SDK's BudgetArgs)
+        telemetry=Telemetry.NONE,
+        create_minutes=0.1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(
+            Prerequisite("*", "a budget is an extension of its scope", via="scope"),
+            Prerequisite(ACTION_GROUP, "its notifications name the action group", via="notifications"),
+        ),
+        computed=_budget,
     ),
     TypeRecord(
         token=METRIC_ALERT,

@@ -3,9 +3,32 @@
 from __future__ import annotations
 
 from azplatform.policy.registry import registered
-from azplatform.policy.rules import apps, cross_cutting, data, edge, network, observability, servicebus, stack
+from azplatform.policy.rules import (
+    apps,
+    cost,
+    cross_cutting,
+    data,
+    edge,
+    network,
+    observability,
+    postgres,
+    servicebus,
+    stack,
+)
 
 RULES = registered()
 """Every rule, resource and stack, sorted by id."""
 
-__all__ = ["RULES", "apps", "cross_cutting", "data", "edge", "network", "observability", "servicebus", "stack"]
+__all__ = [
+    "RULES",
+    "apps",
+    "cost",
+    "cross_cutting",
+    "data",
+    "edge",
+    "network",
+    "observability",
+    "postgres",
+    "servicebus",
+    "stack",
+]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azplatform.policy import catalog
-from azplatform.policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower
+from azplatform.policy.model import Enforcement, Environment, Resource, Severity, get, items, lower
 from azplatform.policy.registry import resource_rule
 
 _WORKLOADS = (catalog.CONTAINER_APP, catalog.CONTAINER_APP_JOB)
@@ -16,7 +16,7 @@ _WORKLOADS = (catalog.CONTAINER_APP, catalog.CONTAINER_APP_JOB)
     description="The Container Apps environment is internal: injected into its subnet with no public endpoint.",
     severity=Severity.CRITICAL,
     reference="MCSB NS-2; Azure Policy: Container Apps environment should use network injection",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.CONTAINER_APPS_ENVIRONMENT,),
 )
 def environment_internal(resource: Resource, _: Environment) -> Iterator[str]:
@@ -33,7 +33,7 @@ def environment_internal(resource: Resource, _: Environment) -> Iterator[str]:
     "shared workspace key.",
     severity=Severity.MEDIUM,
     reference="MCSB LT-3 (logging for security investigation); MCSB IM-1",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.CONTAINER_APPS_ENVIRONMENT,),
 )
 def environment_logs_via_azure_monitor(resource: Resource, _: Environment) -> Iterator[str]:
@@ -49,7 +49,7 @@ def environment_logs_via_azure_monitor(resource: Resource, _: Environment) -> It
     description="Container app ingress never allows plain HTTP (allowInsecure false).",
     severity=Severity.HIGH,
     reference="MCSB DP-3; Azure Policy: Container Apps should only be accessible over HTTPS",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.CONTAINER_APP,),
 )
 def app_no_insecure_ingress(resource: Resource, _: Environment) -> Iterator[str]:
@@ -63,7 +63,7 @@ def app_no_insecure_ingress(resource: Resource, _: Environment) -> Iterator[str]
     description="Container app and job secrets are Key Vault references read with a managed identity, never values.",
     severity=Severity.HIGH,
     reference="MCSB IM-8 (restrict credential exposure); MCSB DP-6",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=_WORKLOADS,
 )
 def workload_secrets_from_key_vault(resource: Resource, _: Environment) -> Iterator[str]:
@@ -81,7 +81,7 @@ def workload_secrets_from_key_vault(resource: Resource, _: Environment) -> Itera
     description="Container apps and jobs pull images with a managed identity, not a registry password.",
     severity=Severity.HIGH,
     reference="MCSB IM-3 (manage application identities securely)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=_WORKLOADS,
 )
 def workload_registry_identity(resource: Resource, _: Environment) -> Iterator[str]:
@@ -99,7 +99,7 @@ def workload_registry_identity(resource: Resource, _: Environment) -> Iterator[s
     description="The container registry's admin user is disabled.",
     severity=Severity.HIGH,
     reference="MCSB IM-1; Azure Policy: Container registries should have local admin account disabled",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.REGISTRY,),
 )
 def registry_admin_off(resource: Resource, _: Environment) -> Iterator[str]:
@@ -113,7 +113,7 @@ def registry_admin_off(resource: Resource, _: Environment) -> Iterator[str]:
     description="The container registry has public network access and anonymous pull disabled.",
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Public network access should be disabled for Container registries",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.REGISTRY,),
 )
 def registry_private(resource: Resource, _: Environment) -> Iterator[str]:
@@ -130,7 +130,7 @@ def registry_private(resource: Resource, _: Environment) -> Iterator[str]:
     description="The container registry is Premium, the only SKU with private endpoints.",
     severity=Severity.HIGH,
     reference="MCSB NS-2; https://learn.microsoft.com/azure/container-registry/container-registry-private-link",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.REGISTRY,),
 )
 def registry_premium(resource: Resource, _: Environment) -> Iterator[str]:

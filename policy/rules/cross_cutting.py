@@ -8,10 +8,8 @@ from typing import Any
 
 from azplatform.policy import catalog
 from azplatform.policy.model import (
-    ADVISORY_OUTSIDE_PROD,
-    EVERYWHERE,
-    PROD_ONLY,
     SECRET,
+    Enforcement,
     Environment,
     Resource,
     Severity,
@@ -32,7 +30,7 @@ REQUIRED_TAGS = ("environment", "owner", "costCenter")
     description="Taggable resources carry the environment, owner and costCenter tags; environment names the stack's.",
     severity=Severity.LOW,
     reference="Azure Policy: Require a tag on resources (Cloud Adoption Framework tagging strategy)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def required_tags(resource: Resource, environment: Environment) -> Iterator[str]:
     """Ownership and cost allocation; a wrong environment tag hides a resource from its environment's views."""
@@ -65,7 +63,7 @@ def tls_version(value: Any) -> tuple[int, int] | None:
     description="Any resource with a minimum-TLS setting requires TLS 1.2 or later.",
     severity=Severity.HIGH,
     reference="MCSB DP-3 (encrypt sensitive data in transit)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def tls_minimum(resource: Resource, _: Environment) -> Iterator[str]:
     """The catch-all for storage, SQL, Service Bus and the like; the platform's own services have dedicated rules."""
@@ -85,7 +83,7 @@ def tls_minimum(resource: Resource, _: Environment) -> Iterator[str]:
     "identity.",
     severity=Severity.HIGH,
     reference="MCSB IM-3 (manage application identities securely and automatically)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=catalog.NEEDS_IDENTITY,
 )
 def managed_identity(resource: Resource, _: Environment) -> Iterator[str]:
@@ -166,7 +164,7 @@ def _walk(value: Any, path: str) -> Iterator[str]:
     "secrets or Key Vault references).",
     severity=Severity.CRITICAL,
     reference="MCSB IM-8 (restrict the exposure of credentials and secrets); MCSB DP-6",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def no_plaintext_secrets(resource: Resource, _: Environment) -> Iterator[str]:
     """A heuristic on key names: a secret-looking key whose value is plain text (not "[secret]") is reported."""
@@ -179,8 +177,8 @@ def no_plaintext_secrets(resource: Resource, _: Environment) -> Iterator[str]:
     description="In prod, stateful resources (data stores, the log workspace, the resource group) carry Pulumi "
     "protect.",
     severity=Severity.HIGH,
-    reference="MCSB BR-1 (backup and recovery) / data-loss protection; DESIGN.md",
-    levels=PROD_ONLY,
+    reference="MCSB BR-1 (backup and recovery) / data-loss protection; docs/architecture.md (decisions)",
+    enforcement=Enforcement.PROTECTION,
     types=catalog.STATEFUL,
 )
 def stateful_protected(resource: Resource, _: Environment) -> Iterator[str]:
@@ -230,7 +228,7 @@ def _zone_problems(resource: Resource) -> Iterator[str]:
     severity=Severity.MEDIUM,
     reference="MCSB BR-1 / Well-Architected reliability: Azure Policy: [Preview]: Cosmos Database Accounts should "
     "be Zone Redundant (and the per-service zone-redundancy built-ins)",
-    levels=ADVISORY_OUTSIDE_PROD,
+    enforcement=Enforcement.RESILIENCE,
     types=(
         catalog.APPLICATION_GATEWAY,
         catalog.PUBLIC_IP,

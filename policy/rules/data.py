@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azplatform.policy import catalog
-from azplatform.policy.model import EVERYWHERE, RELAXED_IN_DEV, Environment, Resource, Severity, get, items, lower
+from azplatform.policy.model import Enforcement, Environment, Resource, Severity, get, items, lower
 from azplatform.policy.registry import resource_rule
 
 # --- Key Vault ------------------------------------------------------------------------------------------------
@@ -18,7 +18,7 @@ from azplatform.policy.registry import resource_rule
     reference="MCSB DP-8 (key and certificate repository security); Azure Policy: Key vaults should have "
     "deletion protection enabled",
     # dev may turn it off: with it on, a destroyed dev vault's name stays reserved for the retention period.
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
     types=(catalog.KEY_VAULT,),
 )
 def vault_purge_protection(resource: Resource, _: Environment) -> Iterator[str]:
@@ -39,7 +39,7 @@ SOFT_DELETE_MINIMUM_DAYS = 90
     description=f"Key Vault soft delete is on with at least {SOFT_DELETE_MINIMUM_DAYS} days' retention.",
     severity=Severity.MEDIUM,
     reference="MCSB DP-8; Azure Policy: Key vaults should have soft delete enabled",
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
     types=(catalog.KEY_VAULT,),
 )
 def vault_soft_delete(resource: Resource, _: Environment) -> Iterator[str]:
@@ -56,7 +56,7 @@ def vault_soft_delete(resource: Resource, _: Environment) -> Iterator[str]:
     description="Key Vault uses the Azure RBAC permission model, with no access policies.",
     severity=Severity.HIGH,
     reference="MCSB PA-7 (just enough administration); Azure Policy: Azure Key Vault should use RBAC permission model",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.KEY_VAULT,),
 )
 def vault_rbac(resource: Resource, _: Environment) -> Iterator[str]:
@@ -72,7 +72,7 @@ def vault_rbac(resource: Resource, _: Environment) -> Iterator[str]:
     description="Key Vault has public network access disabled and its firewall denies by default.",
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Azure Key Vault should disable public network access",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.KEY_VAULT,),
 )
 def vault_private(resource: Resource, _: Environment) -> Iterator[str]:
@@ -93,7 +93,7 @@ def vault_private(resource: Resource, _: Environment) -> Iterator[str]:
     description="Azure Managed Redis requires TLS 1.2 or later.",
     severity=Severity.HIGH,
     reference="MCSB DP-3",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.REDIS_CLUSTER,),
 )
 def redis_tls(resource: Resource, _: Environment) -> Iterator[str]:
@@ -109,7 +109,7 @@ def redis_tls(resource: Resource, _: Environment) -> Iterator[str]:
     description="Azure Managed Redis has public network access disabled.",
     severity=Severity.HIGH,
     reference="MCSB NS-2",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.REDIS_CLUSTER,),
 )
 def redis_private(resource: Resource, _: Environment) -> Iterator[str]:
@@ -124,7 +124,7 @@ def redis_private(resource: Resource, _: Environment) -> Iterator[str]:
     description="Azure Managed Redis databases accept only encrypted (TLS) client connections.",
     severity=Severity.HIGH,
     reference="MCSB DP-3",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.REDIS_DATABASE,),
 )
 def redis_encrypted_protocol(resource: Resource, _: Environment) -> Iterator[str]:
@@ -142,7 +142,7 @@ def redis_encrypted_protocol(resource: Resource, _: Environment) -> Iterator[str
     description="Cosmos DB local (key) authentication is disabled; only Entra identities get in.",
     severity=Severity.HIGH,
     reference="MCSB IM-1; Azure Policy: Cosmos DB database accounts should have local authentication methods disabled",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
@@ -156,7 +156,7 @@ def cosmos_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
     description="Cosmos DB has public network access disabled.",
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Azure Cosmos DB should disable public network access",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_private(resource: Resource, _: Environment) -> Iterator[str]:
@@ -171,7 +171,7 @@ def cosmos_private(resource: Resource, _: Environment) -> Iterator[str]:
     description="Cosmos DB uses continuous backup (point-in-time restore).",
     severity=Severity.MEDIUM,
     reference="MCSB BR-1 (ensure regular automated backups)",
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
     types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_continuous_backup(resource: Resource, _: Environment) -> Iterator[str]:
@@ -186,7 +186,7 @@ def cosmos_continuous_backup(resource: Resource, _: Environment) -> Iterator[str
     description="Cosmos DB key-based metadata writes are disabled (databases and containers change only via ARM).",
     severity=Severity.MEDIUM,
     reference="MCSB PA-7; Azure Policy: Azure Cosmos DB key based metadata write access should be disabled",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_metadata_writes_off(resource: Resource, _: Environment) -> Iterator[str]:
@@ -200,7 +200,7 @@ def cosmos_metadata_writes_off(resource: Resource, _: Environment) -> Iterator[s
     description="Cosmos DB requires TLS 1.2 (minimalTlsVersion Tls12), set explicitly.",
     severity=Severity.HIGH,
     reference="MCSB DP-3",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.COSMOS_ACCOUNT,),
 )
 def cosmos_tls12(resource: Resource, _: Environment) -> Iterator[str]:

@@ -8,8 +8,7 @@ from typing import Any
 
 from azplatform.policy import catalog
 from azplatform.policy.model import (
-    EVERYWHERE,
-    RELAXED_IN_DEV,
+    Enforcement,
     Environment,
     Resource,
     Severity,
@@ -29,7 +28,7 @@ from azplatform.policy.registry import resource_rule
     severity=Severity.HIGH,
     reference="MCSB NS-6 (web application firewall); Azure Policy: Web Application Firewall (WAF) should be "
     "enabled for Application Gateway",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_sku(resource: Resource, _: Environment) -> Iterator[str]:
@@ -45,7 +44,7 @@ def gateway_sku(resource: Resource, _: Environment) -> Iterator[str]:
     description="A WAF policy is attached to the gateway (firewallPolicy), not the legacy inline WAF configuration.",
     severity=Severity.CRITICAL,
     reference="MCSB NS-6; Azure Policy: Web Application Firewall (WAF) should be enabled for Application Gateway",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_waf_policy(resource: Resource, _: Environment) -> Iterator[str]:
@@ -82,7 +81,7 @@ def _ssl_policy_problem(policy: Any, where: str) -> str | None:
     description="The gateway's TLS policy (and every SSL profile's) has TLS 1.2 as its minimum.",
     severity=Severity.HIGH,
     reference="MCSB DP-3 (encrypt sensitive data in transit)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_tls_policy(resource: Resource, _: Environment) -> Iterator[str]:
@@ -106,7 +105,7 @@ def _last_segment(sub_resource: Any) -> str:
     description="The gateway serves HTTPS; any plain-HTTP listener only redirects to HTTPS.",
     severity=Severity.HIGH,
     reference="MCSB DP-3",
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
     types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_https_listener(resource: Resource, _: Environment) -> Iterator[str]:
@@ -127,7 +126,7 @@ def gateway_https_listener(resource: Resource, _: Environment) -> Iterator[str]:
     description="The gateway's TLS certificates come from Key Vault (keyVaultSecretId), never inline with a password.",
     severity=Severity.HIGH,
     reference="MCSB DP-7 (secure certificate management)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APPLICATION_GATEWAY,),
 )
 def gateway_certificates_from_key_vault(resource: Resource, _: Environment) -> Iterator[str]:
@@ -148,7 +147,7 @@ def gateway_certificates_from_key_vault(resource: Resource, _: Environment) -> I
     description="The WAF policy is enabled and inspects request bodies.",
     severity=Severity.HIGH,
     reference="MCSB NS-6",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.WAF_POLICY,),
 )
 def waf_enabled(resource: Resource, _: Environment) -> Iterator[str]:
@@ -166,7 +165,7 @@ def waf_enabled(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.CRITICAL,
     reference="MCSB NS-6; Azure Policy: Web Application Firewall (WAF) should use the specified mode for "
     "Application Gateway",
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
     types=(catalog.WAF_POLICY,),
 )
 def waf_prevention(resource: Resource, _: Environment) -> Iterator[str]:
@@ -190,7 +189,7 @@ def _version(text: Any) -> tuple[int, ...]:
     description="The WAF policy runs a current managed core rule set (OWASP CRS 3.2+ or Microsoft DRS 2.1+).",
     severity=Severity.HIGH,
     reference="MCSB NS-6",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.WAF_POLICY,),
 )
 def waf_core_rule_set(resource: Resource, _: Environment) -> Iterator[str]:
@@ -212,7 +211,7 @@ def waf_core_rule_set(resource: Resource, _: Environment) -> Iterator[str]:
     description="The WAF policy runs the bot protection rule set (Microsoft_BotManagerRuleSet).",
     severity=Severity.MEDIUM,
     reference="MCSB NS-6",
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
     types=(catalog.WAF_POLICY,),
 )
 def waf_bot_protection(resource: Resource, _: Environment) -> Iterator[str]:
@@ -230,7 +229,7 @@ def waf_bot_protection(resource: Resource, _: Environment) -> Iterator[str]:
     description="API Management is injected into its subnet in Internal mode (no public gateway endpoint).",
     severity=Severity.CRITICAL,
     reference="MCSB NS-2; Azure Policy: API Management services should use a virtual network",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APIM,),
 )
 def apim_internal(resource: Resource, _: Environment) -> Iterator[str]:
@@ -267,7 +266,7 @@ def _apim_switches_off(resource: Resource, keys: tuple[str, ...]) -> Iterator[st
     description="API Management has TLS 1.0, TLS 1.1 and SSL 3.0 off, client side and backend side.",
     severity=Severity.HIGH,
     reference="MCSB DP-3",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APIM,),
 )
 def apim_legacy_protocols_off(resource: Resource, _: Environment) -> Iterator[str]:
@@ -280,7 +279,7 @@ def apim_legacy_protocols_off(resource: Resource, _: Environment) -> Iterator[st
     description="API Management has the 3DES (TripleDes168) cipher off.",
     severity=Severity.MEDIUM,
     reference="MCSB DP-3",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APIM,),
 )
 def apim_weak_ciphers_off(resource: Resource, _: Environment) -> Iterator[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from azplatform.components.records import record
 from azplatform.policy import catalog
-from azplatform.policy.model import EVERYWHERE, Environment, Resource, Severity, get, items, lower, mapping
+from azplatform.policy.model import Enforcement, Environment, Resource, Severity, get, items, lower, mapping
 from azplatform.policy.registry import resource_rule
 
 # Source prefixes that mean "anyone on the internet".
@@ -45,7 +45,7 @@ def _is_gateway_nsg(rules: list[Mapping[str, Any]]) -> bool:
     severity=Severity.CRITICAL,
     reference="MCSB NS-1 (network segmentation); Azure Policy: Internet-facing virtual machines should be protected "
     "with network security groups",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.NSG, catalog.SECURITY_RULE),
 )
 def nsg_no_internet_inbound(resource: Resource, _: Environment) -> Iterator[str]:
@@ -73,7 +73,7 @@ def nsg_no_internet_inbound(resource: Resource, _: Environment) -> Iterator[str]
     description="Every subnet has a network security group (except the subnets Azure reserves).",
     severity=Severity.HIGH,
     reference="MCSB NS-1; Azure Policy: Subnets should be associated with a Network Security Group",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.VIRTUAL_NETWORK, catalog.SUBNET),
 )
 def subnet_has_nsg(resource: Resource, _: Environment) -> Iterator[str]:
@@ -99,7 +99,7 @@ def subnet_has_nsg(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.MEDIUM,
     reference="MCSB NS-5 (DDoS protection needs Standard); https://learn.microsoft.com/azure/virtual-network/"
     "ip-services/public-ip-basic-upgrade-guidance",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.PUBLIC_IP,),
 )
 def public_ip_standard(resource: Resource, _: Environment) -> Iterator[str]:
@@ -125,7 +125,7 @@ _DEDICATED_PNA_RULES = {
     description="No resource turns public network access on.",
     severity=Severity.HIGH,
     reference="MCSB NS-2 (secure cloud services with network controls)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def no_public_network_access(resource: Resource, _: Environment) -> Iterator[str]:
     """The catch-all for any type without a dedicated rule. Monitoring ingestion/query endpoints are left to their
@@ -144,7 +144,7 @@ def no_public_network_access(resource: Resource, _: Environment) -> Iterator[str
     description="Private DNS zone groups register the endpoint in a privatelink.* private DNS zone.",
     severity=Severity.HIGH,
     reference="MCSB NS-2; Azure Policy: Configure private endpoints to use private DNS zones (per service)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.PRIVATE_DNS_ZONE_GROUP,),
 )
 def zone_group_has_private_zone(resource: Resource, _: Environment) -> Iterator[str]:
@@ -163,7 +163,7 @@ def zone_group_has_private_zone(resource: Resource, _: Environment) -> Iterator[
     description="Private endpoints connect automatically (no manual approval) to one sub-resource in a subnet.",
     severity=Severity.MEDIUM,
     reference="MCSB NS-2",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.PRIVATE_ENDPOINT,),
 )
 def private_endpoint_connection(resource: Resource, _: Environment) -> Iterator[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
+from azplatform.plan.environments import traits
 from azplatform.policy import catalog
-from azplatform.policy.model import EVERYWHERE, Environment, Resource, Severity, get
+from azplatform.policy.model import Enforcement, Environment, Resource, Severity, get
 from azplatform.policy.registry import resource_rule
 
 
@@ -15,7 +16,7 @@ from azplatform.policy.registry import resource_rule
     severity=Severity.HIGH,
     reference="MCSB IM-1; Azure Policy: Log Analytics Workspaces should block non-Azure Active Directory based "
     "ingestion",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.LOG_ANALYTICS,),
 )
 def workspace_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
@@ -24,24 +25,19 @@ def workspace_local_auth_off(resource: Resource, _: Environment) -> Iterator[str
         yield "features.disableLocalAuth is not true"
 
 
-# Minimum retention per environment. prod keeps 90 days (MCSB LT-6 leaves the period to the organisation; 90 days
-# covers a quarter's investigations and is what the prod profile sets); dev and staging keep at least the 30 days
-# the PerGB2018 SKU allows as its floor.
-RETENTION_MINIMUM_DAYS: Mapping[Environment, int] = {"dev": 30, "staging": 30, "prod": 90}
-
-
 @resource_rule(
     id="AZP-LOG-002",
-    description="Log Analytics keeps logs at least 90 days in prod and 30 days elsewhere.",
+    description=f"Log Analytics keeps logs at least {traits('prod').log_retention_minimum_days} days in prod and "
+    f"{traits('dev').log_retention_minimum_days} days elsewhere.",
     severity=Severity.MEDIUM,
     reference="MCSB LT-6 (configure log storage retention)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.LOG_ANALYTICS,),
 )
 def workspace_retention(resource: Resource, environment: Environment) -> Iterator[str]:
-    """retentionInDays at or above the environment's minimum."""
+    """retentionInDays at or above the environment's minimum (its record's ``log_retention_minimum_days``)."""
     days = resource.inputs.get("retentionInDays")
-    minimum = RETENTION_MINIMUM_DAYS[environment]
+    minimum = traits(environment).log_retention_minimum_days
     if not isinstance(days, int | float) or days < minimum:
         yield f"retentionInDays is {days!r}; {environment} keeps at least {minimum}"
 
@@ -52,7 +48,7 @@ def workspace_retention(resource: Resource, environment: Environment) -> Iterato
     severity=Severity.MEDIUM,
     reference="MCSB IM-1; Azure Policy: Application Insights components should block non-Azure Active Directory "
     "based ingestion",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APP_INSIGHTS,),
 )
 def app_insights_local_auth_off(resource: Resource, _: Environment) -> Iterator[str]:
@@ -67,7 +63,7 @@ def app_insights_local_auth_off(resource: Resource, _: Environment) -> Iterator[
     severity=Severity.MEDIUM,
     reference="MCSB LT-5 (centralize security log management); Azure Policy: Application Insights components "
     "should be linked to a Log Analytics workspace",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(catalog.APP_INSIGHTS,),
 )
 def app_insights_workspace_based(resource: Resource, _: Environment) -> Iterator[str]:

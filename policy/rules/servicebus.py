@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from azplatform.components.records.servicebus import NAMESPACE
-from azplatform.policy.model import EVERYWHERE, PROD_ONLY, Environment, Resource, Severity, get
+from azplatform.plan.environments import Enforcement
+from azplatform.policy.model import Environment, Resource, Severity, get
 from azplatform.policy.registry import resource_rule
 
 
@@ -19,7 +20,7 @@ from azplatform.policy.registry import resource_rule
     severity=Severity.HIGH,
     reference="MCSB NS-2; private endpoints are Premium only: "
     "https://learn.microsoft.com/azure/service-bus-messaging/private-link-service",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(NAMESPACE,),
 )
 def service_bus_premium(resource: Resource, _: Environment) -> Iterator[str]:
@@ -35,7 +36,7 @@ def service_bus_premium(resource: Resource, _: Environment) -> Iterator[str]:
     severity=Severity.HIGH,
     reference="MCSB IM-1; Azure Policy: Azure Service Bus namespaces should have local authentication methods "
     "disabled. https://learn.microsoft.com/azure/service-bus-messaging/disable-local-authentication",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
     types=(NAMESPACE,),
 )
 def service_bus_entra_only(resource: Resource, _: Environment) -> Iterator[str]:
@@ -49,7 +50,8 @@ def service_bus_entra_only(resource: Resource, _: Environment) -> Iterator[str]:
     description="Service Bus is zone redundant in prod.",
     severity=Severity.MEDIUM,
     reference="WAF reliability; https://learn.microsoft.com/azure/reliability/reliability-service-bus",
-    levels=PROD_ONLY,
+    # Like PostgreSQL's AZP-PG-004: required in prod; dev (zoneRedundant off) and staging may run without.
+    enforcement=Enforcement.PROTECTION,
     types=(NAMESPACE,),
 )
 def service_bus_zones(resource: Resource, _: Environment) -> Iterator[str]:

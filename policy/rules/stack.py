@@ -15,10 +15,8 @@ from typing import Any
 
 from azplatform.policy import catalog
 from azplatform.policy.model import (
-    EVERYWHERE,
     EXEMPTION_EXPIRES_TAG,
-    PROD_ONLY,
-    RELAXED_IN_DEV,
+    Enforcement,
     Environment,
     Resource,
     Severity,
@@ -82,7 +80,7 @@ def _zone_ids(group: Resource) -> list[str]:
     severity=Severity.CRITICAL,
     reference="MCSB NS-2 (secure cloud services with network controls); Azure Policy: <service> should use "
     "private link",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Public network access is off on every data store, so without an endpoint nothing can reach it."""
@@ -115,7 +113,7 @@ def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environ
     severity=Severity.MEDIUM,
     reference="MCSB LT-3 (enable logging for security investigation); Azure Policy: Resource logs in <service> "
     "should be enabled",
-    levels=RELAXED_IN_DEV,
+    enforcement=Enforcement.HARDENING,
 )
 def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Matched by resourceUri (or the setting's id, which nests under the resource's)."""
@@ -141,8 +139,8 @@ def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Ite
     description="Exactly one public entry point: the only public IP is the Application Gateway's frontend, and the "
     "gateway has one.",
     severity=Severity.CRITICAL,
-    reference="MCSB NS-1 (network segmentation); DESIGN.md (single public entry point)",
-    levels=EVERYWHERE,
+    reference="MCSB NS-1 (network segmentation); docs/architecture.md (single public entry point)",
+    enforcement=Enforcement.BASELINE,
 )
 def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Any other public IP (a VM's, APIM's management IP, a NAT gateway's) is a second way in or out."""
@@ -174,7 +172,7 @@ def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> 
     severity=Severity.HIGH,
     reference="MCSB BR-1; Azure Resource Manager locks (https://learn.microsoft.com/azure/azure-resource-manager/"
     "management/lock-resources)",
-    levels=PROD_ONLY,
+    enforcement=Enforcement.PROTECTION,
 )
 def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """The lock stops deletes from any tool, the portal included; protect only stops Pulumi."""
@@ -195,7 +193,7 @@ def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> 
     description="A container app exposes ingress beyond its environment (external) only on an internal environment.",
     severity=Severity.CRITICAL,
     reference="MCSB NS-2",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """On an internal environment 'external' means reachable from the VNet (API Management needs that); on a
@@ -222,7 +220,7 @@ def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environm
     description="Every private endpoint has a DNS zone group.",
     severity=Severity.HIGH,
     reference="MCSB NS-2",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Without one, the service's FQDN still resolves to its public address and clients bypass the endpoint."""
@@ -237,7 +235,7 @@ def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environ
     "the exception in its policyExemptions tag with a policyExemptionExpires date that has not passed.",
     severity=Severity.HIGH,
     reference="MCSB IM-1 (use centralized identity and authentication system)",
-    levels=EVERYWHERE,
+    enforcement=Enforcement.BASELINE,
 )
 def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """A consumer that cannot use Entra (a KEDA scaler) is an explicit, visible, time-boxed exception: reported as

@@ -1,4 +1,4 @@
-"""The offline plan: run the real program against a stack file under recording mocks (see DESIGN.md)."""
+"""The offline plan: run the real program against a stack file under recording mocks (see docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Run a real Pulumi program under recording mocks and return its plan.
 
-This is the offline plan of DESIGN.md: the program runs with ``preview=False`` so every ``apply`` runs,
+This is the offline plan of docs/architecture.md: the program runs with ``preview=False`` so every ``apply`` runs,
 invokes get realistic answers, every resource gets an ARM-shaped id, and each RegisterResourceRequest is
 recorded (type, name, parent, inputs, dependencies, options). Secret values are masked as ``[secret]``.
 

@@ -1,0 +1,168 @@
+"""Azure Database for PostgreSQL flexible server and its children (databases, server parameters, Entra
+administrators)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from azplatform.components.records.model import (
+    Immutable,
+    InPlace,
+    OneWay,
+    Prerequisite,
+    PrivateLink,
+    Telemetry,
+    Tier,
+    TypeRecord,
+)
+from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
+
+SERVER = "azure-native:dbforpostgresql:Server"
+DATABASE = "azure-native:dbforpostgresql:Database"
+CONFIGURATION = "azure-native:dbforpostgresql:Configuration"
+ADMINISTRATOR = "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra"
+
+_DOCS = "https://learn.microsoft.com/azure/postgresql/flexible-server"
+_BACKUP = f"{_DOCS}/concepts-backup-restore"
+_SCALE = f"{_DOCS}/how-to-scale-compute-storage-portal"
+_NETWORKING = f"{_DOCS}/concepts-networking"
+_HA = "https://learn.microsoft.com/azure/reliability/reliability-postgresql-flexible-server"
+_MAJOR_UPGRADE = f"{_DOCS}/concepts-major-version-upgrade"
+_PRIVATE_LINK = f"{_DOCS}/concepts-networking-private-link"
+
+
+def _server(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    return {"fullyQualifiedDomainName": f"{inputs.get('serverName')}.postgres.database.azure.com"}
+
+
+def _shrinks(old: Any, new: Any) -> bool:
+    return isinstance(old, int) and isinstance(new, int) and new < old
+
+
+def _downgrades(old: Any, new: Any) -> bool:
+    return isinstance(old, str) and isinstance(new, str) and old.isdigit() and new.isdigit() and int(new) < int(old)
+
+
+_CHILD = Prerequisite(SERVER, "a child of its server")
+_CHILD_TIME: dict[str, Any] = {
+    "create_minutes": 0.5,
+    "create_time_basis": "estimate",
+    "create_time_source": QUICK,
+}
+
+RECORDS = (
+    TypeRecord(
+        token=SERVER,
+        label="PostgreSQL flexible server",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}",
+        parent=None,
+        stateful=True,
+        taggable=True,
+        telemetry=Telemetry.LOGS,
+        create_minutes=10,
+        create_time_basis="estimate",
+        create_time_source="estimate: no published duration for a flexible server create",
+        create_time_note="zone-redundant HA provisions a standby as well, which takes longer",
+        prerequisites=(),
+        immutable=(
+            Immutable("location", "a flexible server cannot move between regions", ARM_MOVE),
+            Immutable(
+                "backup.geoRedundantBackup",
+                "geo-redundant backup storage can only be chosen when the server is created",
+                f"{_BACKUP}#geo-redundant-backup-and-restore",
+            ),
+            Immutable(
+                "network.delegatedSubnetResourceId",
+                "the networking mode (public access with private endpoints, or VNet integration) is fixed at creation",
+                _NETWORKING,
+            ),
+            # Not declared (growing is in place); the PR diff flags the refused direction, which only a new server
+            # (a restore into a smaller one) can give.
+            Immutable(
+                "storage.storageSizeGB",
+                "storage can be scaled up but never down: a smaller disk means a new server",
+                _SCALE,
+                forces=_shrinks,
+                declare=False,
+            ),
+            Immutable(
+                "version",
+                "major versions upgrade in place but never downgrade: an earlier version means a new server",
+                _MAJOR_UPGRADE,
+                forces=_downgrades,
+                declare=False,
+            ),
+        ),
+        one_way=(
+            OneWay(
+                "storage.storageSizeGB",
+                allowed="to a larger size (online below 4 TiB)",
+                refused="to a smaller size: storage never shrinks",
+                source=_SCALE,
+            ),
+            OneWay(
+                "version",
+                allowed="to a later major version (in-place major version upgrade)",
+                refused="to an earlier major version",
+                source=_MAJOR_UPGRADE,
+            ),
+        ),
+        in_place=(
+            InPlace("sku.tier", _SCALE),
+            InPlace("sku.name", _SCALE),
+            InPlace("highAvailability.mode", _HA),
+            InPlace("backup.backupRetentionDays", _BACKUP),
+        ),
+        private_link=PrivateLink(
+            group_id="postgresqlServer",
+            zone="privatelink.postgres.database.azure.com",
+            source=PRIVATE_LINK_DNS,
+            ports=("5432",),
+            ports_source=_PRIVATE_LINK,
+        ),
+        private_dns_zones=("privatelink.postgres.database.azure.com",),
+        computed=_server,
+    ),
+    TypeRecord(
+        token=DATABASE,
+        label="database",
+        tier=Tier.DATA,
+        arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/databases/{databaseName}",
+        parent=SERVER,
+        stateful=True,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        **_CHILD_TIME,
+        prerequisites=(_CHILD,),
+        immutable=(
+            Immutable("charset", "a database's character set is fixed at creation", f"{_DOCS}/how-to-create-database"),
+            Immutable("collation", "a database's collation is fixed at creation", f"{_DOCS}/how-to-create-database"),
+        ),
+    ),
+    TypeRecord(
+        token=CONFIGURATION,
+        label="server parameter",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/configurations/{configurationName}",
+        parent=SERVER,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        **_CHILD_TIME,
+        prerequisites=(_CHILD,),
+    ),
+    TypeRecord(
+        token=ADMINISTRATOR,
+        label="Entra administrator",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/administrators/{objectId}",
+        parent=SERVER,
+        stateful=False,
+        taggable=False,
+        telemetry=Telemetry.NONE,
+        **_CHILD_TIME,
+        prerequisites=(_CHILD, Prerequisite("*", "the principal must exist", via="objectId")),
+    ),
+)

@@ -1,0 +1,207 @@
+"""Edge: Internet -> public IP -> Application Gateway (WAF) -> API Management (internal) -> apps.
+
+The single public entry point and the AI gateway behind it; without ``apim`` the gateway sends traffic straight to
+one app. Also what only the platform knows about an API: its backends as the stack's apps, and its policy document
+with the deploying tenant (:func:`backends`, :func:`policy_xml`, pure functions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_azure_native as azure_native
+
+from azplatform.components.api_management import (
+    HEALTH_PATH,
+    ApiManagement,
+    ApiManagementArgs,
+    ApiSpec,
+    AppInsightsLink,
+    BackendPoolSpec,
+    BackendSpec,
+    PoolMember,
+)
+from azplatform.components.apim_policies import ApiPolicies, CachingType
+from azplatform.components.application_gateway import ApplicationGateway, ApplicationGatewayArgs, GatewayBackend
+from azplatform.components.interfaces import DiagnosticSettings
+from azplatform.components.key_vault import KeyVault
+from azplatform.components.naming import Kind
+from azplatform.stacks.config import PlatformConfig
+from azplatform.stacks.config_edge import ApiConfig
+from azplatform.stacks.tiers.scope import Placement, TierScope
+
+
+@dataclass(frozen=True)
+class EdgeInputs:
+    """What the edge takes from the foundation and the compute tier."""
+
+    placement: Placement
+    workspace_id: pulumi.Output[str]
+    """Where the gateways' diagnostics go."""
+    tenant_id: pulumi.Output[str]
+    """The default token issuer in the APIs' policies."""
+    key_vault: KeyVault
+    """API Management's named values and the gateway's TLS certificate live here."""
+    app_insights: AppInsightsLink
+    """API Management's logger."""
+    gateway_subnet_id: pulumi.Output[str]
+    apim_subnet_id: pulumi.Output[str]
+    apim_dns_zone_name: pulumi.Output[str] | None
+    """The azure-api.net private zone's name (the foundation creates the zone only when ``apim`` is configured)."""
+    apps_default_domain: pulumi.Output[str]
+    """The Container Apps environment's domain: the apps' host names end in it."""
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The gateways."""
+
+    api_management: ApiManagement | None
+    """None when ``apim`` is null."""
+    application_gateway: ApplicationGateway
+
+
+def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> Edge:
+    """API Management (when configured) with the configured APIs on the apps, then the Application Gateway in
+    front of it (or of one app); both with diagnostics and the environment's protection."""
+    namer = scope.namer
+
+    def app_host(app: str) -> pulumi.Output[str]:
+        return pulumi.Output.concat(namer.name(Kind.CONTAINER_APP, app), ".", inputs.apps_default_domain)
+
+    def app_url(app: str) -> pulumi.Output[str]:
+        return pulumi.Output.concat("https://", app_host(app))
+
+    # Every edge component: diagnostics to the workspace; protect and a lock where the environment asks for them.
+    diagnostics = [DiagnosticSettings(workspace_id=inputs.workspace_id)]
+    api_management: ApiManagement | None = None
+    if config.apim is not None:
+        apim = config.apim
+        if inputs.apim_dns_zone_name is None:
+            raise ValueError("API Management needs the foundation's azure-api.net private DNS zone")
+        caching = CachingType.EXTERNAL if apim.external_cache else CachingType.INTERNAL
+        singles: list[BackendSpec] = []
+        pools: list[BackendPoolSpec] = []
+        apis: list[ApiSpec] = []
+        for api_id, api in apim.apis.items():
+            api_singles, api_pools = backends(api_id, api, app_url)
+            singles += api_singles
+            pools += api_pools
+            apis.append(
+                api.extend(
+                    ApiSpec,
+                    id=api_id,
+                    backend_id=api_id,
+                    policy_xml=policy_xml(api_id, api.policies, inputs.tenant_id, caching),
+                )
+            )
+        api_management = ApiManagement(
+            scope.child("apim"),
+            apim.extend(
+                ApiManagementArgs,
+                **inputs.placement,
+                **scope.protection(),
+                name=namer.name(Kind.API_MANAGEMENT),
+                identity_name=namer.name(Kind.MANAGED_IDENTITY, "apim"),
+                public_ip_address_id=_apim_management_ip(scope, inputs.placement) if apim.zones else None,
+                subnet_id=inputs.apim_subnet_id,
+                private_dns_zone_name=inputs.apim_dns_zone_name,
+                secret_store=inputs.key_vault,
+                app_insights=inputs.app_insights,
+                backends=singles,
+                pools=pools,
+                apis=apis,
+                diagnostic_settings=diagnostics,
+            ),
+            opts=scope.opts(),
+        )
+        backend = GatewayBackend(fqdn=api_management.gateway_hostname, probe_path=HEALTH_PATH)
+    else:
+        backend = GatewayBackend(fqdn=app_host(config.app_gateway.direct_backend_app))
+
+    application_gateway = ApplicationGateway(
+        scope.child("agw"),
+        config.app_gateway.extend(
+            ApplicationGatewayArgs,
+            **inputs.placement,
+            **scope.protection(),
+            name=namer.name(Kind.APPLICATION_GATEWAY),
+            public_ip_name=namer.name(Kind.PUBLIC_IP, "agw"),
+            waf_policy_name=namer.name(Kind.WAF_POLICY),
+            identity_name=namer.name(Kind.MANAGED_IDENTITY, "agw"),
+            subnet_id=inputs.gateway_subnet_id,
+            certificate_store=inputs.key_vault,
+            backend=backend,
+            zones=["1", "2", "3"] if config.zone_redundant else [],
+            diagnostic_settings=diagnostics,
+        ),
+        opts=scope.opts(),
+    )
+    return Edge(api_management=api_management, application_gateway=application_gateway)
+
+
+def _apim_management_ip(scope: TierScope, placement: Placement) -> pulumi.Output[str]:
+    """The Standard public IP that explicit API Management zones in a VNet require. In internal mode it carries
+    only control-plane traffic on 3443 (the subnet's NSG admits nothing else from the internet), never API
+    requests. https://learn.microsoft.com/azure/reliability/reliability-api-management#considerations"""
+    ip = azure_native.network.PublicIPAddress(
+        scope.child("apim-pip"),
+        public_ip_address_name=scope.namer.name(Kind.PUBLIC_IP, "apim"),
+        resource_group_name=placement["resource_group_name"],
+        location=placement["location"],
+        sku=azure_native.network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
+        public_ip_allocation_method="Static",
+        # Zone-redundant, and with a DNS label, as API Management requires of a customer public IP.
+        # https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#prerequisites
+        zones=["1", "2", "3"],
+        dns_settings=azure_native.network.PublicIPAddressDnsSettingsArgs(
+            domain_name_label=scope.namer.name(Kind.API_MANAGEMENT)
+        ),
+        tags=placement["tags"],
+        opts=scope.opts(),
+    )
+    return ip.id
+
+
+# --- from the edge config to what only the platform knows -------------------------------------------------------
+
+
+def backends(
+    api_id: str, api: ApiConfig, app_url: Callable[[str], pulumi.Input[str]]
+) -> tuple[list[BackendSpec], list[BackendPoolSpec]]:
+    """The API's single backends (each with the circuit breaker) and, for a pool, the pool named ``api_id``."""
+    backend = api.backend
+    breaker = backend.circuit_breaker
+
+    def url(app: str | None, fixed: str | None) -> pulumi.Input[str]:
+        if app is not None:
+            return app_url(app)
+        if fixed is None:
+            raise ValueError(f"api {api_id}: a backend needs an app or a url")
+        return fixed
+
+    if backend.pool is None:
+        single = BackendSpec(
+            id=api_id, url=url(backend.app, backend.url), circuit_breaker=breaker, description=f"{api_id} backend"
+        )
+        return [single], []
+    singles = [
+        BackendSpec(id=f"{api_id}-{index}", url=url(member.app, member.url), circuit_breaker=breaker)
+        for index, member in enumerate(backend.pool)
+    ]
+    members = [
+        PoolMember(backend_id=single.id, priority=member.priority, weight=member.weight)
+        for single, member in zip(singles, backend.pool, strict=True)
+    ]
+    return singles, [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} pool")]
+
+
+def policy_xml(
+    backend_id: str, policies: ApiPolicies, tenant_id: pulumi.Input[str], caching: CachingType
+) -> pulumi.Output[str]:
+    """The API's policy document as XML, once the tenant (the default token issuer) is known."""
+    return pulumi.Output.from_input(tenant_id).apply(
+        lambda tenant: policies.document(backend_id, tenant, caching).to_xml()
+    )
