@@ -13,14 +13,16 @@ Field names are Python's snake_case; the same model reads a stack file's camelCa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import types
+import typing
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import core_schema
 
-__all__ = ["Args", "Input", "ProblemList", "raise_problems"]
+__all__ = ["Args", "Input", "NoBoolNumbers", "ProblemList", "raise_problems"]
 
 _T = TypeVar("_T")
 
@@ -53,7 +55,51 @@ else:
 _A = TypeVar("_A", bound="Args")
 
 
-class Args(BaseModel):
+def _bool_for_number(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` holds a bool where ``annotation`` wants a number and no bool (``max_replicas: true``).
+
+    Pydantic's lax mode reads ``True`` as ``1``; a stack file's ``maxReplicas: true`` is a mistake, not a number.
+    Looks through Optional, unions, Annotated, lists and dicts.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _bool_for_number(typing.get_args(annotation)[0], value)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(annotation)
+        if bool in members or Any in members:
+            return False
+        return any(_bool_for_number(member, value) for member in members)
+    if isinstance(value, bool):
+        return annotation in (int, float)
+    items: list[Any] = []
+    if origin in (list, tuple, Sequence) and isinstance(value, list | tuple):
+        items = [((typing.get_args(annotation) or (Any,))[0], v) for v in value]
+    elif origin in (dict, Mapping) and isinstance(value, Mapping):
+        items = [((typing.get_args(annotation) or (Any, Any))[-1], v) for v in value.values()]
+    return any(_bool_for_number(item, v) for item, v in items)
+
+
+class NoBoolNumbers(BaseModel):
+    """Numbers are not booleans: every int or float field of every settings model (and the stack config's own
+    models) refuses ``true``/``false``, which pydantic's lax mode would read as 1/0. The one place this is defined."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        # A model validator on the raw mapping (a field validator for "*" would break discriminated unions).
+        if not isinstance(data, Mapping):
+            return data
+        problems: list[tuple[Loc | str, str, Any]] = []
+        for name, field in cls.model_fields.items():
+            key = name if name in data else field.alias if field.alias in data else None
+            value = data[key] if key is not None else None
+            if key is not None and _bool_for_number(field.annotation, value):
+                problems.append(((name,), f"must be a number, not the boolean {str(value).lower()}", value))
+        raise_problems(problems)
+        return data
+
+
+class Args(NoBoolNumbers):
     """Base of every args and settings model: immutable, unknown keys rejected, snake_case or camelCase keys."""
 
     model_config = ConfigDict(
