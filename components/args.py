@@ -18,9 +18,16 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
-from pydantic_core import core_schema
+from pydantic_core import InitErrorDetails, core_schema
 
 __all__ = ["Args", "Input", "NoBoolNumbers", "ProblemList", "raise_problems"]
 
@@ -83,20 +90,39 @@ class NoBoolNumbers(BaseModel):
     """Numbers are not booleans: every int or float field of every settings model (and the stack config's own
     models) refuses ``true``/``false``, which pydantic's lax mode would read as 1/0. The one place this is defined."""
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _no_bool_numbers(cls, data: Any) -> Any:
-        # A model validator on the raw mapping (a field validator for "*" would break discriminated unions).
+    def _no_bool_numbers(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        # A model validator on the raw mapping (a field validator for "*" would break discriminated unions). The
+        # other fields are still validated, so that every problem is reported at once.
         if not isinstance(data, Mapping):
-            return data
+            return handler(data)
         problems: list[tuple[Loc | str, str, Any]] = []
         for name, field in cls.model_fields.items():
             key = name if name in data else field.alias if field.alias in data else None
-            value = data[key] if key is not None else None
-            if key is not None and _bool_for_number(field.annotation, value):
+            if key is not None and _bool_for_number(field.annotation, data[key]):
+                value = data[key]
                 problems.append(((name,), f"must be a number, not the boolean {str(value).lower()}", value))
-        raise_problems(problems)
-        return data
+        if not problems:
+            return handler(data)
+        bad = {problem[0][0] for problem in problems if isinstance(problem[0], tuple)}
+        others: list[InitErrorDetails] = []
+        try:
+            handler({k: v for k, v in data.items() if k not in bad and cls._field_of(k) not in bad})
+        except ValidationError as exc:
+            # Errors of the other fields; those at the refused fields (now missing) are the booleans' consequence.
+            others = [
+                InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {}))
+                for e in exc.errors()
+                if not (e["loc"] and e["loc"][0] in bad)
+            ]
+        mine = InitErrorDetails(type="value_error", loc=(), input=data, ctx={"error": ProblemList(problems)})
+        raise ValidationError.from_exception_data(cls.__name__, [mine, *others])
+
+    @classmethod
+    def _field_of(cls, key: str) -> str | None:
+        """The field a key (its name or its camelCase alias) sets."""
+        return next((name for name, field in cls.model_fields.items() if key in (name, field.alias)), None)
 
 
 class Args(NoBoolNumbers):

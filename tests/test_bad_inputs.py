@@ -122,6 +122,11 @@ CASES = [
         ("Pulumi.bad.yaml", "azplatform:apps.api.maxReplicas", "must be a number, not the boolean true"),
     ),
     Case(
+        "a boolean beside another mistake in the same entry: both reported",
+        lambda: _first(_first(PROD, "maxReplicas: 20", "maxReplicas: false"), "memory: 2Gi", "memory: 2GB").encode(),
+        ("Pulumi.bad.yaml: 2 configuration problems", "apps.api.maxReplicas", "boolean false", "apps.api.memory"),
+    ),
+    Case(
         "a loopback address space",
         lambda: PROD.replace("10.30.", "127.30.").encode(),
         ("Pulumi.bad.yaml", "azplatform:network.addressSpace", "127.0.0.0/8 (loopback)", "Azure does not allow"),
@@ -420,6 +425,12 @@ COMMAND_CASES = [
         ("graph", "--stack", "prod", "--plan", "{dir}/p.json"),
         ("p.json", "not a list"),
     ),
+    CommandCase(
+        "graph --plan of another stack",
+        {"p.json": _plan_doc("prod", "azure-native:keyvault:Vault")},
+        ("graph", "--stack", "dev", "--plan", "{dir}/p.json"),
+        ("p.json is a plan of stack 'prod', not 'dev'",),
+    ),
     CommandCase("cost --plan on null", {"p.json": None}, ("cost", "--plan", "{dir}/p.json"), ("p.json", "not null")),
     CommandCase(
         "diff with a missing base file",
@@ -437,6 +448,15 @@ COMMAND_CASES = [
         ("base.json is a plan of stack dev", "head.json of stack prod", "--allow-stack-mismatch"),
     ),
     CommandCase(
+        "diff of folders whose dev.json is a prod plan",
+        {
+            "base/dev.json": _plan_doc("prod", "azure-native:keyvault:Vault"),
+            "head/dev.json": _plan_doc("dev", "azure-native:keyvault:Vault"),
+        },
+        ("diff", "{dir}/base", "{dir}/head", "--output", "{dir}/report.md"),
+        ("base/dev.json holds a plan of stack 'prod', not 'dev'",),
+    ),
+    CommandCase(
         "diff of a file against a folder",
         {"base.json": _plan_doc("prod", "azure-native:keyvault:Vault")},
         ("diff", "{dir}/base.json", "{dir}", "--output", "{dir}/report.md"),
@@ -451,6 +471,7 @@ def test_bad_command_inputs_exit_2_naming_the_file(
 ) -> None:
     for name, document in case.files.items():
         text = document if isinstance(document, str) else json.dumps(document)
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
     report = tmp_path / "report.md"
     report.write_text("a previous report", encoding="utf-8")
