@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from azplatform.plan import Plan
+from azplatform.stacks.review_cli import positive_int
 from benchmarks import report
 from benchmarks.critical_path import analyse
 from benchmarks.imports import measure_imports
@@ -55,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short run: fewer rounds and apps; README untouched")
     parser.add_argument("--stack", default="prod", help="stack measured for overhead and scaling (default prod)")
-    parser.add_argument("--rounds", type=int, help="rounds per measurement (default 7, quick 3)")
-    parser.add_argument("--apps", type=int, nargs="+", help=f"app counts for scaling (default {TOTALS})")
+    parser.add_argument("--rounds", type=positive_int, help="rounds per measurement (default 7, quick 3)")
+    parser.add_argument("--apps", type=positive_int, nargs="+", help=f"app counts for scaling (default {TOTALS})")
     parser.add_argument(
         "--only", nargs="+", choices=report.NAMES, default=list(report.NAMES), help="run only these benchmarks"
     )

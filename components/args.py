@@ -13,14 +13,23 @@ Field names are Python's snake_case; the same model reads a stack file's camelCa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import types
+import typing
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
-from pydantic_core import core_schema
+from pydantic_core import InitErrorDetails, core_schema
 
-__all__ = ["Args", "Input", "ProblemList", "raise_problems"]
+__all__ = ["Args", "Input", "NoBoolNumbers", "ProblemList", "raise_problems"]
 
 _T = TypeVar("_T")
 
@@ -53,7 +62,70 @@ else:
 _A = TypeVar("_A", bound="Args")
 
 
-class Args(BaseModel):
+def _bool_for_number(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` holds a bool where ``annotation`` wants a number and no bool (``max_replicas: true``).
+
+    Pydantic's lax mode reads ``True`` as ``1``; a stack file's ``maxReplicas: true`` is a mistake, not a number.
+    Looks through Optional, unions, Annotated, lists and dicts.
+    """
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _bool_for_number(typing.get_args(annotation)[0], value)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(annotation)
+        if bool in members or Any in members:
+            return False
+        return any(_bool_for_number(member, value) for member in members)
+    if isinstance(value, bool):
+        return annotation in (int, float)
+    items: list[Any] = []
+    if origin in (list, tuple, Sequence) and isinstance(value, list | tuple):
+        items = [((typing.get_args(annotation) or (Any,))[0], v) for v in value]
+    elif origin in (dict, Mapping) and isinstance(value, Mapping):
+        items = [((typing.get_args(annotation) or (Any, Any))[-1], v) for v in value.values()]
+    return any(_bool_for_number(item, v) for item, v in items)
+
+
+class NoBoolNumbers(BaseModel):
+    """Numbers are not booleans: every int or float field of every settings model (and the stack config's own
+    models) refuses ``true``/``false``, which pydantic's lax mode would read as 1/0. The one place this is defined."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        # A model validator on the raw mapping (a field validator for "*" would break discriminated unions). The
+        # other fields are still validated, so that every problem is reported at once.
+        if not isinstance(data, Mapping):
+            return handler(data)
+        problems: list[tuple[Loc | str, str, Any]] = []
+        for name, field in cls.model_fields.items():
+            key = name if name in data else field.alias if field.alias in data else None
+            if key is not None and _bool_for_number(field.annotation, data[key]):
+                value = data[key]
+                problems.append(((name,), f"must be a number, not the boolean {str(value).lower()}", value))
+        if not problems:
+            return handler(data)
+        bad = {problem[0][0] for problem in problems if isinstance(problem[0], tuple)}
+        others: list[InitErrorDetails] = []
+        try:
+            handler({k: v for k, v in data.items() if k not in bad and cls._field_of(k) not in bad})
+        except ValidationError as exc:
+            # Errors of the other fields; those at the refused fields (now missing) are the booleans' consequence.
+            others = [
+                InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {}))
+                for e in exc.errors()
+                if not (e["loc"] and e["loc"][0] in bad)
+            ]
+        mine = InitErrorDetails(type="value_error", loc=(), input=data, ctx={"error": ProblemList(problems)})
+        raise ValidationError.from_exception_data(cls.__name__, [mine, *others])
+
+    @classmethod
+    def _field_of(cls, key: str) -> str | None:
+        """The field a key (its name or its camelCase alias) sets."""
+        return next((name for name, field in cls.model_fields.items() if key in (name, field.alias)), None)
+
+
+class Args(NoBoolNumbers):
     """Base of every args and settings model: immutable, unknown keys rejected, snake_case or camelCase keys."""
 
     model_config = ConfigDict(

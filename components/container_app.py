@@ -37,6 +37,7 @@ from pydantic import AfterValidator, Field, model_validator
 from azplatform.components.args import Args, Input, raise_problems
 from azplatform.components.container_apps_environment import CONSUMPTION, app_identity
 from azplatform.components.identity import UserIdentity
+from azplatform.components.images import image_reference_problem
 from azplatform.components.interfaces import AppliedInterfaces, CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.scale_rules import (
@@ -221,11 +222,20 @@ def _env_values(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def _image(value: str) -> str:
+    problem = image_reference_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
 class WorkloadSettings(Args):
     """What apps and jobs share: the container that runs, its size, environment, secrets and scale rules."""
 
-    image: str = Field(
-        min_length=1, description="Container image reference, for example myregistry.azurecr.io/api:1.4.2."
+    image: Annotated[str, AfterValidator(_image)] = Field(
+        min_length=1,
+        description="Container image reference, for example myregistry.azurecr.io/api:1.4.2 or "
+        "myregistry.azurecr.io/api@sha256:<digest> (staging and prod refuse latest or no tag).",
     )
     cpu: float = Field(
         default=0.5,

@@ -120,18 +120,43 @@ _DELEGATIONS: dict[SubnetRole, str] = {
 }
 
 
+# The ranges Azure refuses in a virtual network's address space: "What address ranges can I use in my virtual
+# networks?" in https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq
+AZURE_RESERVED_RANGES: tuple[tuple[ipaddress.IPv4Network, str], ...] = (
+    (ipaddress.IPv4Network("224.0.0.0/4"), "multicast"),
+    (ipaddress.IPv4Network("255.255.255.255/32"), "broadcast"),
+    (ipaddress.IPv4Network("127.0.0.0/8"), "loopback"),
+    (ipaddress.IPv4Network("169.254.0.0/16"), "link-local"),
+    (ipaddress.IPv4Network("168.63.129.16/32"), "Azure's internal DNS, DHCP and health probe address"),
+)
+# The platform's own rule, stricter than Azure's (which also allows public ranges and 100.64.0.0/10): its networks
+# use the RFC 1918 private ranges only (https://www.rfc-editor.org/rfc/rfc1918#section-3). ipaddress's is_private
+# is wider (loopback, link-local, 198.18.0.0/15 benchmarking...), so the ranges are listed here.
+RFC1918_RANGES: tuple[ipaddress.IPv4Network, ...] = (
+    ipaddress.IPv4Network("10.0.0.0/8"),
+    ipaddress.IPv4Network("172.16.0.0/12"),
+    ipaddress.IPv4Network("192.168.0.0/16"),
+)
+
+
 def _cidr(value: str) -> str:
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError as exc:
         raise ValueError(f"not an IPv4 CIDR with host bits zero (for example 10.40.0.0/16): {exc}") from None
-    if not network.is_private:
-        raise ValueError("must be a private (RFC 1918) range; the platform's networks are never internet-routable")
+    for reserved, what in AZURE_RESERVED_RANGES:
+        if network.overlaps(reserved):
+            raise ValueError(f"overlaps {reserved} ({what}), which Azure does not allow in a virtual network")
+    if not any(network.subnet_of(private) for private in RFC1918_RANGES):
+        raise ValueError(
+            "must be inside a private (RFC 1918) range: 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16; the "
+            "platform's networks are never internet-routable"
+        )
     return value
 
 
 Cidr = Annotated[str, AfterValidator(_cidr)]
-"""A private IPv4 range in CIDR notation, host bits zero."""
+"""An RFC 1918 private IPv4 range in CIDR notation, host bits zero, that Azure allows in a virtual network."""
 
 
 def as_network(value: object) -> ipaddress.IPv4Network | None:

@@ -5,6 +5,14 @@ A neutral layer: the components are below it, the policy rules and the tooling (
 both read and write plans through it and nothing here imports either.
 """
 
-from azplatform.plan.model import SECRET, Plan, PlannedResource, ResourceOptions, Violation
+from azplatform.plan.model import (
+    PLAN_VERSION,
+    SECRET,
+    Plan,
+    PlanFormatError,
+    PlannedResource,
+    ResourceOptions,
+    Violation,
+)
 
-__all__ = ["SECRET", "Plan", "PlannedResource", "ResourceOptions", "Violation"]
+__all__ = ["PLAN_VERSION", "SECRET", "Plan", "PlanFormatError", "PlannedResource", "ResourceOptions", "Violation"]

@@ -51,7 +51,10 @@ def infer_environment(plan: Plan) -> Environment:
 
 
 def check_plan(plan: Plan, environment: Environment | None = None) -> list[Finding]:
-    """Evaluate every rule over the plan, in ``environment`` or the one the plan says it is."""
+    """Evaluate every rule over the plan, in ``environment`` or the one the plan says it is; raises
+    :class:`UnknownEnvironmentError` naming the known environments for any other name."""
+    if environment is not None and environment not in ENVIRONMENTS:
+        raise UnknownEnvironmentError(f"unknown environment {environment!r}; known: {', '.join(ENVIRONMENTS)}")
     return evaluate(resources_of(plan), environment or infer_environment(plan))
 
 

@@ -4,7 +4,8 @@
 - ``azplatform policy check PLAN.json [--stack-env ENV]``: evaluate the rules on a saved plan.
 - ``azplatform policy docs``: the rules table (docs/policy-rules.md).
 - ``azplatform policy pack-config --stack-env ENV``: the CrossGuard pack config (policy/config/<env>.json).
-- ``azplatform docs [--out DIR]``: the component reference pages (docs/components).
+- ``azplatform docs [--out DIR]``: the component reference pages (docs/components), and the library pages beside
+  them (docs/platform-reference.md, docs/role-assignments.md).
 - ``azplatform diff BASE.json HEAD.json`` and ``azplatform graph --stack NAME``: review tooling (stacks/review_cli.py).
 - ``azplatform cost --stack NAME``: the monthly estimate (stacks/cost_cli.py).
 
@@ -91,6 +92,10 @@ def cmd_policy_check(path: Path, stack_env: str | None) -> int:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read plan {path}: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    problem = _nothing_to_check(plan)
+    if problem:
+        print(f"error: {path}: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
     try:
         environment = stack_env or infer_environment(plan)
         findings = check_plan(plan, environment)  # type: ignore[arg-type]
@@ -107,6 +112,24 @@ def cmd_policy_check(path: Path, stack_env: str | None) -> int:
         print(f"  [{finding.level}] {finding.rule} {where}: {finding.message}")
     print(f"{len(blocking)} mandatory violation(s)" if blocking else "no mandatory violations")
     return EXIT_POLICY if blocking else EXIT_OK
+
+
+def _nothing_to_check(plan: Plan) -> str | None:
+    """Why the policy rules cannot say anything about ``plan`` (no resources, or none of a type they know): a
+    clean result would be a false all-clear."""
+    from azplatform.components.records import find
+
+    if not plan.resources:
+        return "the plan has no resources; nothing to check (an empty or truncated plan?)"
+    known = [r for r in plan.resources if find(r.type) is not None or r.type.startswith(("azplatform:", "pulumi:"))]
+    if not known:
+        types = sorted({r.type for r in plan.resources})
+        shown = ", ".join(types[:3]) + (", ..." if len(types) > 3 else "")
+        return (
+            f"none of its {len(plan.resources)} resources has a type the policy rules know ({shown}); "
+            "not an azplatform plan?"
+        )
+    return None
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -168,8 +191,12 @@ def _write_atomically(plan: Plan, path: Path) -> None:
 def cmd_docs(args: argparse.Namespace) -> int:
     """``azplatform docs``: one page per public component, plus an index."""
     from azplatform.stacks.docs import COMPONENTS, write_docs  # imported here: it loads every component module
+    from azplatform.stacks.library_docs import write_library_docs
 
     for path in write_docs(COMPONENTS, args.out):
+        print(f"wrote {path}")
+    # The library pages (PlatformReference, role assignments) go next to the components folder: docs/.
+    for path in write_library_docs(args.out.parent):
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -177,13 +204,27 @@ def cmd_docs(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``azplatform`` console script."""
     args = _parser().parse_args(argv)
-    if args.command == "plan":
-        return cmd_plan(args)
-    if args.command == "policy":
-        return cmd_policy(args)
-    if hasattr(args, "handler"):
-        return int(args.handler(args))
+    try:
+        if args.command == "plan":
+            return cmd_plan(args)
+        if args.command == "policy":
+            return cmd_policy(args)
+        if hasattr(args, "handler"):
+            return int(args.handler(args))
+    except Exception as exc:  # the last guard: say what was being read, never a traceback
+        print(
+            f"error: azplatform {args.command} reading {_inputs(args)} failed: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     return EXIT_CONFIG  # pragma: no cover - argparse rejects unknown commands
+
+
+def _inputs(args: argparse.Namespace) -> str:
+    """The files a command reads, for the last-guard error message."""
+    names = ("plan_json", "plan", "base", "head", "stack", "prices", "readme")
+    found = [f"{name}={value}" for name in names if (value := getattr(args, name, None)) is not None]
+    return ", ".join(found) or "its arguments"
 
 
 def run() -> None:

@@ -32,7 +32,8 @@ from azplatform.components.naming import Kind, Namer, stable_suffix
 from azplatform.components.observability import ObservabilitySettings
 from azplatform.components.private_network import Cidr, PrivateNetworkSettings, SubnetRole, subnet_layout_problems
 from azplatform.components.regions import REGIONS
-from azplatform.plan.environments import Environment, is_environment, traits
+from azplatform.plan import SECRET
+from azplatform.plan.environments import ENVIRONMENTS, Environment, is_environment, traits
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
@@ -45,6 +46,7 @@ from azplatform.stacks.errors import ConfigError, ConfigProblem
 from azplatform.stacks.profiles import profile_for
 
 NAMESPACE = "azplatform"
+UNIQUE_SUFFIX_PATTERN = r"^[a-z0-9]{3,6}$"
 
 
 class SubnetsConfig(Model):
@@ -108,7 +110,7 @@ class PlatformConfig(Model):
     )
     unique_suffix: str | None = Field(
         default=None,
-        pattern=r"^[a-z0-9]{3,6}$",
+        pattern=UNIQUE_SUFFIX_PATTERN,
         description="Suffix for globally unique names; default: a stable hash of prefix, environment and region.",
     )
     tags: Annotated[Tags, AfterValidator(_tags)] = Field(
@@ -209,8 +211,49 @@ def load_platform_config(values: Mapping[str, Any], source: str) -> PlatformConf
     problems += context["problems"]
     if problems or config is None:
         unique = {(p.path, p.message): p for p in problems}
-        raise ConfigError(source, unique.values(), NAMESPACE)
+        raise ConfigError(source, root_causes(data, list(unique.values())), NAMESPACE)
     return config
+
+
+def root_causes(data: Mapping[str, Any], problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """The problems with their root causes first and the consequences folded into them.
+
+    - ``secure:`` values, which the offline plan cannot decrypt (they read as ``[secret]``): one line per such key,
+      instead of one for every name and check the placeholder breaks;
+    - an unknown ``environment``: without it there is no profile, so every "no profile default" and every check
+      that needs the profile's values is a consequence; one line, with the count of what it hides.
+    """
+    secret_keys = sorted(key for key, value in data.items() if value == SECRET)
+    if secret_keys:
+        problems = [
+            p for p in problems if p.path.split(".")[0] not in secret_keys and SECRET not in f"{p.message} {p.value}"
+        ]
+        problems = [
+            ConfigProblem(
+                key,
+                "is a secure: value, which the offline plan cannot decrypt; the platform's settings are not secrets "
+                "(secrets live in Key Vault): give it in plain text",
+                None,
+                root=True,
+            )
+            for key in secret_keys
+        ] + problems
+    environment = data.get("environment")
+    if not is_environment(environment):
+        root = next((p for p in problems if p.path == "environment"), None)
+        others = [p for p in problems if p is not root]
+        if root is not None and others:
+            known = ", ".join(ENVIRONMENTS)
+            return [
+                ConfigProblem(
+                    "environment",
+                    f"is not an environment (known: {known}); without one there is no profile to supply defaults, "
+                    f"so {len(others)} more problems follow from it and are not listed: fix this first",
+                    environment,
+                    root=True,
+                )
+            ]
+    return problems
 
 
 def _problems(exc: ValidationError) -> list[ConfigProblem]:
@@ -437,19 +480,44 @@ def _name_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     prefix, environment, location = data.get("namePrefix"), data.get("environment"), data.get("location")
     if not (isinstance(prefix, str) and is_environment(environment) and location in REGIONS):
         return []
-    suffix = data.get("uniqueSuffix") if isinstance(data.get("uniqueSuffix"), str) else None
+    raw_suffix = data.get("uniqueSuffix")
+    # A malformed suffix is the suffix's own field error; names are then checked with the default suffix, so that
+    # its consequences are not blamed on namePrefix.
+    suffix = raw_suffix if isinstance(raw_suffix, str) and re.fullmatch(UNIQUE_SUFFIX_PATTERN, raw_suffix) else None
     namer = make_namer(prefix, str(environment), str(location), suffix)
+    default_namer = make_namer(prefix, str(environment), str(location), None)
     problems: list[ConfigProblem] = []
     for kind in Kind:
         if kind in _APP_KINDS:
             continue
         name = namer.name(kind)
+        # A given suffix that breaks a name the default suffix keeps valid is the suffix's fault.
+        blame_suffix = (
+            suffix is not None and kind.value.globally_unique and not kind.value.problems(default_namer.name(kind))
+        )
         for issue in kind.value.problems(name):
             problems.append(
-                ConfigProblem("namePrefix", f"makes the {_kind_label(kind)} name {name!r}, which {issue}", prefix)
+                ConfigProblem(
+                    "uniqueSuffix" if blame_suffix else "namePrefix",
+                    f"makes the {_kind_label(kind)} name {name!r}, which {issue}",
+                    suffix if blame_suffix else prefix,
+                )
             )
     apps = data.get("apps")
-    for app in apps if isinstance(apps, Mapping) else []:
+    names = list(apps) if isinstance(apps, Mapping) else []
+    for app in names:
+        twins = [other for other in names if str(other).lower() == str(app).lower() and other != app]
+        if twins and str(app) > str(twins[0]):
+            # Azure names are lowercase: "api" and "API" become the same container app.
+            problems.append(
+                ConfigProblem(
+                    f"apps.{app}",
+                    f"has the same Azure name as apps.{twins[0]} once lowercased "
+                    f"({namer.name(Kind.CONTAINER_APP, str(app).lower())!r}); "
+                    "rename one",
+                    app,
+                )
+            )
         for kind in _APP_KINDS:
             name = namer.name(kind, str(app))
             for issue in kind.value.problems(name):

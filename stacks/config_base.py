@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 from pydantic.alias_generators import to_camel
 
+from azplatform.components.args import NoBoolNumbers
 
-class Model(BaseModel):
+
+class Model(NoBoolNumbers):
     """Config base: camelCase keys as in the stack file, unknown keys rejected, values immutable."""
 
     model_config = ConfigDict(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from azplatform.components.records import arm_id
-from azplatform.plan import Plan, PlannedResource, ResourceOptions, Violation
+from azplatform.plan import Plan, PlanFormatError, PlannedResource, ResourceOptions, Violation
 from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks import immutable, propertypath
 from azplatform.stacks.cost import StackCostDelta
@@ -194,8 +194,12 @@ def _stack_sort_key(stack: str) -> tuple[int, str]:
     return (STACK_ORDER.index(stack), "") if stack in STACK_ORDER else (len(STACK_ORDER), stack)
 
 
-def _load(path: Path) -> Plan | None:
-    return Plan.load(path) if path.is_file() else None
+def _load(path: Path, stack: str | None = None) -> Plan | None:
+    """The plan at ``path`` (None when there is none); in a folder of plans, ``<stack>.json`` must be that stack's."""
+    plan = Plan.load(path) if path.is_file() else None
+    if plan is not None and stack is not None and plan.stack != stack:
+        raise PlanFormatError(f"{path} holds a plan of stack {plan.stack!r}, not {stack!r}")
+    return plan
 
 
 def _error(folder: Path, stack: str) -> str | None:
@@ -212,7 +216,7 @@ def compare_paths(base: Path, head: Path) -> DiffReport:
         stacks = sorted(_stacks_in(base) | _stacks_in(head), key=_stack_sort_key)
         report = DiffReport([])
         for stack in stacks:
-            old, new = _load(base / f"{stack}.json"), _load(head / f"{stack}.json")
+            old, new = _load(base / f"{stack}.json", stack), _load(head / f"{stack}.json", stack)
             diff = compare(old, new, stack)
             diff.error = _error(head, stack)
             report.stacks.append(diff)

@@ -20,6 +20,8 @@ class ConfigProblem:
     path: str
     message: str
     value: Any = None
+    root: bool = False
+    """A root cause: listed before the other problems (whose consequences it folds in)."""
 
     def render(self, namespace: str) -> str:
         """``azplatform:network.subnets.apim = '10.0.1.0/30': <message>``."""
@@ -38,7 +40,7 @@ class ConfigError(pulumi.RunError):
 
     def __init__(self, source: str, problems: Iterable[ConfigProblem], namespace: str = "azplatform") -> None:
         self.source = source
-        self.problems = sorted(problems, key=lambda p: p.path)
+        self.problems = sorted(problems, key=lambda p: (not p.root, p.path))
         self.namespace = namespace
         super().__init__(self.render())
 

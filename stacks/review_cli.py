@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,13 +33,19 @@ def add_commands(commands: Any) -> None:
     diff.add_argument("--output", type=Path, help="write here instead of standard output")
     diff.add_argument(
         "--limit",
-        type=int,
+        type=positive_int,
         default=diff_report.GITHUB_COMMENT_LIMIT,
         help="markdown size limit in UTF-8 bytes (default: GitHub's comment limit)",
     )
     diff.add_argument("--diagram-stack", default="prod", help="whose head plan the markdown's diagram shows")
     diff.add_argument(
         "--project-dir", type=Path, default=Path.cwd(), help="folder holding the stack files (cost assumptions)"
+    )
+    diff.add_argument(
+        "--allow-stack-mismatch",
+        action="store_true",
+        help="compare two plan files of different stacks (refused by default: the diff would be all creates and "
+        "deletes)",
     )
     diff.set_defaults(handler=cmd_diff)
 
@@ -53,24 +58,70 @@ def add_commands(commands: Any) -> None:
     draw.set_defaults(handler=cmd_graph)
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (``--limit 0`` would leave no room for any report)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    try:  # written whole or not at all
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _diff_arguments_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with diff's paths, checked before reading anything; removes a previous ``--output``."""
+    if args.output is not None:
+        if args.output.is_dir():
+            return f"--output {args.output} is a folder; give a file name"
+        args.output.unlink(missing_ok=True)  # a failed diff leaves no previous report behind
+    for label, path in (("base", args.base), ("head", args.head)):
+        # Folders may lack a stack (new or removed); a plan file named on the command line must exist.
+        if not path.exists():
+            return f"{label} plan {path} does not exist"
+    if args.base.is_dir() != args.head.is_dir():
+        return f"{args.base} and {args.head}: give two plan files or two folders of plans"
+    return None
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Diff the plans and print (or write) the report; status 2 when a plan cannot be read."""
-    if not args.head.exists():
-        print(f"error: head plan {args.head} does not exist", file=sys.stderr)
+    problem = _diff_arguments_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     try:
         report = compare_paths(args.base, args.head)
-        cost.attach(report, args.project_dir.resolve())
     except (OSError, ValueError, KeyError, TypeError) as exc:
         print(f"error: cannot read the plans: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.base.is_dir():
+        old, new = report.base_plans, report.head_plans
+        if set(old) != set(new) and not args.allow_stack_mismatch:
+            print(
+                f"error: {args.base} is a plan of stack {', '.join(old)!s} and {args.head} of stack "
+                f"{', '.join(new)}: a diff across stacks reports every resource as created and deleted; compare "
+                "plans of one stack, or pass --allow-stack-mismatch",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    try:
+        cost.attach(report, args.project_dir.resolve())
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"error: cannot price the plans: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "markdown":
         text = diff_report.to_markdown(report, limit=args.limit, diagram_stack=args.diagram_stack)
@@ -86,8 +137,11 @@ def cmd_graph(args: argparse.Namespace) -> int:
     """Draw the stack; with ``--readme``, rewrite the README's architecture block."""
     try:
         plan = Plan.load(args.plan) if args.plan else render_stack(args.project_dir.resolve(), args.stack)
-    except (ConfigError, StackFileError, OSError, json.JSONDecodeError) as exc:
+    except (ConfigError, StackFileError, OSError, ValueError) as exc:  # PlanFormatError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.plan and plan.stack != args.stack:
+        print(f"error: {args.plan} is a plan of stack {plan.stack!r}, not {args.stack!r}", file=sys.stderr)
         return EXIT_USAGE
     topology = graph.topology(plan)
     if args.readme:

@@ -13,6 +13,11 @@ from azplatform.plan import Plan
 
 PROJECT = "azplatform"
 
+# A digest-pinned image (policy AZP-ACA-006 flags latest or no tag in staging and prod).
+PINNED_IMAGE = (
+    "mcr.microsoft.com/k8se/quickstart@sha256:9f41c026ef51e985a271eed474995ea08c0d6a5a4939e65622ed03c3fcc9fb2c"
+)
+
 
 def urn(stack: str, type_token: str, name: str) -> str:
     """A URN of the shape the engine gives a child of the Platform component."""
@@ -132,7 +137,7 @@ def container_app(
                 "secrets": [{"name": "redis-password", "keyVaultUrl": "https://kv/secrets/redis"}],
             },
             "template": {
-                "containers": [{"name": app, "image": "mcr.microsoft.com/k8se/quickstart:latest"}],
+                "containers": [{"name": app, "image": PINNED_IMAGE}],
                 "scale": {"minReplicas": 1, "maxReplicas": 3},
             },
         },

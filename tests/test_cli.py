@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from azplatform.plan import PLAN_VERSION
 from azplatform.stacks.cli import EXIT_CONFIG, EXIT_OK, main
 from azplatform.stacks.offline import Plan
 
@@ -56,7 +57,8 @@ def test_plan_prints_counts_by_type_and_a_tree(prod_json: tuple[int, str, dict[s
 def test_plan_json_follows_the_design_contract(prod_json: tuple[int, str, dict[str, object]]) -> None:
     document = prod_json[2]
     assert document["project"] == "azplatform" and document["stack"] == "prod"
-    assert set(document) == {"project", "stack", "resources", "outputs", "policy"}
+    assert set(document) == {"version", "project", "stack", "resources", "outputs", "policy"}
+    assert document["version"] == PLAN_VERSION
     assert isinstance(document["policy"], dict) and "violations" in document["policy"]
     resources = document["resources"]
     assert isinstance(resources, list) and resources

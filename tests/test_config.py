@@ -165,7 +165,9 @@ def test_unknown_environment_is_rejected_with_the_allowed_values() -> None:
     values["environment"] = "qa"
     error = _problems(values)
     problem = next(p for p in error.problems if p.path == "environment")
-    assert "'dev', 'staging' or 'prod'" in problem.message
+    assert "known: dev, staging, prod" in problem.message
+    # the root cause alone: the profile's missing defaults are its consequences, counted but not listed
+    assert [p.path for p in error.problems] == ["environment"] and "more problems follow from it" in problem.message
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -150,6 +150,14 @@ VIOLATIONS = [
         setp("configuration", "secrets", 0, value={"name": "redis-password", "value": "[secret]"}),
     ),
     Case(
+        "AZP-ACA-006", "ca-api", setp("template", "containers", 0, "image", value="mcr.microsoft.com/k8se/quickstart")
+    ),
+    Case(
+        "AZP-ACA-006",
+        "ca-api",
+        setp("template", "containers", 0, "image", value="mcr.microsoft.com/k8se/quickstart:latest"),
+    ),
+    Case(
         "AZP-ACA-005",
         "ca-api",
         setp(

@@ -99,7 +99,7 @@ CASES = [
         {"network": {"addressSpace": "8.8.0.0/16"}},
         "network.addressSpace",
         _network("8.8.0.0/16"),
-        "must be a private (RFC 1918) range",
+        "must be inside a private (RFC 1918) range",
     ),
     Case(
         "subnet not a CIDR",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from azplatform.components.images import is_mutable_image
 from azplatform.policy import catalog
 from azplatform.policy.model import Enforcement, Environment, Resource, Severity, get, items, lower
 from azplatform.policy.registry import resource_rule
@@ -92,6 +93,27 @@ def workload_registry_identity(resource: Resource, _: Environment) -> Iterator[s
             yield f"registry {server!r} has no identity"
         if get(registry, "passwordSecretRef") or get(registry, "username"):
             yield f"registry {server!r} authenticates with a username/password"
+
+
+@resource_rule(
+    id="AZP-ACA-006",
+    description="Container apps and jobs run a pinned image: a version tag or a digest, never latest or no tag.",
+    severity=Severity.MEDIUM,
+    reference="https://learn.microsoft.com/azure/container-registry/container-registry-image-tag-version "
+    "(stable tags, unique tags, digests)",
+    enforcement=Enforcement.HARDENING,
+    types=_WORKLOADS,
+)
+def workload_image_pinned(resource: Resource, _: Environment) -> Iterator[str]:
+    """A mutable tag (latest, or none, which means latest) deploys whatever the tag points at when a replica
+    starts: two replicas of one revision can run different code, and a rollback does not roll the image back."""
+    for container in items(get(resource.inputs, "template", "containers")):
+        image = get(container, "image")
+        if isinstance(image, str) and is_mutable_image(image):
+            yield (
+                f"template.containers[{get(container, 'name')}].image {image!r} is a mutable tag; pin a version tag "
+                "or a digest (@sha256:...)"
+            )
 
 
 @resource_rule(
