@@ -105,6 +105,12 @@ UsedMemoryPercent = Annotated[int, Field(ge=1, le=100)]
 """A used-memory alert threshold, in percent of the cache."""
 
 
+def _end_of_day(day: datetime.date) -> int:
+    """Seconds since 1970-01-01T00:00:00Z at the end of ``day`` (UTC): Key Vault's ``attributes.expires``."""
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=datetime.UTC)
+    return int(end.timestamp())
+
+
 class AccessKeySecret(Args):
     """Where the database's primary access key goes when access keys are on (a KEDA scaler needs a password)."""
 
@@ -320,6 +326,13 @@ class ManagedRedis(pulumi.ComponentResource, ManagedRedisGrants):
                 properties=azure_native.keyvault.SecretPropertiesArgs(
                     value=pulumi.Output.secret(keys.primary_key),
                     content_type="Azure Managed Redis access key (KEDA redis streams scaler)",
+                    # The secret expires with the exception it serves (the end of its last day, UTC), so a
+                    # forgotten key cannot outlive its approval (docs/running-for-real.md: rotation).
+                    attributes=azure_native.keyvault.SecretAttributesArgs(
+                        expires=_end_of_day(args.access_keys.expires_on)
+                    )
+                    if args.access_keys.expires_on is not None
+                    else None,
                 ),
                 tags=self._tags,
                 opts=pulumi.ResourceOptions(parent=self),

@@ -3,6 +3,7 @@ scale rules, revisions and traffic."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -421,3 +422,10 @@ def test_job_identity_has_exactly_the_same_two_grants(every_rule_plan: Plan) -> 
     assert sorted(a.inputs["roleDefinitionId"].rsplit("/", 1)[1] for a in mine) == sorted(
         [BuiltInRole.ACR_PULL.value, BuiltInRole.KEY_VAULT_SECRETS_USER.value]
     )
+
+
+def test_the_redis_key_secret_expires_with_its_exception(every_rule_plan: Plan) -> None:
+    # accessKeysExpireOn 2099-12-31: the secret ends with that day (UTC), so no key outlives its approval.
+    secret = every_rule_plan.one("azure-native:keyvault:Secret", "platform-redis-key-secret")
+    expires = secret.inputs["properties"]["attributes"]["expires"]
+    assert expires == int(datetime.datetime(2100, 1, 1, tzinfo=datetime.UTC).timestamp())

@@ -210,6 +210,7 @@ VIOLATIONS = [
     Case("AZP-ZONE-001", "cosmos", setp("locations", 0, "isZoneRedundant", value=False)),
     Case("AZP-ZONE-001", "redis", setp("highAvailability", value="Disabled")),
     Case("AZP-ZONE-001", "apim", setp("zones", value=["1"])),
+    Case("AZP-KV-005", "secret", synthetic=synthetic("azure-native:keyvault:Secret", properties={"value": "[secret]"})),
     Case("AZP-PG-001", "postgres", synthetic=_postgres(network={"publicNetworkAccess": "Enabled"})),
     Case("AZP-PG-002", "postgres", synthetic=_postgres(authConfig={"activeDirectoryAuth": "Enabled"})),
     Case("AZP-PG-002", "postgres-login", synthetic=_postgres(administratorLogin="pgadmin")),
@@ -221,6 +222,10 @@ VIOLATIONS = [
 
 # Compliant cases for rules whose types the estate does not hold (the estate covers the others).
 COMPLIANT_SYNTHETIC = [
+    (
+        "AZP-KV-005",
+        synthetic("azure-native:keyvault:Secret", properties={"value": "[secret]", "attributes": {"expires": 1}}),
+    ),
     ("AZP-NET-001", synthetic(catalog.SECURITY_RULE, **{**INTERNET_SSH, "sourceAddressPrefix": "VirtualNetwork"})),
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="snet-x", networkSecurityGroup={"id": "/x/nsg"})),
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="GatewaySubnet")),

@@ -85,6 +85,21 @@ def vault_private(resource: Resource, _: Environment) -> Iterator[str]:
         yield f"properties.networkAcls.defaultAction is {action!r}; use 'Deny'"
 
 
+@resource_rule(
+    id="AZP-KV-005",
+    description="Every Key Vault secret the stack writes carries an expiration date.",
+    severity=Severity.MEDIUM,
+    reference="MCSB IM-8 / DP-6; Azure Policy: Key Vault secrets should have an expiration date "
+    "(98728c90-32c7-4049-8429-847dc0f4fe37)",
+    enforcement=Enforcement.HARDENING,
+    types=("azure-native:keyvault:Secret",),
+)
+def secret_expires(resource: Resource, _: Environment) -> Iterator[str]:
+    """A secret without an end date outlives the reason it was created (and Azure Policy's deny effect refuses it)."""
+    if not isinstance(get(resource.inputs, "properties", "attributes", "expires"), int):
+        yield "properties.attributes.expires is not set; give the secret an expiry (seconds since the epoch)"
+
+
 # --- Azure Managed Redis --------------------------------------------------------------------------------------
 
 
