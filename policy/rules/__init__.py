@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from azplatform.policy.registry import registered
-from azplatform.policy.rules import (
-    apps,
-    cost,
-    cross_cutting,
-    data,
-    edge,
-    network,
-    observability,
-    postgres,
-    servicebus,
-    stack,
-)
+
+# Every module of this package registers its rules when imported: a new rules module needs no edit here.
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 RULES = registered()
 """Every rule, resource and stack, sorted by id."""
 
-__all__ = [
-    "RULES",
-    "apps",
-    "cost",
-    "cross_cutting",
-    "data",
-    "edge",
-    "network",
-    "observability",
-    "postgres",
-    "servicebus",
-    "stack",
-]
+__all__ = ["RULES"]
