@@ -47,7 +47,9 @@ workflows: $(BIN)/azplatform
 # other load on a shared machine stretches the wall clock).
 # The unit suite renders each stack once, in-process; the benchmark regression checks (marker `bench`) time
 # subprocess renders and run on their own, after it.
-UNIT_BUDGET ?= 120
+# The unit budget rose from 120 to 180 CPU s with 2.0's second thousand tests (PostgreSQL, Service Bus, the schema
+# tables); bringing it back under 90 s is open work (issue 18).
+UNIT_BUDGET ?= 180
 BENCH_BUDGET ?= 150
 unit: $(BIN)/azplatform
 	$(BIN)/pytest -q -m "not bench" --time-budget $(UNIT_BUDGET)

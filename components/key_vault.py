@@ -115,10 +115,52 @@ class KeyVault(pulumi.ComponentResource, KeyVaultGrants):
             lock_notes="Key Vault holds the platform's secrets and certificates",
         )
         self._grant_owner, self._grant_name, self._grant_scope = self, name, self.vault.id
+        self._azure_name, self._resource_group_name, self._location = args.name, args.resource_group_name, args.location
+        self._tags = dict(args.tags)
         self.id = self.vault.id
         self.name = self.vault.name
         self.vault_uri = self.vault.properties.vault_uri
         self.register_outputs({"id": self.id, "vaultUri": self.vault_uri})
+
+    def alert_secrets_near_expiry(
+        self, action_group_id: pulumi.Input[str], *, severity: int = 2
+    ) -> azure_native.eventgrid.SystemTopicEventSubscription:
+        """Alert the action group when a secret in this vault nears its expiry.
+
+        Key Vault publishes ``Microsoft.KeyVault.SecretNearExpiry`` 30 days before a secret's ``expires``
+        (https://learn.microsoft.com/azure/key-vault/general/event-grid-overview); an Event Grid system topic on the
+        vault routes it to an Azure Monitor alert, a handler Event Grid offers for Key Vault events only
+        (https://learn.microsoft.com/azure/event-grid/event-handlers), which notifies the action groups.
+        """
+        if not 0 <= severity <= 4:
+            raise ValueError(f"severity {severity} is not an Azure Monitor severity (0-4)")
+        topic = azure_native.eventgrid.SystemTopic(
+            f"{self._grant_name}-events",
+            system_topic_name=f"egst-{self._azure_name}",  # CAF: egst (Event Grid system topic)
+            resource_group_name=self._resource_group_name,
+            location=self._location,
+            source=self.vault.id,
+            topic_type="Microsoft.KeyVault.vaults",
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return azure_native.eventgrid.SystemTopicEventSubscription(
+            f"{self._grant_name}-secret-near-expiry",
+            event_subscription_name="secret-near-expiry",
+            resource_group_name=self._resource_group_name,
+            system_topic_name=topic.name,
+            event_delivery_schema="CloudEventSchemaV1_0",
+            filter=azure_native.eventgrid.EventSubscriptionFilterArgs(
+                included_event_types=["Microsoft.KeyVault.SecretNearExpiry"]
+            ),
+            destination=azure_native.eventgrid.MonitorAlertEventSubscriptionDestinationArgs(
+                endpoint_type="MonitorAlert",
+                action_groups=[action_group_id],
+                severity=f"Sev{severity}",
+                description=f"A secret in Key Vault {self._azure_name} expires within 30 days: rotate it",
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def secret_uri(self, secret_name: str) -> pulumi.Output[str]:
         """The versionless URI of a secret in this vault (what Key Vault references take)."""

@@ -739,6 +739,9 @@ PRICING: dict[str, TypePricing] = {
 """Billable types: type token -> how it is priced."""
 
 FREE_TYPES: dict[str, str] = {
+    "azure-native:eventgrid:SystemTopic": "Event Grid's first 100,000 operations a month are free, and a vault's "
+    "near-expiry events are a handful",
+    "azure-native:eventgrid:SystemTopicEventSubscription": "priced with the system topic's operations",
     "azure-native:servicebus:Queue": "included in the namespace price (Premium messaging units)",
     "azure-native:servicebus:Topic": "included in the namespace price (Premium messaging units)",
     "azure-native:servicebus:Subscription": "included in the namespace price (Premium messaging units)",

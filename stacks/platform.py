@@ -76,7 +76,7 @@ class Platform(pulumi.ComponentResource):
                 placement=foundation.placement,
                 workspace_id=foundation.workspace_id,
                 private_endpoint=foundation.private_endpoint,
-                key_vault_name=foundation.key_vault.name,
+                key_vault=foundation.key_vault,
             ),
         )
 

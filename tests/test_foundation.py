@@ -324,3 +324,19 @@ def test_every_custom_resource_is_parented_under_the_platform(plans: dict[str, P
     orphans = [r.name for r in plan.resources if r.custom and r.parent is None]
     assert orphans == []
     assert platform.parent is None
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_secrets_near_expiry_reach_the_action_group(plans: dict[str, Plan], stack: str) -> None:
+    plan = plans[stack]
+    vault = plan.one("azure-native:keyvault:Vault")
+    topic = plan.one("azure-native:eventgrid:SystemTopic")
+    assert topic.inputs["source"].endswith(f"/providers/Microsoft.KeyVault/vaults/{vault.inputs['vaultName']}")
+    assert topic.inputs["topicType"] == "Microsoft.KeyVault.vaults"
+    subscription = plan.one("azure-native:eventgrid:SystemTopicEventSubscription")
+    assert subscription.inputs["filter"]["includedEventTypes"] == ["Microsoft.KeyVault.SecretNearExpiry"]
+    destination = subscription.inputs["destination"]
+    assert destination["endpointType"] == "MonitorAlert"
+    group = plan.one("azure-native:monitor:ActionGroup").inputs["actionGroupName"]
+    (action_group,) = destination["actionGroups"]
+    assert action_group.endswith(f"/providers/Microsoft.Insights/actionGroups/{group}")

@@ -19,6 +19,8 @@ DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 ACTION_GROUP = "azure-native:monitor:ActionGroup"
 METRIC_ALERT = "azure-native:monitor:MetricAlert"
 BUDGET = "azure-native:consumption:Budget"
+SYSTEM_TOPIC = "azure-native:eventgrid:SystemTopic"
+SYSTEM_TOPIC_SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription"
 
 
 def identity_outputs(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
@@ -180,6 +182,53 @@ RECORDS = (
         create_time_basis="estimate",
         create_time_source=QUICK,
         prerequisites=(),
+    ),
+    TypeRecord(
+        token=SYSTEM_TOPIC,
+        label="Event Grid system topic",
+        tier=Tier.PLUMBING,
+        # https://learn.microsoft.com/azure/templates/microsoft.eventgrid/systemtopics
+        arm_id="{rg}/providers/Microsoft.EventGrid/systemTopics/{systemTopicName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.METRICS,
+        create_minutes=0.5,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(
+            Prerequisite("azure-native:keyvault:Vault", "a system topic publishes its source's events", via="source"),
+        ),
+        # A system topic's source and type are fixed at creation: another source is another topic.
+        immutable=(
+            Immutable(
+                "source",
+                "a system topic's source cannot change",
+                "https://learn.microsoft.com/azure/event-grid/system-topics",
+            ),
+            Immutable(
+                "topicType",
+                "a system topic's type cannot change",
+                "https://learn.microsoft.com/azure/event-grid/system-topics",
+            ),
+        ),
+    ),
+    TypeRecord(
+        token=SYSTEM_TOPIC_SUBSCRIPTION,
+        label="Event Grid subscription",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.EventGrid/systemTopics/{systemTopicName}/eventSubscriptions/{eventSubscriptionName}",
+        parent=SYSTEM_TOPIC,
+        stateful=False,
+        taggable=False,  # the SDK's SystemTopicEventSubscriptionArgs has no tags
+        telemetry=Telemetry.NONE,
+        create_minutes=0.3,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(
+            Prerequisite(SYSTEM_TOPIC, "a subscription lives in its topic", via="systemTopicName"),
+            Prerequisite(ACTION_GROUP, "its alert notifies the action group", via="destination"),
+        ),
     ),
     TypeRecord(
         token=BUDGET,

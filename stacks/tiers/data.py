@@ -9,6 +9,7 @@ import pulumi
 from azplatform.components.alerting import ActionGroup, ActionGroupArgs
 from azplatform.components.cosmos_db import CosmosDb, CosmosDbArgs
 from azplatform.components.interfaces import DiagnosticSettings
+from azplatform.components.key_vault import KeyVault
 from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
 from azplatform.components.naming import Kind
 from azplatform.stacks.config import REDIS_KEDA_SECRET, PlatformConfig
@@ -24,8 +25,8 @@ class DataInputs:
     workspace_id: pulumi.Output[str]
     """Where the stores' diagnostics go."""
     private_endpoint: PrivateEndpointFactory
-    key_vault_name: pulumi.Output[str]
-    """The vault that receives Redis's access key, when KEDA needs one."""
+    key_vault: KeyVault
+    """The vault that receives Redis's access key, when KEDA needs one (and whose expiring secrets alert)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def build_data(scope: TierScope, config: PlatformConfig, inputs: DataInputs) -> 
             diagnostic_settings=diagnostics,
             name=namer.name(Kind.MANAGED_REDIS),
             access_keys=AccessKeySecret(
-                vault_name=inputs.key_vault_name,
+                vault_name=inputs.key_vault.name,
                 resource_group_name=placement["resource_group_name"],
                 secret_name=REDIS_KEDA_SECRET,
                 expires_on=config.redis.access_keys_expire_on,
@@ -93,4 +94,6 @@ def build_data(scope: TierScope, config: PlatformConfig, inputs: DataInputs) -> 
     )
     redis.alert_memory_above(alerts.redis_memory_percent, action_group.id)
     cosmos.alert_throttling(alerts.cosmos_throttled_requests, action_group.id)
+    # Every secret the platform writes expires (AZP-KV-005); the action group hears 30 days before.
+    inputs.key_vault.alert_secrets_near_expiry(action_group.id)
     return Data(redis=redis, cosmos=cosmos, action_group=action_group)
