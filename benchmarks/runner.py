@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -53,18 +54,37 @@ def interleaved(
     specs: Sequence[Mapping[str, Any]],
     rounds: int,
     progress: Callable[[str], None] | None = None,
+    *,
+    concurrent: bool = False,
 ) -> list[list[Result]]:
-    """``rounds`` measurements of each spec, alternating the order every round (ABBA); results per spec."""
+    """``rounds`` measurements of each spec, alternating the order every round (ABBA); results per spec.
+
+    ``concurrent`` runs each round's specs side by side, one process per spec (at most as many as there are cores):
+    the short regression checks on a 2-core machine pair a program with the floor it is compared with, so that both
+    share whatever the other core does, and each round costs the slower of the two instead of their sum. CPU time
+    (``cpu_s``, what the checks compare) is per process, so a busy neighbour core stretches it only through shared
+    cache and memory, and alike for both sides of the pair."""
+    if concurrent and len(specs) > (os.cpu_count() or 1):
+        raise ValueError(f"{len(specs)} concurrent measurements need as many cores (have {os.cpu_count()})")
     results: list[list[Result]] = [[] for _ in specs]
+
+    def record(r: int, i: int, result: Result) -> None:
+        results[i].append(result)
+        if progress:
+            progress(f"  round {r + 1}/{rounds} {result['label']}: {result['cpu_s']:.2f} s CPU")
+
     for r in range(rounds):
         order = list(range(len(specs)))
         if r % 2:
             order.reverse()
-        for i in order:
-            results[i].append(run_worker(specs[i]))
-            if progress:
-                last = results[i][-1]
-                progress(f"  round {r + 1}/{rounds} {last['label']}: {last['cpu_s']:.2f} s CPU")
+        if concurrent:
+            with ThreadPoolExecutor(max_workers=len(specs)) as pool:
+                side_by_side = list(pool.map(lambda i: run_worker(specs[i]), order))
+            for i, result in zip(order, side_by_side, strict=True):
+                record(r, i, result)
+        else:
+            for i in order:
+                record(r, i, run_worker(specs[i]))
     return results
 
 

@@ -6,7 +6,7 @@ Tolerances are wider than the targets (README "Benchmarks") because a short run 
 ratios use each side's fastest run (other load only ever adds CPU time).
 
 The timing measurements are marked ``bench``: ``make test`` runs them as their own step (``make bench-check``, about
-75 s) after the unit suite, which deselects them; the checks here that time nothing run with the unit suite.
+45 s on 2 cores, the two sides of each comparison rendered side by side) after the unit suite, which deselects them; the checks here that time nothing run with the unit suite.
 """
 
 from __future__ import annotations
@@ -36,14 +36,16 @@ CI_MAX_OVERHEAD = TARGET_RATIO * 1.15
 
 
 # Sizes of the scaling check: prod as it is (2 apps), and with clones of its api app up to these totals.
-SCALING_TOTALS = (21, 41)
+SCALING_TOTALS = (12, 22)
 
 
 @pytest.fixture(scope="module")
 def measured() -> dict[str, Any]:
-    """One interleaved measurement serves both timing checks (about 60 s): prod through azplatform and its SDK floor
-    over 3 rounds (the overhead ratio), and prod with 21 and 41 apps over 2 rounds (with prod's own renders, the
-    scaling points). The floor's plan is checked in-process by test_floor_registers_exactly_the_programs_plan."""
+    """One measurement serves both timing checks (about 40 s on 2 cores): prod through azplatform side by side with
+    its SDK floor over 3 rounds (the overhead ratio), then prod with 12 and 22 apps side by side over 2 rounds (with
+    prod's own renders, the scaling points). Each pair runs on the two cores at once (``interleaved(concurrent=
+    True)``), so that both sides of a comparison see the same machine. The floor's plan is checked in-process by
+    test_floor_registers_exactly_the_programs_plan."""
     program = {**render_spec(ROOT, "prod", label="azplatform prod"), "warm": False}
     values = stack_values(ROOT, "prod")
     larger = []
@@ -53,11 +55,11 @@ def measured() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="azp-bench-") as tmp:
         plan_path, plan = reference_plan(program, Path(tmp))
         floor = floor_specs(program, plan_path, plan)["sdk"]
-        rounds = interleaved([program, floor, *larger], rounds=2)
-        third = interleaved([program, floor], rounds=1)
-    program_runs, floor_runs = rounds[0] + third[0], rounds[1] + third[1]
-    runs = [program_runs, *rounds[2:]]
-    points = [{"apps": app_count(s), **summary(r)} for s, r in zip([program, *larger], runs, strict=True)]
+        program_runs, floor_runs = interleaved([program, floor], rounds=3, concurrent=True)
+        scaled = interleaved(larger, rounds=2, concurrent=True)
+    points = [
+        {"apps": app_count(s), **summary(r)} for s, r in zip([program, *larger], [program_runs, *scaled], strict=True)
+    ]
     return {
         "overhead": min_ratio(program_runs, floor_runs, "cpu_s"),
         "program": summary(program_runs),
