@@ -171,3 +171,16 @@ class ActionGroup(pulumi.ComponentResource):
         self.id = self.group.id
         self.name = self.group.name
         self.register_outputs({"id": self.id})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ActionGroup": """
+from azplatform.components import ActionGroup, ActionGroupArgs
+
+ActionGroup("alerts", ActionGroupArgs(
+    name="ag-shop-dev", short_name="shop-dev", resource_group_name=RG, emails=["oncall@example.com"],
+))
+""",
+}

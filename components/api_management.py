@@ -886,3 +886,45 @@ class PublishedApi(pulumi.ComponentResource):
         self.backend = _backend(self, name, args.service_name, args.resource_group_name, args.backend)
         self.api = _api(self, name, args.service_name, args.resource_group_name, args.api, waits_for=[self.backend])
         self.register_outputs({"apiId": self.api.id})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ApiManagement": """
+from azplatform.components import (
+    ApiManagement, ApiManagementArgs, ApiPolicies, ApiSpec, BackendSpec, CachingType, CircuitBreaker,
+    DiagnosticSettings, KeyVault, KeyVaultArgs, RateLimitByKey, Retry,
+)
+
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+))
+policies = ApiPolicies(
+    rate_limit=RateLimitByKey(calls=300, renewal_period_seconds=60), retry=Retry(count=2)
+).document("orders", tenant_id="00000000-0000-4000-8000-000000000002", caching=CachingType.INTERNAL)
+ApiManagement("apim", ApiManagementArgs(
+    name="apim-shop-dev-weu", identity_name="id-apim-shop-dev", resource_group_name=RG, location="westeurope",
+    sku="Developer", capacity=1, publisher_name="Shop", publisher_email="platform@example.com",
+    subnet_id=f"{SUBNETS}/snet-apim", secret_store=vault,
+    backends=[BackendSpec(id="orders", url="https://ca-orders-dev.internal.example", circuit_breaker=CircuitBreaker())],
+    apis=[ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policies.to_xml())],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+    "PublishedApi": """
+from azplatform.components import (
+    ApiSpec, BackendSpec, PublishedApi, PublishedApiArgs, ApimPolicyDocument, RateLimitByKey, SetBackendService,
+)
+
+policy = ApimPolicyDocument(
+    statements=(RateLimitByKey(calls=100, renewal_period_seconds=60), SetBackendService(backend_id="orders"))
+)
+PublishedApi("orders-api", PublishedApiArgs(
+    service_name="apim-shop-dev-weu", resource_group_name=RG,
+    backend=BackendSpec(id="orders", url="https://ca-orders-dev.internal.example"),
+    api=ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policy.to_xml()),
+))
+""",
+}

@@ -573,3 +573,31 @@ def _exclusion(exclusion: WafExclusion) -> azure_native.network.OwaspCrsExclusio
             )
         ],
     )
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ApplicationGateway": """
+from azplatform.components import (
+    ApplicationGateway, ApplicationGatewayArgs, DiagnosticSettings, GatewayBackend, KeyVault, KeyVaultArgs, Lock,
+    RateLimitRule,
+)
+
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+))
+ApplicationGateway("agw", ApplicationGatewayArgs(
+    name="agw-shop-dev-weu", public_ip_name="pip-agw-shop-dev-weu", waf_policy_name="wafshopdevweu",
+    identity_name="id-agw-shop-dev", resource_group_name=RG, location="westeurope",
+    subnet_id=f"{SUBNETS}/snet-agw", host_name="shop.example.com",
+    certificate_store=vault, certificate_secret_name="appgw-tls",
+    backend=GatewayBackend(fqdn="apim-shop-dev-weu.azure-api.net", probe_path="/status-0123456789abcdef"),
+    min_capacity=0, max_capacity=2,
+    custom_rules=[RateLimitRule(name="perClientIp", priority=10, threshold=3000)],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+    lock=Lock(),  # on the public IP, the address DNS names
+))
+""",
+}

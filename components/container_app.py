@@ -709,3 +709,48 @@ class ContainerAppJob(pulumi.ComponentResource):
         self.name = self.job.name
         self.principal_id = identity.principal_id
         self.register_outputs({"id": self.id, "principalId": self.principal_id})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ContainerApp": """
+from azplatform.components import (
+    ContainerApp, ContainerAppArgs, CpuScaleRule, ExistingContainerRegistry, HttpScaleRule, UserIdentity,
+    UserIdentityArgs,
+)
+
+identity = UserIdentity("api-id", UserIdentityArgs(name="id-api-dev", resource_group_name=RG, location="westeurope"))
+registry = ExistingContainerRegistry("platform-acr", f"{RG}/registries/crshopdevweu")
+api = ContainerApp("api", ContainerAppArgs(
+    name="ca-api-dev", resource_group_name=RG, location="westeurope",
+    environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
+    identity=identity,
+    image="crshopdevweu.azurecr.io/api:1.4.2", cpu=0.5, memory="1Gi",
+    registry_server="crshopdevweu.azurecr.io",
+    wait_for=[registry.grant_pull(identity)],
+    target_port=80,
+    min_replicas=1,
+    max_replicas=5,
+    scale_rules=[HttpScaleRule(concurrent_requests=50), CpuScaleRule(utilization=70)],
+))
+""",
+    "ContainerAppJob": """
+from azplatform.components import (
+    ContainerAppJob, ContainerAppJobArgs, JobExecution, ServiceBusScaleRule, UserIdentity, UserIdentityArgs,
+)
+
+identity = UserIdentity(
+    "batch-id", UserIdentityArgs(name="id-batch-dev", resource_group_name=RG, location="westeurope")
+)
+ContainerAppJob("batch", ContainerAppJobArgs(
+    name="caj-batch-dev", resource_group_name=RG, location="westeurope",
+    environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
+    identity=identity,
+    image="mcr.microsoft.com/k8se/quickstart:latest",
+    # Authenticated as the job's managed identity: no connection string.
+    scale_rules=[ServiceBusScaleRule(namespace="sb-shop-dev", queue_name="orders", message_count=10)],
+    job=JobExecution(parallelism=2, replica_timeout_seconds=600),
+))
+""",
+}

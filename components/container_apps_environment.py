@@ -33,20 +33,9 @@ TYPE_TOKEN = "azplatform:index:ContainerAppsEnvironment"
 CONSUMPTION = "Consumption"
 """The serverless profile every workload-profiles environment has; its name and type are both ``Consumption``."""
 
-# Dedicated profile types and their (vCPU, GiB) per node: general purpose (D) and memory optimised (E).
-# https://learn.microsoft.com/azure/container-apps/workload-profiles-overview#profile-types
-DEDICATED_PROFILE_SIZES: dict[str, tuple[int, int]] = {
-    "D4": (4, 16),
-    "D8": (8, 32),
-    "D16": (16, 64),
-    "D32": (32, 128),
-    "E4": (4, 32),
-    "E8": (8, 64),
-    "E16": (16, 128),
-    "E32": (32, 256),
-}
 WorkloadProfileType = Literal["D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32"]
-"""The keys of :data:`DEDICATED_PROFILE_SIZES`, as a type."""
+"""The keys of :data:`~azplatform.components.records.compute.DEDICATED_PROFILE_SIZES` (the sizes live in the
+Container Apps records, which price them), as a type."""
 
 
 class WorkloadProfile(Args):
@@ -225,3 +214,22 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
         self.register_outputs(
             {"id": self.id, "name": self.name, "defaultDomain": self.default_domain, "staticIp": self.static_ip}
         )
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ContainerAppsEnvironment": """
+from azplatform.components import (
+    ContainerAppsEnvironment, ContainerAppsEnvironmentArgs, DiagnosticSettings, WorkloadProfile,
+)
+
+environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
+    name="cae-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    infrastructure_subnet_id=f"{SUBNETS}/snet-aca",
+    vnet_id=SUBNETS.rsplit("/subnets", 1)[0],
+    workload_profiles={"general": WorkloadProfile(type="D4", maximum_count=2)},
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+}

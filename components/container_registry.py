@@ -190,3 +190,23 @@ class ContainerRegistry(pulumi.ComponentResource, ContainerRegistryGrants):
         self.name = self.registry.name
         self.login_server = self.registry.login_server
         self.register_outputs({"id": self.id, "loginServer": self.login_server})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ContainerRegistry": """
+from azplatform.components import (
+    ContainerRegistry, ContainerRegistryArgs, DiagnosticSettings, Lock, PrivateEndpointSpec,
+)
+
+registry = ContainerRegistry("acr", ContainerRegistryArgs(
+    name="crshopdevweu", resource_group_name=RG, location="westeurope",
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.azurecr.io"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+    lock=Lock(),
+))
+""",
+}

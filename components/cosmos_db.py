@@ -535,3 +535,20 @@ def _container_resource(name: str, container: SqlContainerSpec) -> cosmosdb.SqlC
         if indexing is not None
         else None,
     )
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "CosmosDb": """
+from azplatform.components import CosmosDb, CosmosDbArgs, DatabaseSpec, PrivateEndpointSpec, SqlContainerSpec
+
+cosmos = CosmosDb("cosmos", CosmosDbArgs(
+    name="cosno-shop-dev-weu", resource_group_name=RG, location="westeurope", serverless=True,
+    databases={"shop": DatabaseSpec(containers={"orders": SqlContainerSpec(partition_key="/tenantId")})},
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.documents.azure.com"]
+    )],
+))
+""",
+}

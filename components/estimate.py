@@ -18,13 +18,14 @@ from typing import Any, Protocol
 from azplatform.components.pricing import (
     FREE_TYPES,
     GRANTS,
+    METERS,
     PRICING,
     Charge,
-    Kind,
     Related,
     UsageAssumptions,
     charges_for,
 )
+from azplatform.components.records.billing import Kind
 
 __all__ = [
     "Estimate",
@@ -318,7 +319,7 @@ def _grants(lines: Sequence[Line], table: PriceTable, region: str) -> list[Line]
 
 def declared_meters() -> set[str]:
     """Every meter a pricing entry may name (each must be in the price table for each region it covers)."""
-    return {meter for pricing in PRICING.values() for meter in pricing.meters} | {g.meter for g in GRANTS}
+    return set(METERS) | {g.meter for g in GRANTS}
 
 
 def classified(type_token: str) -> bool:

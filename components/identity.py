@@ -60,3 +60,16 @@ class UserIdentity(pulumi.ComponentResource):
     def logical_name(self) -> str:
         """The Pulumi name, used to name grants made to this identity."""
         return self._logical_name
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "UserIdentity": """
+from azplatform.components import UserIdentity, UserIdentityArgs
+
+identity = UserIdentity(
+    "orders-id", UserIdentityArgs(name="id-orders-dev", resource_group_name=RG, location="westeurope")
+)
+""",
+}

@@ -165,3 +165,22 @@ class KeyVault(pulumi.ComponentResource, KeyVaultGrants):
     def secret_uri(self, secret_name: str) -> pulumi.Output[str]:
         """The versionless URI of a secret in this vault (what Key Vault references take)."""
         return self.vault_uri.apply(lambda uri: f"{uri.rstrip('/')}/secrets/{secret_name}")
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "KeyVault": """
+from azplatform.components import DiagnosticSettings, KeyVault, KeyVaultArgs, Lock, PrivateEndpointSpec
+
+vault = KeyVault("kv", KeyVaultArgs(
+    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.vaultcore.azure.net"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+    lock=Lock(),
+))
+""",
+}

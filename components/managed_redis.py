@@ -437,3 +437,21 @@ def _identity(identities: ManagedIdentities) -> redis.ManagedServiceIdentityArgs
     return redis.ManagedServiceIdentityArgs(
         type=identities.type, user_assigned_identities=list(identities.user_assigned_resource_ids) or None
     )
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ManagedRedis": """
+from azplatform.components import DiagnosticSettings, ManagedRedis, ManagedRedisArgs, PrivateEndpointSpec
+
+redis = ManagedRedis("redis", ManagedRedisArgs(
+    name="amr-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Balanced_B0",
+    high_availability=False,
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.redis.azure.net"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+}

@@ -180,3 +180,17 @@ class Observability(pulumi.ComponentResource):
         self.app_insights_connection_string = pulumi.Output.secret(self.app_insights.connection_string)
         self._name = name
         self.register_outputs({"workspaceId": self.workspace_id, "appInsightsId": self.app_insights_id})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "Observability": """
+from azplatform.components import Observability, ObservabilityArgs
+
+observability = Observability("obs", ObservabilityArgs(
+    resource_group_name=RG, location="westeurope",
+    workspace_name="log-shop-dev-weu", app_insights_name="appi-shop-dev-weu", retention_days=30,
+))
+""",
+}

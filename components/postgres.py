@@ -670,3 +670,46 @@ class PostgresPrincipals(pulumi.ComponentResource):
         self.id = self.job.id
         self.name = self.job.name
         self.register_outputs({"id": self.id})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "PostgresFlexibleServer": """
+from azplatform.components import (
+    DiagnosticSettings, EntraAdministrator, PostgresDatabaseSpec, PostgresFlexibleServer, PostgresFlexibleServerArgs,
+    PrivateEndpointSpec,
+)
+
+# Entra only (no password login): the DBA group is the server's administrator. Private endpoint only.
+server = PostgresFlexibleServer("pg", PostgresFlexibleServerArgs(
+    name="psql-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    tenant_id="00000000-0000-4000-8000-000000000002",
+    tier="Burstable", sku_name="Standard_B1ms", storage_size_gb=32,
+    entra_administrator=EntraAdministrator(object_id="00000000-0000-4000-8000-0000000000db", principal_name="DBAs"),
+    databases={"shop": PostgresDatabaseSpec()},
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.postgres.database.azure.com"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+    "PostgresPrincipals": """
+from azplatform.components import DatabaseGrant, PostgresPrincipals, PostgresPrincipalsArgs
+
+# Runs in the Container Apps environment as the server's administrator identity and makes the app's managed
+# identity a PostgreSQL role (pgaadauth_create_principal_with_oid) with access to the shop database.
+PostgresPrincipals("pg-roles", PostgresPrincipalsArgs(
+    name="caj-shop-pgroles-dev", resource_group_name=RG, location="westeurope",
+    environment_id=f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/{RG}"
+    "/providers/Microsoft.App/managedEnvironments/cae-shop-dev-weu",
+    identity_id=f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/{RG}"
+    "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop-pgadmin-dev",
+    identity_client_id="00000000-0000-4000-8000-0000000000c1", administrator_name="id-shop-pgadmin-dev",
+    host="psql-shop-dev-weu.postgres.database.azure.com",
+    grants=[DatabaseGrant(
+        role="id-shop-api-dev", object_id="00000000-0000-4000-8000-0000000000a1", databases=["shop"]
+    )],
+))
+""",
+}

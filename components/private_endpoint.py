@@ -97,3 +97,21 @@ class PrivateEndpoint(pulumi.ComponentResource):
         self.id = self.endpoint.id
         self.name = self.endpoint.name
         self.register_outputs({"id": self.id})
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "PrivateEndpoint": """
+from azplatform.components import PrivateEndpoint, PrivateEndpointArgs
+
+PrivateEndpoint("vault-pep", PrivateEndpointArgs(
+    name="pep-kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
+    subnet_id=f"{SUBNETS}/snet-pep",
+    target_id="/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-shop-dev-weu/providers/"
+    "Microsoft.KeyVault/vaults/kv-shop-dev-weu",
+    group_id="vault",
+    private_dns_zone_ids=[f"{ZONES}/privatelink.vaultcore.azure.net"],
+))
+""",
+}

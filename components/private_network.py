@@ -418,3 +418,22 @@ def _rule_args(rule: NsgRule) -> azure_native.network.SecurityRuleArgs:
 
 def _subnet_id(vnet_id: pulumi.Output[str], subnet_name: str) -> pulumi.Output[str]:
     return vnet_id.apply(lambda vid: f"{vid}/subnets/{subnet_name}")
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "PrivateNetwork": """
+from azplatform.components import DiagnosticSettings, PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+
+network = PrivateNetwork("net", PrivateNetworkArgs(
+    name="vnet-shop-dev-weu", resource_group_name=RG, location="westeurope", address_space="10.40.0.0/16",
+    subnets=[
+        SubnetSpec(name="snet-aca", role=SubnetRole.CONTAINER_APPS, cidr="10.40.2.0/23"),
+        SubnetSpec(name="snet-pep", role=SubnetRole.PRIVATE_ENDPOINTS, cidr="10.40.4.0/27"),
+    ],
+    private_dns_zones=["privatelink.vaultcore.azure.net"],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+}

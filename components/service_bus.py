@@ -475,3 +475,23 @@ def _duplicates(window_seconds: int | None) -> dict[str, Any]:
         "requires_duplicate_detection": True,
         "duplicate_detection_history_time_window": _iso_seconds(window_seconds),
     }
+
+
+# Runnable examples for the component reference (`azplatform docs`), by component: tests/test_docs.py runs each under
+# the offline harness, with RG, SUBNETS, WORKSPACE and ZONES defined as on the generated page.
+EXAMPLES: dict[str, str] = {
+    "ServiceBus": """
+from azplatform.components import (
+    DiagnosticSettings, PrivateEndpointSpec, ServiceBus, ServiceBusArgs, ServiceBusQueueSettings,
+)
+
+bus = ServiceBus("bus", ServiceBusArgs(
+    name="sbns-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Premium", capacity=1,
+    queues={"orders": ServiceBusQueueSettings(max_delivery_count=5, duplicate_detection_seconds=600)},
+    private_endpoints=[PrivateEndpointSpec(
+        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.servicebus.windows.net"]
+    )],
+    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
+))
+""",
+}

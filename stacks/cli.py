@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     cost_cli.add_commands(commands)  # azplatform cost (stacks/cost_cli.py)
     docs = commands.add_parser("docs", help="write the component reference (docs/components) from the code")
     docs.add_argument("--out", type=Path, default=Path("docs/components"), help="folder to write the pages to")
+    docs.add_argument(
+        "--readme", type=Path, default=None, help="also fill this README's configuration table (its config block)"
+    )
     docs.set_defaults(handler=cmd_docs)
     return parser
 
@@ -190,11 +193,13 @@ def _write_atomically(plan: Plan, path: Path) -> None:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """``azplatform docs``: one page per public component, plus an index."""
-    from azplatform.stacks.docs import COMPONENTS, write_docs  # imported here: it loads every component module
+    from azplatform.stacks.docs import COMPONENTS, update_readme, write_docs  # loads every component module
     from azplatform.stacks.library_docs import write_library_docs
 
     for path in write_docs(COMPONENTS, args.out):
         print(f"wrote {path}")
+    if args.readme is not None:
+        print(f"{'updated' if update_readme(args.readme, COMPONENTS) else 'unchanged'} {args.readme}")
     # The library pages (PlatformReference, role assignments) go next to the components folder: docs/.
     for path in write_library_docs(args.out.parent):
         print(f"wrote {path}")

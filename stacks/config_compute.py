@@ -59,7 +59,8 @@ from azplatform.components.container_app import (
     parse_memory,
     workload_problems,
 )
-from azplatform.components.container_apps_environment import CONSUMPTION, DEDICATED_PROFILE_SIZES
+from azplatform.components.container_apps_environment import CONSUMPTION
+from azplatform.components.records.compute import DEDICATED_PROFILE_SIZES
 from azplatform.components.regions import REGIONS
 from azplatform.plan.environments import is_environment, traits
 from azplatform.stacks.config_base import Model

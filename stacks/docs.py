@@ -14,11 +14,14 @@ import dataclasses
 import importlib
 import inspect
 import re
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Union, get_args, get_origin
 
+import pulumi
 from pydantic import BaseModel, Discriminator, Tag
 from pydantic.alias_generators import to_camel
 
@@ -244,378 +247,94 @@ WORKSPACE = "{_WORKSPACE}"
 ZONES = "{_ZONES}"
 """
 
-# The vault the gateway examples read their certificate and named values from.
-_VAULT = """
-vault = KeyVault("kv", KeyVaultArgs(
-    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    tenant_id="00000000-0000-4000-8000-000000000002",
-))
-"""
 
-# One entry per public component. Each example is a complete program body: tests/test_docs.py runs it under the
-# offline harness, so an example that stops working fails the build.
-COMPONENTS: list[ComponentDoc] = [
-    ComponentDoc(
-        "azplatform.components.private_network",
-        "PrivateNetwork",
-        "PrivateNetworkArgs",
-        "network",
-        """
-from azplatform.components import DiagnosticSettings, PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
+def _config_sections() -> dict[type, str]:
+    """Stack-file section -> the settings model it is typed as (``apps`` maps names to its model)."""
+    from azplatform.stacks.config import PlatformConfig  # the docs tool reads the stack schema; components never do
 
-network = PrivateNetwork("net", PrivateNetworkArgs(
-    name="vnet-shop-dev-weu", resource_group_name=RG, location="westeurope", address_space="10.40.0.0/16",
-    subnets=[
-        SubnetSpec(name="snet-aca", role=SubnetRole.CONTAINER_APPS, cidr="10.40.2.0/23"),
-        SubnetSpec(name="snet-pep", role=SubnetRole.PRIVATE_ENDPOINTS, cidr="10.40.4.0/27"),
-    ],
-    private_dns_zones=["privatelink.vaultcore.azure.net"],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.private_endpoint",
-        "PrivateEndpoint",
-        "PrivateEndpointArgs",
-        None,
-        """
-from azplatform.components import PrivateEndpoint, PrivateEndpointArgs
+    sections: dict[type, str] = {}
+    for name, field in PlatformConfig.model_fields.items():
+        annotation = field.annotation
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+        if typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        if inspect.isclass(annotation):
+            sections[annotation] = field.alias or name
+    return sections
 
-PrivateEndpoint("vault-pep", PrivateEndpointArgs(
-    name="pep-kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    subnet_id=f"{SUBNETS}/snet-pep",
-    target_id="/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-shop-dev-weu/providers/"
-    "Microsoft.KeyVault/vaults/kv-shop-dev-weu",
-    group_id="vault",
-    private_dns_zone_ids=[f"{ZONES}/privatelink.vaultcore.azure.net"],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.observability",
-        "Observability",
-        "ObservabilityArgs",
-        "observability",
-        """
-from azplatform.components import Observability, ObservabilityArgs
 
-observability = Observability("obs", ObservabilityArgs(
-    resource_group_name=RG, location="westeurope",
-    workspace_name="log-shop-dev-weu", app_insights_name="appi-shop-dev-weu", retention_days=30,
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.key_vault",
-        "KeyVault",
-        "KeyVaultArgs",
-        "keyVault",
-        """
-from azplatform.components import DiagnosticSettings, KeyVault, KeyVaultArgs, Lock, PrivateEndpointSpec
+def _settings_model(args_cls: type) -> type | None:
+    """The component's stack-file model: the first ``...Settings`` class its args inherit from."""
+    return next(
+        (c for c in args_cls.__mro__ if c.__name__.endswith("Settings") and c.__module__.startswith(_PACKAGE)), None
+    )
 
-vault = KeyVault("kv", KeyVaultArgs(
-    name="kv-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    tenant_id="00000000-0000-4000-8000-000000000002",
-    private_endpoints=[PrivateEndpointSpec(
-        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.vaultcore.azure.net"]
-    )],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-    lock=Lock(),
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.identity",
-        "UserIdentity",
-        "UserIdentityArgs",
-        None,
-        """
-from azplatform.components import UserIdentity, UserIdentityArgs
 
-identity = UserIdentity(
-    "orders-id", UserIdentityArgs(name="id-orders-dev", resource_group_name=RG, location="westeurope")
-)
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.container_apps_environment",
-        "ContainerAppsEnvironment",
-        "ContainerAppsEnvironmentArgs",
-        "containerApps",
-        """
-from azplatform.components import (
-    ContainerAppsEnvironment, ContainerAppsEnvironmentArgs, DiagnosticSettings, WorkloadProfile,
-)
+_PACKAGE = "azplatform.components"
 
-environment = ContainerAppsEnvironment("cae", ContainerAppsEnvironmentArgs(
-    name="cae-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    infrastructure_subnet_id=f"{SUBNETS}/snet-aca",
-    vnet_id=SUBNETS.rsplit("/subnets", 1)[0],
-    workload_profiles={"general": WorkloadProfile(type="D4", maximum_count=2)},
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.container_registry",
-        "ContainerRegistry",
-        "ContainerRegistryArgs",
-        "registry",
-        """
-from azplatform.components import (
-    ContainerRegistry, ContainerRegistryArgs, DiagnosticSettings, Lock, PrivateEndpointSpec,
-)
 
-registry = ContainerRegistry("acr", ContainerRegistryArgs(
-    name="crshopdevweu", resource_group_name=RG, location="westeurope",
-    private_endpoints=[PrivateEndpointSpec(
-        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.azurecr.io"]
-    )],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-    lock=Lock(),
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.container_app",
-        "ContainerApp",
-        "ContainerAppArgs",
-        "apps",
-        """
-from azplatform.components import (
-    ContainerApp, ContainerAppArgs, CpuScaleRule, ExistingContainerRegistry, HttpScaleRule, UserIdentity,
-    UserIdentityArgs,
-)
+def discover() -> list[ComponentDoc]:
+    """One entry per public component (``azplatform.components.__all__``), found where it lives: its args class
+    (``<Component>Args`` beside it), its example (the module's ``EXAMPLES``), and the stack-file section typed as its
+    settings model. A component without an example is an error naming it."""
+    package = importlib.import_module(_PACKAGE)
+    sections = _config_sections()
+    entries: list[ComponentDoc] = []
+    missing: list[str] = []
+    for name in package.__all__:
+        cls = getattr(package, name)
+        if not (inspect.isclass(cls) and issubclass(cls, pulumi.ComponentResource)):
+            continue
+        module = importlib.import_module(cls.__module__)
+        example = getattr(module, "EXAMPLES", {}).get(name)
+        if example is None:
+            missing.append(f"{cls.__module__}.{name}")
+            continue
+        settings = _settings_model(getattr(module, f"{name}Args"))
+        section = next((s for model, s in sections.items() if settings is not None and settings in model.__mro__), None)
+        entries.append(ComponentDoc(cls.__module__, name, f"{name}Args", section, example))
+    if missing:
+        raise LookupError(f"components without an example in their module's EXAMPLES: {', '.join(missing)}")
+    return entries
 
-identity = UserIdentity("api-id", UserIdentityArgs(name="id-api-dev", resource_group_name=RG, location="westeurope"))
-registry = ExistingContainerRegistry("platform-acr", f"{RG}/registries/crshopdevweu")
-api = ContainerApp("api", ContainerAppArgs(
-    name="ca-api-dev", resource_group_name=RG, location="westeurope",
-    environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
-    identity=identity,
-    image="crshopdevweu.azurecr.io/api:1.4.2", cpu=0.5, memory="1Gi",
-    registry_server="crshopdevweu.azurecr.io",
-    wait_for=[registry.grant_pull(identity)],
-    target_port=80,
-    min_replicas=1,
-    max_replicas=5,
-    scale_rules=[HttpScaleRule(concurrent_requests=50), CpuScaleRule(utilization=70)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.container_app",
-        "ContainerAppJob",
-        "ContainerAppJobArgs",
-        None,
-        """
-from azplatform.components import (
-    ContainerAppJob, ContainerAppJobArgs, JobExecution, ServiceBusScaleRule, UserIdentity, UserIdentityArgs,
-)
 
-identity = UserIdentity(
-    "batch-id", UserIdentityArgs(name="id-batch-dev", resource_group_name=RG, location="westeurope")
-)
-ContainerAppJob("batch", ContainerAppJobArgs(
-    name="caj-batch-dev", resource_group_name=RG, location="westeurope",
-    environment_id=f"{RG}/managedEnvironments/cae-shop-dev-weu",
-    identity=identity,
-    image="mcr.microsoft.com/k8se/quickstart:latest",
-    # Authenticated as the job's managed identity: no connection string.
-    scale_rules=[ServiceBusScaleRule(namespace="sb-shop-dev", queue_name="orders", message_count=10)],
-    job=JobExecution(parallelism=2, replica_timeout_seconds=600),
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.managed_redis",
-        "ManagedRedis",
-        "ManagedRedisArgs",
-        "redis",
-        """
-from azplatform.components import DiagnosticSettings, ManagedRedis, ManagedRedisArgs, PrivateEndpointSpec
+COMPONENTS: list[ComponentDoc] = discover()
+"""Every public component's page, in ``azplatform.components.__all__`` order."""
 
-redis = ManagedRedis("redis", ManagedRedisArgs(
-    name="amr-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Balanced_B0",
-    high_availability=False,
-    private_endpoints=[PrivateEndpointSpec(
-        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.redis.azure.net"]
-    )],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.service_bus",
-        "ServiceBus",
-        "ServiceBusArgs",
-        "serviceBus",
-        """
-from azplatform.components import (
-    DiagnosticSettings, PrivateEndpointSpec, ServiceBus, ServiceBusArgs, ServiceBusQueueSettings,
-)
 
-bus = ServiceBus("bus", ServiceBusArgs(
-    name="sbns-shop-dev-weu", resource_group_name=RG, location="westeurope", sku="Premium", capacity=1,
-    queues={"orders": ServiceBusQueueSettings(max_delivery_count=5, duplicate_detection_seconds=600)},
-    private_endpoints=[PrivateEndpointSpec(
-        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.servicebus.windows.net"]
-    )],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.cosmos_db",
-        "CosmosDb",
-        "CosmosDbArgs",
-        "cosmos",
-        """
-from azplatform.components import CosmosDb, CosmosDbArgs, DatabaseSpec, PrivateEndpointSpec, SqlContainerSpec
+README_START = "<!-- config:start (generated: azplatform docs --readme README.md) -->"
+README_END = "<!-- config:end -->"
 
-cosmos = CosmosDb("cosmos", CosmosDbArgs(
-    name="cosno-shop-dev-weu", resource_group_name=RG, location="westeurope", serverless=True,
-    databases={"shop": DatabaseSpec(containers={"orders": SqlContainerSpec(partition_key="/tenantId")})},
-    private_endpoints=[PrivateEndpointSpec(
-        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.documents.azure.com"]
-    )],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.postgres",
-        "PostgresFlexibleServer",
-        "PostgresFlexibleServerArgs",
-        "postgres",
-        """
-from azplatform.components import (
-    DiagnosticSettings, EntraAdministrator, PostgresDatabaseSpec, PostgresFlexibleServer, PostgresFlexibleServerArgs,
-    PrivateEndpointSpec,
-)
 
-# Entra only (no password login): the DBA group is the server's administrator. Private endpoint only.
-server = PostgresFlexibleServer("pg", PostgresFlexibleServerArgs(
-    name="psql-shop-dev-weu", resource_group_name=RG, location="westeurope",
-    tenant_id="00000000-0000-4000-8000-000000000002",
-    tier="Burstable", sku_name="Standard_B1ms", storage_size_gb=32,
-    entra_administrator=EntraAdministrator(object_id="00000000-0000-4000-8000-0000000000db", principal_name="DBAs"),
-    databases={"shop": PostgresDatabaseSpec()},
-    private_endpoints=[PrivateEndpointSpec(
-        subnet_id=f"{SUBNETS}/snet-pep", private_dns_zone_ids=[f"{ZONES}/privatelink.postgres.database.azure.com"]
-    )],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.postgres",
-        "PostgresPrincipals",
-        "PostgresPrincipalsArgs",
-        None,
-        """
-from azplatform.components import DatabaseGrant, PostgresPrincipals, PostgresPrincipalsArgs
+def config_overview(entries: list[ComponentDoc], pages: str = "docs/components") -> str:
+    """The README's table of stack-file sections: each top-level key of ``PlatformConfig`` with its description
+    and, where a component is configured by it, a link to that component's page (its full key table)."""
+    from azplatform.stacks.config import PlatformConfig
 
-# Runs in the Container Apps environment as the server's administrator identity and makes the app's managed
-# identity a PostgreSQL role (pgaadauth_create_principal_with_oid) with access to the shop database.
-PostgresPrincipals("pg-roles", PostgresPrincipalsArgs(
-    name="caj-shop-pgroles-dev", resource_group_name=RG, location="westeurope",
-    environment_id=f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/{RG}"
-    "/providers/Microsoft.App/managedEnvironments/cae-shop-dev-weu",
-    identity_id=f"/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/{RG}"
-    "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-shop-pgadmin-dev",
-    identity_client_id="00000000-0000-4000-8000-0000000000c1", administrator_name="id-shop-pgadmin-dev",
-    host="psql-shop-dev-weu.postgres.database.azure.com",
-    grants=[DatabaseGrant(
-        role="id-shop-api-dev", object_id="00000000-0000-4000-8000-0000000000a1", databases=["shop"]
-    )],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.alerting",
-        "ActionGroup",
-        "ActionGroupArgs",
-        "alerts",
-        """
-from azplatform.components import ActionGroup, ActionGroupArgs
+    page_of: dict[str, str] = {}
+    for entry in entries:
+        if entry.config_section is not None:
+            page_of.setdefault(entry.config_section, f"{pages}/{_snake(entry.component).lstrip('_')}.md")
+    lines = ["| key | meaning |", "| --- | --- |"]
+    for name, info in PlatformConfig.model_fields.items():
+        key = info.alias or to_camel(name)
+        link = f" Keys and defaults: [{page_of[key].rsplit('/', 1)[-1]}]({page_of[key]})." if key in page_of else ""
+        lines.append(f"| `{key}` | {info.description or ''}{link} |")
+    return "\n".join(lines)
 
-ActionGroup("alerts", ActionGroupArgs(
-    name="ag-shop-dev", short_name="shop-dev", resource_group_name=RG, emails=["oncall@example.com"],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.application_gateway",
-        "ApplicationGateway",
-        "ApplicationGatewayArgs",
-        "appGateway",
-        """
-from azplatform.components import (
-    ApplicationGateway, ApplicationGatewayArgs, DiagnosticSettings, GatewayBackend, KeyVault, KeyVaultArgs, Lock,
-    RateLimitRule,
-)
-"""
-        + _VAULT
-        + """ApplicationGateway("agw", ApplicationGatewayArgs(
-    name="agw-shop-dev-weu", public_ip_name="pip-agw-shop-dev-weu", waf_policy_name="wafshopdevweu",
-    identity_name="id-agw-shop-dev", resource_group_name=RG, location="westeurope",
-    subnet_id=f"{SUBNETS}/snet-agw", host_name="shop.example.com",
-    certificate_store=vault, certificate_secret_name="appgw-tls",
-    backend=GatewayBackend(fqdn="apim-shop-dev-weu.azure-api.net", probe_path="/status-0123456789abcdef"),
-    min_capacity=0, max_capacity=2,
-    custom_rules=[RateLimitRule(name="perClientIp", priority=10, threshold=3000)],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-    lock=Lock(),  # on the public IP, the address DNS names
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.api_management",
-        "ApiManagement",
-        "ApiManagementArgs",
-        "apim",
-        """
-from azplatform.components import (
-    ApiManagement, ApiManagementArgs, ApiPolicies, ApiSpec, BackendSpec, CachingType, CircuitBreaker,
-    DiagnosticSettings, KeyVault, KeyVaultArgs, RateLimitByKey, Retry,
-)
-"""
-        + _VAULT
-        + """policies = ApiPolicies(
-    rate_limit=RateLimitByKey(calls=300, renewal_period_seconds=60), retry=Retry(count=2)
-).document("orders", tenant_id="00000000-0000-4000-8000-000000000002", caching=CachingType.INTERNAL)
-ApiManagement("apim", ApiManagementArgs(
-    name="apim-shop-dev-weu", identity_name="id-apim-shop-dev", resource_group_name=RG, location="westeurope",
-    sku="Developer", capacity=1, publisher_name="Shop", publisher_email="platform@example.com",
-    subnet_id=f"{SUBNETS}/snet-apim", secret_store=vault,
-    backends=[BackendSpec(id="orders", url="https://ca-orders-dev.internal.example", circuit_breaker=CircuitBreaker())],
-    apis=[ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policies.to_xml())],
-    diagnostic_settings=[DiagnosticSettings(workspace_id=WORKSPACE)],
-))
-""",
-    ),
-    ComponentDoc(
-        "azplatform.components.api_management",
-        "PublishedApi",
-        "PublishedApiArgs",
-        None,
-        """
-from azplatform.components import (
-    ApiSpec, BackendSpec, PublishedApi, PublishedApiArgs, ApimPolicyDocument, RateLimitByKey, SetBackendService,
-)
 
-policy = ApimPolicyDocument(
-    statements=(RateLimitByKey(calls=100, renewal_period_seconds=60), SetBackendService(backend_id="orders"))
-)
-PublishedApi("orders-api", PublishedApiArgs(
-    service_name="apim-shop-dev-weu", resource_group_name=RG,
-    backend=BackendSpec(id="orders", url="https://ca-orders-dev.internal.example"),
-    api=ApiSpec(id="orders", path="orders", backend_id="orders", policy_xml=policy.to_xml()),
-))
-""",
-    ),
-]
+def update_readme(path: Path, entries: list[ComponentDoc]) -> bool:
+    """Replace the block between :data:`README_START` and :data:`README_END` in ``path``; True when it changed.
+    A README without the markers is an error naming them."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        raise ValueError(f"{path}: no {README_START!r} ... {README_END!r} block to fill")
+    updated = text[: start + len(README_START)] + "\n" + config_overview(entries) + "\n" + text[end:]
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    return updated != text
 
 
 def example_source(entry: ComponentDoc) -> str:

@@ -1,6 +1,11 @@
 """Refresh the price table (``components/prices.json``) from the Azure Retail Prices API.
 
-``python -m azplatform.stacks.prices_refresh [--region REGION ...] [--table FILE] [--dry-run]``
+``python -m azplatform.stacks.prices_refresh [--region REGION ...] [--table FILE] [--dry-run] [--sync]``
+
+Which meters the table holds, and how the API names each one, comes from the type records
+(``TypeRecord.cost``, :data:`azplatform.components.pricing.METERS`): the table is generated data. ``--sync`` brings
+it in line with the records without the network: a meter a record adds gets an unpriced entry (null price, said
+so in its note), a meter no record names any more is dropped, and every entry's query fields are the record's.
 
 For each entry (one meter in one region) it asks the API for the consumption price of exactly that meter
 (serviceName, productName, skuName, meterName, region), takes the row whose unit of measure matches, and writes its
@@ -23,6 +28,8 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from azplatform.components.pricing import METERS, Meter
 
 API = "https://prices.azure.com/api/retail/prices"
 API_VERSION = "2023-01-01-preview"
@@ -103,12 +110,69 @@ def refreshed(entry: Mapping[str, Any], row: Mapping[str, Any], url: str, today:
     }
 
 
-def refresh(
-    table: Mapping[str, Any], fetch: Fetch, regions: Sequence[str] = (), today: str | None = None
-) -> tuple[dict[str, Any], list[str]]:
-    """The refreshed table and the entries the API did not answer for."""
+NOT_YET_PRICED = (
+    "No published price taken yet: run `python -m azplatform.stacks.prices_refresh` where the Retail Prices API is "
+    "reachable."
+)
+
+
+def synced(
+    table: Mapping[str, Any], meters: Mapping[str, Meter] | None = None, today: str | None = None
+) -> dict[str, Any]:
+    """``table`` with one entry per meter of the records (``meters``, default every record's) and region: the
+    query fields from the meter, the price fields kept from the table's entry, or null for a new meter."""
+    meters = METERS if meters is None else meters
     today = today or datetime.date.today().isoformat()
-    entries = list(table.get("entries", []))
+    regions = list(table.get("regions") or [])
+    by_key = {(e.get("meter"), e.get("armRegionName")): e for e in table.get("entries", []) if isinstance(e, Mapping)}
+    entries: list[dict[str, Any]] = []
+    for region in regions:
+        for meter in meters.values():
+            unpriced: dict[str, Any] = {
+                "armSkuName": "",
+                "unitPrice": None,
+                "retailPrice": None,
+                "currencyCode": "USD",
+                "effectiveStartDate": None,
+                "takenOn": today,
+                "source": API,
+                "note": NOT_YET_PRICED,
+            }
+            old = by_key.get((meter.id, region))
+            price = unpriced if old is None else {key: old.get(key, value) for key, value in unpriced.items()}
+            entries.append(
+                {
+                    "meter": meter.id,
+                    "serviceName": meter.service,
+                    "productName": meter.product,
+                    "skuName": meter.sku,
+                    "armSkuName": price["armSkuName"],
+                    "meterName": meter.name,
+                    "unitOfMeasure": meter.unit,
+                    "unitPrice": price["unitPrice"],
+                    "retailPrice": price["retailPrice"],
+                    "currencyCode": price["currencyCode"],
+                    "armRegionName": region,
+                    "effectiveStartDate": price["effectiveStartDate"],
+                    "takenOn": price["takenOn"],
+                    "source": price["source"],
+                    "note": price["note"],
+                }
+            )
+    return {**table, "entries": entries}
+
+
+def refresh(
+    table: Mapping[str, Any],
+    fetch: Fetch,
+    regions: Sequence[str] = (),
+    today: str | None = None,
+    meters: Mapping[str, Meter] | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """The refreshed table (first :func:`synced` with the records' ``meters``) and the entries the API did not
+    answer for."""
+    today = today or datetime.date.today().isoformat()
+    entries = list(synced(table, meters, today).get("entries", []))
     wanted = list(dict.fromkeys([*table.get("regions", []), *regions]))
     by_key = {(e["meter"], e["armRegionName"]): e for e in entries}
     templates = {e["meter"]: e for e in entries}
@@ -144,10 +208,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--table", type=Path, default=DEFAULT_TABLE, help="the price table to refresh")
     parser.add_argument("--region", action="append", default=[], help="also price this region (repeatable)")
     parser.add_argument("--dry-run", action="store_true", help="print the table instead of writing it")
+    parser.add_argument(
+        "--sync", action="store_true", help="only bring the table in line with the type records' meters (offline)"
+    )
     args = parser.parse_args(argv)
     try:
         table = json.loads(args.table.read_text(encoding="utf-8"))
-        updated, missing = refresh(table, _fetch, args.region)
+        if args.sync:
+            updated, missing = synced(table), list[str]()
+        else:
+            updated, missing = refresh(table, _fetch, args.region)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,8 @@ Tolerances are wider than the targets (README "Benchmarks") because a short run 
 ratios use each side's fastest run (other load only ever adds CPU time).
 
 The timing measurements are marked ``bench``: ``make test`` runs them as their own step (``make bench-check``, about
-45 s on 2 cores, the two sides of each comparison rendered side by side) after the unit suite, which deselects them; the checks here that time nothing run with the unit suite.
+45 s on 2 cores, the two sides of each comparison rendered side by side) after the unit suite, which deselects
+them; the checks here that time nothing run with the unit suite.
 """
 
 from __future__ import annotations

@@ -16,8 +16,10 @@ from azplatform.stacks.docs import (
     COMPONENTS,
     ComponentDoc,
     attribute_docs,
+    config_overview,
     example_source,
     render_component,
+    update_readme,
     write_docs,
 )
 from azplatform.stacks.offline import render
@@ -65,3 +67,32 @@ def test_every_public_class_and_field_has_a_docstring(cls: type) -> None:
         docs = attribute_docs(cls)
         undocumented = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
         assert undocumented == [], f"{cls.__name__} fields without a docstring: {undocumented}"
+
+
+def test_the_readme_configuration_table_is_generated_from_the_stack_schema(tmp_path: Path) -> None:
+    copy = tmp_path / "README.md"
+    copy.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert update_readme(copy, COMPONENTS) is False, "README's config table is stale: run `azplatform docs --readme`"
+    table = config_overview(COMPONENTS)
+    from azplatform.stacks.config import PlatformConfig
+
+    assert [line.split("`")[1] for line in table.splitlines()[2:]] == [
+        f.alias or name for name, f in PlatformConfig.model_fields.items()
+    ]
+    assert "| `postgres` |" in table and "(docs/components/postgres_flexible_server.md)" in table
+
+
+def test_a_readme_without_the_config_block_is_an_error_naming_the_markers(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# nothing here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="config:start"):
+        update_readme(readme, COMPONENTS)
+
+
+def test_a_public_component_without_an_example_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    from azplatform.components import key_vault
+    from azplatform.stacks.docs import discover
+
+    monkeypatch.setattr(key_vault, "EXAMPLES", {})
+    with pytest.raises(LookupError, match=r"azplatform\.components\.key_vault\.KeyVault"):
+        discover()

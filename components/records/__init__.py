@@ -11,10 +11,12 @@ Records hold strings, never SDK enums, so that importing this package loads no `
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Mapping
+from types import ModuleType
 from typing import Any
 
-from azplatform.components.records import compute, data, edge, foundation, network, postgres, servicebus
 from azplatform.components.records.foundation import identity_outputs
 from azplatform.components.records.model import (
     Basis,
@@ -68,16 +70,20 @@ def _index(*groups: tuple[TypeRecord, ...]) -> dict[str, TypeRecord]:
     return found
 
 
-# Order matters where a consumer lists records: data stores come vault, registry, Cosmos, Redis.
-RECORDS: dict[str, TypeRecord] = _index(
-    foundation.RECORDS,
-    network.RECORDS,
-    data.RECORDS,
-    postgres.RECORDS,
-    servicebus.RECORDS,
-    compute.RECORDS,
-    edge.RECORDS,
-)
+def _record_modules() -> list[ModuleType]:
+    """Every module of this package that holds records (``RECORDS``), in its ``ORDER``: a new area's records are a
+    new module here, with no edit to this one."""
+    modules = [importlib.import_module(f"{__name__}.{found.name}") for found in pkgutil.iter_modules(__path__)]
+    holding = [m for m in modules if hasattr(m, "RECORDS")]
+    unordered = [m.__name__ for m in holding if not isinstance(getattr(m, "ORDER", None), int)]
+    if unordered:
+        raise ValueError(f"records modules without an integer ORDER: {unordered}")
+    return sorted(holding, key=lambda m: (m.ORDER, m.__name__))
+
+
+# Order matters where a consumer lists records (NSG rules for Private Link ports, the diagram): foundation, network,
+# data stores (vault, registry, Cosmos, Redis, then PostgreSQL and Service Bus), compute, edge.
+RECORDS: dict[str, TypeRecord] = _index(*(m.RECORDS for m in _record_modules()))
 """Type token -> its record."""
 
 

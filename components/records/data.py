@@ -5,6 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from azplatform.components.records.billing import (
+    DAYS_PER_MONTH,
+    HOURS_PER_MONTH,
+    Charge,
+    Free,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+    get,
+    num,
+    sku_name,
+)
 from azplatform.components.records.foundation import IDENTITY
 from azplatform.components.records.model import (
     Immutable,
@@ -99,9 +113,224 @@ _COSMOS_CHILD_TIME: dict[str, Any] = {
     "create_time_note": "databases, containers, role assignments",
 }
 
+
+def _price_key_vault(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    return [
+        Charge(
+            "kv.operations",
+            "secret and key operations",
+            usage.key_vault_operations_per_month / 10_000,
+            f"{fmt(usage.key_vault_operations_per_month)} operations / 10,000",
+            "usage",
+            ("keyVaultOperationsPerMonth",),
+        )
+    ]
+
+
+_KEY_VAULT_COST = Priced(
+    (Meter("kv.operations", "Key Vault", "Key Vault", "Standard", "Operations", "10K"),),
+    _price_key_vault,
+)
+
+
+# --- the rest -------------------------------------------------------------------------------------------------
+def _price_registry(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    sku = sku_name(inputs)
+    if sku not in ("Basic", "Standard", "Premium"):
+        raise ValueError(f"Container Registry SKU {sku!r} has no price entry")
+    return [
+        Charge(
+            f"acr.{sku.lower()}.day",
+            f"Container Registry {sku}",
+            DAYS_PER_MONTH,
+            "730 h / 24 = 30.42 days",
+            "fixed",
+        )
+    ]
+
+
+_REGISTRY_COST = Priced(
+    (
+        Meter("acr.basic.day", "Container Registry", "Container Registry", "Basic", "Basic Registry Unit", "1/Day"),
+        Meter(
+            "acr.standard.day",
+            "Container Registry",
+            "Container Registry",
+            "Standard",
+            "Standard Registry Unit",
+            "1/Day",
+        ),
+        Meter(
+            "acr.premium.day", "Container Registry", "Container Registry", "Premium", "Premium Registry Unit", "1/Day"
+        ),
+    ),
+    _price_registry,
+)
+
+
+# --- Azure Managed Redis --------------------------------------------------------------------------------------
+REDIS_SKUS = ("Balanced_B0", "Balanced_B1", "Balanced_B3", "Balanced_B5", "Balanced_B10")
+
+
+def _price_redis(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    sku = sku_name(inputs)
+    if sku not in REDIS_SKUS:
+        raise ValueError(f"Azure Managed Redis SKU {sku!r} has no price entry (priced: {', '.join(REDIS_SKUS)})")
+    ha = inputs.get("highAvailability", "Enabled") != "Disabled"
+    instances = 2 if ha else 1
+    return [
+        Charge(
+            f"amr.{sku.lower()}",
+            f"Azure Managed Redis {sku}{' (high availability)' if ha else ''}",
+            instances * HOURS_PER_MONTH,
+            f"{instances} instance{'s' if instances > 1 else ''} x 730 h",
+            "fixed",
+        )
+    ]
+
+
+_REDIS_COST = Priced(
+    tuple(
+        Meter(
+            f"amr.{sku.lower()}",
+            "Redis Cache",
+            "Azure Managed Redis - Balanced",
+            size,
+            f"{size} Cache Instance",
+            "1 Hour",
+        )
+        for sku, size in ((sku, sku.removeprefix("Balanced_")) for sku in REDIS_SKUS)
+    ),
+    _price_redis,
+)
+
+
+# --- Cosmos DB ------------------------------------------------------------------------------------------------
+def _cosmos_serverless(account: Mapping[str, Any] | None) -> bool:
+    caps = account.get("capabilities") if account else None
+    return any(isinstance(c, Mapping) and c.get("name") == "EnableServerless" for c in caps or [])
+
+
+def _cosmos_regions(account: Mapping[str, Any] | None) -> int:
+    locations = account.get("locations") if account else None
+    return max(len(locations), 1) if isinstance(locations, list) else 1
+
+
+def _price_cosmos_account(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    regions = _cosmos_regions(inputs)
+    where = f"{regions} region{'s' if regions > 1 else ''}"
+    charges = [
+        Charge(
+            "cosmos.storage",
+            "transactional storage",
+            usage.cosmos_storage_gb * regions,
+            f"{fmt(usage.cosmos_storage_gb)} GB x {where}",
+            "usage",
+            ("cosmosStorageGb",),
+        )
+    ]
+    if _cosmos_serverless(inputs):
+        charges.append(
+            Charge(
+                "cosmos.serverless.ru",
+                "serverless request units",
+                usage.cosmos_request_units_per_month / 1_000_000,
+                f"{fmt(usage.cosmos_request_units_per_month)} RU, in millions",
+                "usage",
+                ("cosmosRequestUnitsPerMonth",),
+            )
+        )
+    if get(inputs, "backupPolicy", "continuousModeProperties", "tier") == "Continuous30Days":
+        charges.append(
+            Charge(
+                "cosmos.backup.continuous30",
+                "continuous backup, 30 days",
+                usage.cosmos_storage_gb * regions,
+                f"{fmt(usage.cosmos_storage_gb)} GB x {where}",
+                "usage",
+                ("cosmosStorageGb",),
+            )
+        )
+    return charges
+
+
+_COSMOS_ACCOUNT_COST = Priced(
+    (
+        Meter("cosmos.storage", "Azure Cosmos DB", "Azure Cosmos DB", "Data Stored", "Data Stored", "1 GB/Month"),
+        Meter("cosmos.serverless.ru", "Azure Cosmos DB", "Azure Cosmos DB serverless", "RUs", "1M RUs", "1M"),
+        Meter(
+            "cosmos.backup.continuous30",
+            "Azure Cosmos DB",
+            "Azure Cosmos DB - PITR",
+            "Continuous Backup",
+            "Continuous Data Stored",
+            "1 GB/Month",
+        ),
+    ),
+    _price_cosmos_account,
+)
+
+
+def _price_cosmos_throughput(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    account = related.find(COSMOS_ACCOUNT, "accountName", inputs.get("accountName"))
+    regions = _cosmos_regions(account)
+    options = inputs.get("options") if isinstance(inputs.get("options"), Mapping) else {}
+    maximum = num(get(options, "autoscaleSettings", "maxThroughput"))
+    manual = num(options.get("throughput") if options else None)
+    where = f"{regions} region{'s' if regions > 1 else ''}"
+    if maximum:
+        floor = 0.1 * maximum
+        used = max(usage.cosmos_autoscale_utilization, 0.1) * maximum
+        charges = [
+            Charge(
+                "cosmos.autoscale.ru",
+                "autoscale throughput, billed floor (10% of max)",
+                floor / 100 * HOURS_PER_MONTH * regions,
+                f"{fmt(floor)} RU/s (10% of {fmt(maximum)}) / 100 x 730 h x {where}",
+                "fixed",
+            )
+        ]
+        if used > floor:
+            charges.append(
+                Charge(
+                    "cosmos.autoscale.ru",
+                    "autoscale throughput above the floor (hourly peak)",
+                    (used - floor) / 100 * HOURS_PER_MONTH * regions,
+                    f"({fmt(used)} - {fmt(floor)}) RU/s / 100 x 730 h x {where}",
+                    "usage",
+                    ("cosmosAutoscaleUtilization",),
+                )
+            )
+        return charges
+    if manual:
+        return [
+            Charge(
+                "cosmos.manual.ru",
+                "provisioned throughput",
+                manual / 100 * HOURS_PER_MONTH * regions,
+                f"{fmt(manual)} RU/s / 100 x 730 h x {where}",
+                "fixed",
+            )
+        ]
+    return []  # serverless, or throughput shared from the database
+
+
+_COSMOS_THROUGHPUT_COST = Priced(
+    (
+        Meter("cosmos.autoscale.ru", "Azure Cosmos DB", "Azure Cosmos DB autoscale", "RUs", "100 RU/s", "1 Hour"),
+        Meter("cosmos.manual.ru", "Azure Cosmos DB", "Azure Cosmos DB", "RUs", "100 RU/s", "1 Hour"),
+    ),
+    _price_cosmos_throughput,
+)
+
+
+ORDER = 30
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
 RECORDS = (
     TypeRecord(
         token=KEY_VAULT,
+        cost=_KEY_VAULT_COST,
         label="Key Vault",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}",
@@ -130,6 +359,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=SECRET,
+        cost=Free("operations are priced on the vault"),
         label="secret",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}/secrets/{secretName}",
@@ -144,6 +374,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=REGISTRY,
+        cost=_REGISTRY_COST,
         label="Container Registry",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.ContainerRegistry/registries/{registryName}",
@@ -168,6 +399,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=REDIS_CLUSTER,
+        cost=_REDIS_COST,
         label="Azure Managed Redis",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.Cache/redisEnterprise/{clusterName}",
@@ -227,6 +459,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=REDIS_DATABASE,
+        cost=Free("included in the cluster price"),
         label="database",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.Cache/redisEnterprise/{clusterName}/databases/{databaseName}",
@@ -251,6 +484,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=REDIS_ACCESS,
+        cost=Free("no charge"),
         label="access policy assignment",
         tier=Tier.PLUMBING,
         arm_id=(
@@ -271,6 +505,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=COSMOS_ACCOUNT,
+        cost=_COSMOS_ACCOUNT_COST,
         label="Cosmos DB",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}",
@@ -322,6 +557,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=COSMOS_DATABASE,
+        cost=_COSMOS_THROUGHPUT_COST,
         label="database",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlDatabases/{databaseName}",
@@ -334,6 +570,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=COSMOS_CONTAINER,
+        cost=_COSMOS_THROUGHPUT_COST,
         label="container",
         tier=Tier.DATA,
         arm_id=(
@@ -356,6 +593,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=COSMOS_ROLE_ASSIGNMENT,
+        cost=Free("no charge"),
         label="sql resource sql role assignment",
         tier=Tier.PLUMBING,
         arm_id=(

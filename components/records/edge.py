@@ -5,6 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from azplatform.components.records.billing import (
+    HOURS_PER_MONTH,
+    Charge,
+    Free,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+    get,
+    num,
+    sku_name,
+)
 from azplatform.components.records.foundation import APP_INSIGHTS, IDENTITY, ROLE_ASSIGNMENT
 from azplatform.components.records.model import Port, Prerequisite, Telemetry, Tier, TypeRecord
 from azplatform.components.records.network import SUBNET, VIRTUAL_NETWORK
@@ -47,10 +60,14 @@ _IN_API = Prerequisite(APIM_API, "a child of its API")
 _RESOLVES_NAMED_VALUES = Prerequisite(APIM_NAMED_VALUE, "policies and loggers resolve {{named values}} when saved")
 
 
-def _apim_child(token: str, label: str, path: str, *prerequisites: Prerequisite) -> TypeRecord:
-    """A configuration entity of the service: a data-plane-like PUT, no tags, no telemetry of its own."""
+def _apim_child(
+    token: str, label: str, path: str, *prerequisites: Prerequisite, cost: str = "included in the API Management units"
+) -> TypeRecord:
+    """A configuration entity of the service: a data-plane-like PUT, no tags, no telemetry of its own, no charge
+    beyond the service's units (``cost`` says otherwise)."""
     return TypeRecord(
         token=token,
+        cost=Free(cost),
         label=label,
         tier=Tier.PLATFORM,
         arm_id=f"{_SERVICE}/{path}",
@@ -66,9 +83,145 @@ def _apim_child(token: str, label: str, path: str, *prerequisites: Prerequisite)
     )
 
 
+def _price_public_ip(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    sku = sku_name(inputs) or "Basic"
+    method = inputs.get("publicIPAllocationMethod") or inputs.get("publicIpAllocationMethod") or "Dynamic"
+    if sku != "Standard" or method != "Static":
+        raise ValueError(f"public IP {sku}/{method} has no price entry (priced: Standard/Static)")
+    return [Charge("pip.standard.static", "Standard static public IPv4", HOURS_PER_MONTH, "730 h", "fixed")]
+
+
+_PUBLIC_IP_COST = Priced(
+    (
+        Meter(
+            "pip.standard.static",
+            "Virtual Network",
+            "IP Addresses",
+            "Standard",
+            "Standard IPv4 Static Public IP",
+            "1 Hour",
+        ),
+    ),
+    _price_public_ip,
+)
+
+
+# --- Application Gateway v2 -----------------------------------------------------------------------------------
+_CUS_PER_INSTANCE = 10
+
+
+def _price_app_gateway(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    tier = str(get(inputs, "sku", "tier") or sku_name(inputs))
+    if tier not in ("WAF_v2", "Standard_v2"):
+        raise ValueError(f"Application Gateway tier {tier!r} has no price entry (priced: WAF_v2, Standard_v2)")
+    prefix = f"agw.{tier.lower()}"
+    fixed_instances = get(inputs, "sku", "capacity")
+    minimum = num(get(inputs, "autoscaleConfiguration", "minCapacity"), num(fixed_instances))
+    reserved = minimum * _CUS_PER_INSTANCE
+    charges = [
+        Charge(f"{prefix}.fixed", f"Application Gateway {tier} gateway hours", HOURS_PER_MONTH, "730 h", "fixed")
+    ]
+    if reserved:
+        charges.append(
+            Charge(
+                f"{prefix}.capacity_unit",
+                "capacity units reserved by the minimum instances",
+                reserved * HOURS_PER_MONTH,
+                f"{fmt(minimum)} instances x {_CUS_PER_INSTANCE} CU x 730 h",
+                "fixed",
+            )
+        )
+    extra = max(0.0, usage.gateway_capacity_units - reserved)
+    if extra:
+        charges.append(
+            Charge(
+                f"{prefix}.capacity_unit",
+                "capacity units used beyond the reserved ones",
+                extra * HOURS_PER_MONTH,
+                f"{fmt(extra)} CU ({fmt(usage.gateway_capacity_units)} used - {fmt(reserved)} reserved) x 730 h",
+                "usage",
+                ("gatewayCapacityUnits",),
+            )
+        )
+    return charges
+
+
+_APP_GATEWAY_COST = Priced(
+    (
+        Meter(
+            "agw.waf_v2.fixed",
+            "Application Gateway",
+            "Application Gateway WAF v2",
+            "Standard",
+            "Standard Fixed Cost",
+            "1 Hour",
+        ),
+        Meter(
+            "agw.waf_v2.capacity_unit",
+            "Application Gateway",
+            "Application Gateway WAF v2",
+            "Standard",
+            "Standard Capacity Units",
+            "1 Hour",
+        ),
+        Meter(
+            "agw.standard_v2.fixed",
+            "Application Gateway",
+            "Application Gateway Standard v2",
+            "Standard",
+            "Standard Fixed Cost",
+            "1 Hour",
+        ),
+        Meter(
+            "agw.standard_v2.capacity_unit",
+            "Application Gateway",
+            "Application Gateway Standard v2",
+            "Standard",
+            "Standard Capacity Units",
+            "1 Hour",
+        ),
+    ),
+    _price_app_gateway,
+    "fixed hours + capacity units; the public IP is priced as its own resource",
+)
+
+
+# --- API Management -------------------------------------------------------------------------------------------
+_APIM_TIERS = ("Developer", "Basic", "Standard", "Premium")
+
+
+def _price_apim(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    sku = sku_name(inputs)
+    if sku not in _APIM_TIERS:
+        raise ValueError(f"API Management SKU {sku!r} has no price entry (priced: {', '.join(_APIM_TIERS)})")
+    units = num(get(inputs, "sku", "capacity"), 1.0)
+    return [
+        Charge(
+            f"apim.{sku.lower()}.unit",
+            f"API Management {sku} units",
+            units * HOURS_PER_MONTH,
+            f"{fmt(units)} units x 730 h",
+            "fixed",
+        )
+    ]
+
+
+_APIM_COST = Priced(
+    tuple(
+        Meter(f"apim.{tier.lower()}.unit", "API Management", "API Management", tier, f"{tier} Unit", "1 Hour")
+        for tier in _APIM_TIERS
+    ),
+    _price_apim,
+)
+
+
+ORDER = 70
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
 RECORDS = (
     TypeRecord(
         token=PUBLIC_IP,
+        cost=_PUBLIC_IP_COST,
         label="Public IP",
         tier=Tier.EDGE,
         arm_id="{rg}/providers/Microsoft.Network/publicIPAddresses/{publicIpAddressName}",
@@ -84,6 +237,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=WAF_POLICY,
+        cost=Free("included in the WAF_v2 gateway price"),
         label="WAF policy",
         tier=Tier.EDGE,
         # The ARM type is Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies.
@@ -99,6 +253,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=APPLICATION_GATEWAY,
+        cost=_APP_GATEWAY_COST,
         label="Application Gateway",
         tier=Tier.NETWORK,
         arm_id="{rg}/providers/Microsoft.Network/applicationGateways/{applicationGatewayName}",
@@ -140,6 +295,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=APIM,
+        cost=_APIM_COST,
         label="API Management",
         tier=Tier.PLATFORM,
         arm_id=_SERVICE,
@@ -190,6 +346,7 @@ RECORDS = (
         "diagnostic",
         "diagnostics/{diagnosticId}",
         Prerequisite(APIM_LOGGER, "diagnostics reference an existing logger"),
+        cost="included in the API Management units (its telemetry is Log Analytics ingestion)",
     ),
     _apim_child(
         APIM_LOGGER,
@@ -206,5 +363,10 @@ RECORDS = (
         Prerequisite("azure-native:keyvault:*", "a Key Vault named value reads its secret"),
         Prerequisite(ROLE_ASSIGNMENT, "a Key Vault named value reads its secret with the service identity"),
     ),
-    _apim_child(APIM_CACHE, "cache", "caches/{cacheId}"),
+    _apim_child(
+        APIM_CACHE,
+        "cache",
+        "caches/{cacheId}",
+        cost="included in the API Management units (the Redis it points at is priced as its own resource)",
+    ),
 )

@@ -5,6 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from azplatform.components.records.billing import (
+    DAYS_PER_MONTH,
+    Charge,
+    Free,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+    get,
+    num,
+    sku_name,
+)
 from azplatform.components.records.model import Immutable, Prerequisite, Telemetry, Tier, TypeRecord
 from azplatform.components.records.offline import TENANT_ID, digest, stable_guid
 from azplatform.components.records.sources import ARM_MOVE, QUICK
@@ -51,9 +64,98 @@ def _app_insights(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     }
 
 
+_INCLUDED_RETENTION_DAYS = 31
+
+
+def _price_workspace(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    sku = sku_name(inputs) or "PerGB2018"
+    if sku != "PerGB2018":
+        raise ValueError(f"Log Analytics SKU {sku!r} has no price entry (priced: PerGB2018)")
+    daily = usage.log_ingestion_gb_per_day
+    cap = num(get(inputs, "workspaceCapping", "dailyQuotaGb"), -1)
+    capped = f" (capped at the daily quota {fmt(cap)} GB)" if 0 < cap < daily else ""
+    if capped:
+        daily = cap
+    charges = [
+        Charge(
+            "la.ingestion",
+            "analytics logs ingestion",
+            daily * DAYS_PER_MONTH,
+            f"{fmt(daily)} GB/day{capped} x 30.42 days",
+            "usage",
+            ("logIngestionGbPerDay",),
+        )
+    ]
+    retention = num(inputs.get("retentionInDays"), _INCLUDED_RETENTION_DAYS)
+    if retention > _INCLUDED_RETENTION_DAYS:
+        extra = retention - _INCLUDED_RETENTION_DAYS
+        charges.append(
+            Charge(
+                "la.retention",
+                f"retention past the included {_INCLUDED_RETENTION_DAYS} days",
+                daily * extra,
+                f"{fmt(daily)} GB/day x {fmt(extra)} days retained beyond {_INCLUDED_RETENTION_DAYS} (steady state)",
+                "usage",
+                ("logIngestionGbPerDay",),
+            )
+        )
+    return charges
+
+
+_WORKSPACE_COST = Priced(
+    (
+        Meter(
+            "la.ingestion", "Log Analytics", "Log Analytics", "Analytics Logs", "Analytics Logs Data Ingestion", "1 GB"
+        ),
+        Meter(
+            "la.retention",
+            "Log Analytics",
+            "Log Analytics",
+            "Analytics Logs",
+            "Analytics Logs Data Retention",
+            "1 GB/Month",
+        ),
+    ),
+    _price_workspace,
+)
+
+
+def _price_metric_alert(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    criteria = get(inputs, "criteria", "allOf")
+    series = 0
+    for criterion in criteria if isinstance(criteria, list) else []:
+        dims = criterion.get("dimensions") if isinstance(criterion, Mapping) else None
+        count = 1
+        for dim in dims if isinstance(dims, list) else []:
+            values = dim.get("values") if isinstance(dim, Mapping) else None
+            count *= max(len(values), 1) if isinstance(values, list) and "*" not in values else 1
+        series += count
+    scopes = inputs.get("scopes")
+    series *= max(len(scopes), 1) if isinstance(scopes, list) else 1
+    return [
+        Charge(
+            "monitor.metric_alert",
+            "monitored metric time series",
+            series,
+            f"{series} time series x 1 month",
+            "fixed",
+        )
+    ]
+
+
+_METRIC_ALERT_COST = Priced(
+    (Meter("monitor.metric_alert", "Azure Monitor", "Azure Monitor", "Alerts", "Alerts Metric Monitored", "1/Month"),),
+    _price_metric_alert,
+)
+
+
+ORDER = 10
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
 RECORDS = (
     TypeRecord(
         token=RESOURCE_GROUP,
+        cost=Free("no charge"),
         label="resource group",
         tier=Tier.PLUMBING,
         arm_id="/subscriptions/{subscription}/resourceGroups/{resourceGroupName}",
@@ -68,6 +170,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=IDENTITY,
+        cost=Free("no charge"),
         label="Managed identity",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
@@ -83,6 +186,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=ROLE_ASSIGNMENT,
+        cost=Free("no charge"),
         label="Role assignment",
         tier=Tier.PLUMBING,
         arm_id="{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
@@ -109,6 +213,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=LOCK,
+        cost=Free("no charge"),
         label="Management lock",
         tier=Tier.PLUMBING,
         arm_id="{scope}/providers/Microsoft.Authorization/locks/{lockName}",
@@ -123,6 +228,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=WORKSPACE,
+        cost=_WORKSPACE_COST,
         label="Log Analytics workspace",
         tier=Tier.OBSERVABILITY,
         arm_id="{rg}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}",
@@ -139,6 +245,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=APP_INSIGHTS,
+        cost=Free("workspace-based: its telemetry is Log Analytics ingestion (cost.usage.logIngestionGbPerDay)"),
         label="Application Insights",
         tier=Tier.OBSERVABILITY,
         arm_id="{rg}/providers/Microsoft.Insights/components/{resourceName}",
@@ -154,6 +261,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=DIAGNOSTIC_SETTING,
+        cost=Free("no charge: the logs it sends are Log Analytics ingestion"),
         label="Diagnostic setting",
         tier=Tier.PLUMBING,
         arm_id="{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
@@ -171,6 +279,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=ACTION_GROUP,
+        cost=Free("e-mail notifications (the platform's only receivers) are free up to 1,000 a month"),
         label="Action group",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.Insights/actionGroups/{actionGroupName}",
@@ -185,6 +294,9 @@ RECORDS = (
     ),
     TypeRecord(
         token=SYSTEM_TOPIC,
+        cost=Free(
+            "Event Grid's first 100,000 operations a month are free, and a vault's near-expiry events are a handful"
+        ),
         label="Event Grid system topic",
         tier=Tier.PLUMBING,
         # https://learn.microsoft.com/azure/templates/microsoft.eventgrid/systemtopics
@@ -215,6 +327,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=SYSTEM_TOPIC_SUBSCRIPTION,
+        cost=Free("priced with the system topic's operations"),
         label="Event Grid subscription",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.EventGrid/systemTopics/{systemTopicName}/eventSubscriptions/{eventSubscriptionName}",
@@ -232,6 +345,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=BUDGET,
+        cost=Free("no charge"),
         label="Budget",
         tier=Tier.PLUMBING,
         # An extension resource of its scope (the stack's resource group).
@@ -252,6 +366,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=METRIC_ALERT,
+        cost=_METRIC_ALERT_COST,
         label="Metric alert",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.Insights/metricAlerts/{ruleName}",

@@ -9,6 +9,8 @@ from enum import Enum
 from fnmatch import fnmatchcase
 from typing import Any, Literal
 
+from azplatform.components.records.billing import Cost
+
 Computed = Callable[[Mapping[str, Any], str], dict[str, Any]]
 """Given a resource's inputs and its ARM id, the outputs Azure computes (URIs, principal ids, IPs)."""
 
@@ -127,6 +129,9 @@ class TypeRecord:
 
     token: str
     """The Pulumi type token, ``azure-native:<module>:<Type>``."""
+    cost: Cost
+    """What a resource of this type costs a month (:class:`~azplatform.components.records.billing.Priced`), or why
+    it costs nothing by itself (:class:`~azplatform.components.records.billing.Free`)."""
     label: str
     """What people call it: the diagram's node title, or for a child type the word its parent counts it by."""
     tier: Tier

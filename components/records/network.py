@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from azplatform.components.records.billing import (
+    HOURS_PER_MONTH,
+    Charge,
+    Free,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+)
 from azplatform.components.records.model import InPlace, Prerequisite, Telemetry, Tier, TypeRecord
 from azplatform.components.records.sources import QUICK
 
@@ -17,9 +30,61 @@ RECORD_SET = "azure-native:privatedns:PrivateRecordSet"
 _ROUTE_TABLE = "azure-native:network:RouteTable"
 _NAT_GATEWAY = "azure-native:network:NatGateway"
 
+
+def _price_private_endpoint(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    return [
+        Charge("pe.hour", "private endpoint", HOURS_PER_MONTH, "730 h", "fixed"),
+        Charge(
+            "pe.data",
+            "data processed",
+            usage.private_endpoint_gb_per_month,
+            f"{fmt(usage.private_endpoint_gb_per_month)} GB",
+            "usage",
+            ("privateEndpointGbPerMonth",),
+        ),
+    ]
+
+
+_PRIVATE_ENDPOINT_COST = Priced(
+    (
+        Meter(
+            "pe.hour",
+            "Virtual Network",
+            "Virtual Network Private Link",
+            "Standard",
+            "Standard Private Endpoint",
+            "1 Hour",
+        ),
+        Meter(
+            "pe.data",
+            "Virtual Network",
+            "Virtual Network Private Link",
+            "Standard",
+            "Standard Data Processed - Ingress",
+            "1 GB",
+        ),
+    ),
+    _price_private_endpoint,
+)
+
+
+def _price_private_zone(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    return [Charge("dns.private_zone", "hosted private DNS zone", 1, "1 zone x 1 month", "fixed")]
+
+
+_PRIVATE_ZONE_COST = Priced(
+    (Meter("dns.private_zone", "Azure DNS", "Azure DNS", "Private", "Private Zone", "1/Month"),),
+    _price_private_zone,
+)
+
+
+ORDER = 20
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
 RECORDS = (
     TypeRecord(
         token=VIRTUAL_NETWORK,
+        cost=Free("no charge (peering and gateways would be; the platform has none)"),
         label="Virtual network",
         tier=Tier.PLUMBING,  # drawn as the box around its subnets
         arm_id="{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
@@ -51,6 +116,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=SUBNET,
+        cost=Free("no charge"),
         label="Subnet",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
@@ -70,6 +136,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=NSG,
+        cost=Free("no charge"),
         label="Network security group",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}",
@@ -84,6 +151,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=SECURITY_RULE,
+        cost=Free("no charge"),
         label="security rule",
         tier=Tier.PLUMBING,
         arm_id=(
@@ -101,6 +169,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=PRIVATE_ENDPOINT,
+        cost=_PRIVATE_ENDPOINT_COST,
         label="Private endpoint",
         tier=Tier.NETWORK,
         arm_id="{rg}/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}",
@@ -122,6 +191,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=PRIVATE_DNS_ZONE_GROUP,
+        cost=Free("no charge (the endpoint and the zone are priced)"),
         label="private dns zone group",
         tier=Tier.PLUMBING,
         arm_id=(
@@ -142,6 +212,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=PRIVATE_DNS_ZONE,
+        cost=_PRIVATE_ZONE_COST,
         label="Private DNS zone",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.Network/privateDnsZones/{privateZoneName}",
@@ -157,6 +228,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=VNET_LINK,
+        cost=Free("no charge for registration-off links"),
         label="virtual network link",
         tier=Tier.PLUMBING,
         arm_id=(
@@ -177,6 +249,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=RECORD_SET,
+        cost=Free("no charge (queries are not estimated)"),
         label="record set",
         tier=Tier.PLUMBING,
         arm_id=(

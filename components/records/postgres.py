@@ -3,9 +3,22 @@ administrators)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from azplatform.components.records.billing import (
+    HOURS_PER_MONTH,
+    Charge,
+    Free,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+    get,
+    sku_name,
+)
 from azplatform.components.records.model import (
     Immutable,
     InPlace,
@@ -51,9 +64,89 @@ _CHILD_TIME: dict[str, Any] = {
     "create_time_source": QUICK,
 }
 
+
+# --- PostgreSQL Flexible Server -------------------------------------------------------------------------------
+# Billed per hour of the compute SKU (Burstable per instance; General Purpose and Memory Optimized per vCore), a
+# standby replica doubling compute with high availability, plus provisioned storage per GB-month.
+# https://azure.microsoft.com/pricing/details/postgresql/flexible-server/
+def _price_postgres_server(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    name, tier = sku_name(inputs), str(get(inputs, "sku", "tier") or "")
+    ha = get(inputs, "highAvailability", "mode") not in ("Disabled", None)
+    copies = 2 if ha else 1
+    standby = " with a high-availability standby" if ha else ""
+    if tier == "Burstable":
+        compute = Charge(
+            f"postgres.burstable.{name.removeprefix('Standard_').lower()}",
+            f"PostgreSQL {name}{standby}",
+            copies * HOURS_PER_MONTH,
+            f"{copies} instance{'s' if copies > 1 else ''} x 730 h",
+            "fixed",
+        )
+    else:
+        found = re.match(r"Standard_[A-Z]+(\d+)", name)
+        if found is None:
+            raise ValueError(f"PostgreSQL SKU {name!r}: cannot tell its vCores")
+        vcores = int(found.group(1))
+        compute = Charge(
+            f"postgres.{tier.lower()}.vcore",
+            f"PostgreSQL {name} ({vcores} vCores){standby}",
+            copies * vcores * HOURS_PER_MONTH,
+            f"{copies} x {vcores} vCores x 730 h",
+            "fixed",
+        )
+    storage_gb = float(get(inputs, "storage", "storageSizeGB") or 32)
+    return [
+        compute,
+        Charge("postgres.storage", "PostgreSQL provisioned storage", storage_gb, f"{fmt(storage_gb)} GB", "fixed"),
+    ]
+
+
+_SERVER_COST = Priced(
+    (
+        Meter(
+            "postgres.burstable.b1ms",
+            "Azure Database for PostgreSQL",
+            "Azure Database for PostgreSQL Flexible Server Burstable BS Series Compute",
+            "B1ms",
+            "B1ms",
+            "1 Hour",
+        ),
+        Meter(
+            "postgres.generalpurpose.vcore",
+            "Azure Database for PostgreSQL",
+            "Azure Database for PostgreSQL Flexible Server General Purpose Ddsv5 Series Compute",
+            "vCore",
+            "vCore",
+            "1 Hour",
+        ),
+        Meter(
+            "postgres.memoryoptimized.vcore",
+            "Azure Database for PostgreSQL",
+            "Azure Database for PostgreSQL Flexible Server Memory Optimized Edsv5 Series Compute",
+            "vCore",
+            "vCore",
+            "1 Hour",
+        ),
+        Meter(
+            "postgres.storage",
+            "Azure Database for PostgreSQL",
+            "Az DB for PostgreSQL Flexible Server Storage",
+            "Storage",
+            "Storage Data Stored",
+            "1 GB/Month",
+        ),
+    ),
+    _price_postgres_server,
+)
+
+
+ORDER = 40
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
 RECORDS = (
     TypeRecord(
         token=SERVER,
+        cost=_SERVER_COST,
         label="PostgreSQL flexible server",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}",
@@ -127,6 +220,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=DATABASE,
+        cost=Free("included in the server price"),
         label="database",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/databases/{databaseName}",
@@ -143,6 +237,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=CONFIGURATION,
+        cost=Free("no charge"),
         label="server parameter",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/configurations/{configurationName}",
@@ -155,6 +250,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=ADMINISTRATOR,
+        cost=Free("no charge"),
         label="Entra administrator",
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/administrators/{objectId}",

@@ -5,6 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from azplatform.components.records.billing import (
+    HOURS_PER_MONTH,
+    Charge,
+    Free,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+    get,
+    num,
+    sku_name,
+)
 from azplatform.components.records.model import Immutable, Prerequisite, PrivateLink, Telemetry, Tier, TypeRecord
 from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
 
@@ -42,9 +55,61 @@ _ENTITY_TIME: dict[str, Any] = {
     "create_time_note": "queues, topics and subscriptions are created on a running namespace",
 }
 
+
+def _price_service_bus(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
+    sku = sku_name(inputs)
+    if sku == "Premium":
+        units = num(get(inputs, "sku", "capacity"), 1.0)
+        return [
+            Charge(
+                "servicebus.premium.unit",
+                "Service Bus Premium messaging units",
+                units * HOURS_PER_MONTH,
+                f"{fmt(units)} units x 730 h",
+                "fixed",
+            )
+        ]
+    if sku == "Standard":
+        included = 13_000_000
+        billed = max(0.0, usage.service_bus_operations_per_month - included)
+        return [
+            Charge("servicebus.standard.base", "Service Bus Standard base charge", HOURS_PER_MONTH, "730 h", "fixed"),
+            Charge(
+                "servicebus.standard.operations",
+                "messaging operations beyond the included 13 million",
+                billed / 1_000_000,
+                f"({fmt(usage.service_bus_operations_per_month)} - 13,000,000) operations, in millions",
+                "usage",
+                ("serviceBusOperationsPerMonth",),
+            ),
+        ]
+    raise ValueError(f"Service Bus SKU {sku!r} has no price entry (priced: Standard, Premium)")
+
+
+_NAMESPACE_COST = Priced(
+    (
+        Meter("servicebus.standard.base", "Service Bus", "Service Bus", "Standard", "Standard Base Unit", "1 Hour"),
+        Meter(
+            "servicebus.standard.operations",
+            "Service Bus",
+            "Service Bus",
+            "Standard",
+            "Standard Messaging Operations",
+            "1M",
+        ),
+        Meter("servicebus.premium.unit", "Service Bus", "Service Bus", "Premium", "Premium Messaging Unit", "1 Hour"),
+    ),
+    _price_service_bus,
+)
+
+
+ORDER = 50
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
 RECORDS = (
     TypeRecord(
         token=NAMESPACE,
+        cost=_NAMESPACE_COST,
         label="Service Bus",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.ServiceBus/namespaces/{namespaceName}",
@@ -88,6 +153,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=QUEUE,
+        cost=Free("included in the namespace price (Premium messaging units)"),
         label="queue",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.ServiceBus/namespaces/{namespaceName}/queues/{queueName}",
@@ -105,6 +171,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=TOPIC,
+        cost=Free("included in the namespace price (Premium messaging units)"),
         label="topic",
         tier=Tier.DATA,
         arm_id="{rg}/providers/Microsoft.ServiceBus/namespaces/{namespaceName}/topics/{topicName}",
@@ -121,6 +188,7 @@ RECORDS = (
     ),
     TypeRecord(
         token=SUBSCRIPTION,
+        cost=Free("included in the namespace price (Premium messaging units)"),
         label="subscription",
         tier=Tier.DATA,
         arm_id=(
