@@ -9,10 +9,14 @@ from typing import Any
 
 import pytest
 
+from azplatform.components.estimate import PriceTable
 from azplatform.components.postgres import SECURE_PARAMETERS, principals_script
 from azplatform.components.records import record
 from azplatform.plan import Plan
 from azplatform.policy.rules import RULES
+from azplatform.stacks import cost
+from azplatform.stacks.config import load_platform_config
+from tests.conftest import stack_values
 
 SERVER = "azure-native:dbforpostgresql:Server"
 CONFIGURATION = "azure-native:dbforpostgresql:Configuration"
@@ -165,3 +169,37 @@ def test_diff_flags_a_storage_shrink_and_a_version_downgrade_not_growth() -> Non
     assert replacements(SERVER, base, grown) == []
     assert [r.path for r in replacements(SERVER, base, {**base, "version": "15"})] == ["version"]
     assert replacements(SERVER, base, {**base, "version": "17"}) == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_cost_lines_match_the_hand_computation(plans: dict[str, Plan], stack: str) -> None:
+    """The server's compute (a standby doubles it) and storage, from the stack file: the quantity of each meter
+    (what the price multiplies; the West Europe prices are not in the table yet, so amounts would compare None)."""
+    config = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml")
+    postgres = config.postgres
+    assert postgres is not None
+    quantities: dict[str, float] = {}
+
+    def add(meter: str, quantity: float) -> None:
+        quantities[meter] = quantities.get(meter, 0.0) + quantity
+
+    sku = postgres.sku_name
+    copies = (
+        2
+        if (postgres.high_availability or ("ZoneRedundant" if config.zone_redundant else "Disabled"))
+        not in ("Disabled",)
+        and postgres.tier != "Burstable"
+        else 1
+    )
+    if postgres.tier == "Burstable":
+        add(f"postgres.burstable.{sku.removeprefix('Standard_').lower()}", copies * 730)
+    else:
+        vcores = int("".join(c for c in sku.split("_")[1] if c.isdigit()))
+        add(f"postgres.{postgres.tier.lower()}.vcore", copies * vcores * 730)
+    add("postgres.storage", postgres.storage_size_gb)
+
+    found = cost.estimate_plan(plans[stack], cost.CostSettings(config.cost, stack), PriceTable.load())
+    lines = [line for line in found.lines if line.type == "azure-native:dbforpostgresql:Server"]
+    assert {line.meter for line in lines} == set(quantities)
+    for meter, quantity in quantities.items():
+        assert sum(line.quantity for line in lines if line.meter == meter) == pytest.approx(quantity), meter
