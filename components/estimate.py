@@ -1,5 +1,6 @@
-"""The monthly estimate of a set of resources: each resource's charges (``components/pricing.py``) times the dated
-price table (``components/prices.json``), line by line, with the monthly free grants applied once.
+"""The monthly estimate of a set of resources: each resource's charges (its type record's ``cost``, indexed by
+``components/pricing.py``) times the dated price table (``components/prices.json``), line by line, with the
+monthly free grants applied once.
 
 Plain data in, plain data out: it reads resources as (type token, name, URN, inputs), so the offline plan, a saved
 plan and a CrossGuard stack validation can all be estimated. A charge whose meter has no price for the region is an

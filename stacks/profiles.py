@@ -41,7 +41,7 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "serviceBus": {"sku": "Premium", "capacity": 1},
         "appGateway": {"minCapacity": 0, "maxCapacity": 2},
         # What the estimate assumes (azplatform cost), the budget (its startDate is per stack) and the PR diff's
-        # cost threshold, in USD a month. Assumptions are documented in components/pricing.py (UsageAssumptions).
+        # cost threshold, in USD a month. Assumptions: components/records/billing.py (UsageAssumptions).
         "cost": {
             "usage": {
                 "apiRequestsPerMonth": 1_000_000,
