@@ -354,7 +354,6 @@ RECORDS = (
             ports=("443",),
             ports_source="https://learn.microsoft.com/azure/key-vault/general/access-behind-firewall",
         ),
-        private_dns_zones=("privatelink.vaultcore.azure.net",),
         computed=_vault,
     ),
     TypeRecord(
@@ -394,7 +393,6 @@ RECORDS = (
             ports=("443",),
             ports_source="https://learn.microsoft.com/azure/container-registry/container-registry-private-link",
         ),
-        private_dns_zones=("privatelink.azurecr.io",),
         computed=_registry,
     ),
     TypeRecord(
@@ -454,7 +452,6 @@ RECORDS = (
             ports=("10000", "8500-8599"),
             ports_source=f"{_AMR_ARCH}#cluster-policies",
         ),
-        private_dns_zones=("privatelink.redis.azure.net",),
         computed=_redis_cluster,
     ),
     TypeRecord(
@@ -552,7 +549,6 @@ RECORDS = (
             ports=("443",),
             ports_source="https://learn.microsoft.com/azure/cosmos-db/nosql/sdk-connection-modes",
         ),
-        private_dns_zones=("privatelink.documents.azure.com",),
         computed=_cosmos,
     ),
     TypeRecord(

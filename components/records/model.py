@@ -164,7 +164,8 @@ class TypeRecord:
     in_place: tuple[InPlace, ...] = ()
     private_link: PrivateLink | None = None
     private_dns_zones: tuple[str, ...] = ()
-    """Private DNS zones the service's names resolve in (for a Private Link target: its privatelink zone)."""
+    """Private DNS zones the service's names resolve in; a Private Link target leaves it out and gets its privatelink
+    zone."""
     ports: tuple[Port, ...] = ()
     computed: Computed | None = None
     """The outputs the offline harness answers with, besides the id."""
@@ -172,6 +173,9 @@ class TypeRecord:
     def __post_init__(self) -> None:
         if self.token.count(":") != 2:
             raise ValueError(f"{self.token!r} is not a type token (package:module:Type)")
+        if self.private_link is not None and not self.private_dns_zones:
+            # A Private Link target's names resolve in its privatelink zone: derived, not written twice.
+            object.__setattr__(self, "private_dns_zones", (self.private_link.zone,))
         if self.private_link is not None and self.private_dns_zones != (self.private_link.zone,):
             raise ValueError(f"{self.token}: a Private Link target's zones are its privatelink zone")
         if self.create_minutes < 0 or not self.create_time_source:

@@ -215,7 +215,6 @@ RECORDS = (
             ports=("5432",),
             ports_source=_PRIVATE_LINK,
         ),
-        private_dns_zones=("privatelink.postgres.database.azure.com",),
         computed=_server,
     ),
     TypeRecord(

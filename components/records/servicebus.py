@@ -148,7 +148,6 @@ RECORDS = (
             ports=("5671", "443"),
             ports_source=_PORTS,
         ),
-        private_dns_zones=("privatelink.servicebus.windows.net",),
         computed=_namespace,
     ),
     TypeRecord(
