@@ -142,7 +142,7 @@ from azplatform.components.private_network import (
     SubnetRole,
     SubnetSpec,
 )
-from azplatform.components.rbac import BuiltInRole, ExistingResource, Principal, assign_role
+from azplatform.components.rbac import BuiltInRole, ExistingResource, Principal, RoleCatalogue, assign_role
 from azplatform.components.scale_rules import (
     CpuScaleRule,
     HttpScaleRule,
@@ -157,6 +157,7 @@ from azplatform.components.service_bus import (
     ServiceBus,
     ServiceBusArgs,
     ServiceBusQueueSettings,
+    ServiceBusRole,
     ServiceBusSettings,
     ServiceBusSubscriptionSettings,
     ServiceBusTopicSettings,
@@ -269,12 +270,14 @@ __all__ = [
     "Retry",
     "Revisions",
     "RoleAssignmentSpec",
+    "RoleCatalogue",
     "ScaleRule",
     "SecretStore",
     "Section",
     "ServiceBus",
     "ServiceBusArgs",
     "ServiceBusQueueSettings",
+    "ServiceBusRole",
     "ServiceBusScaleRule",
     "ServiceBusSettings",
     "ServiceBusSubscriptionSettings",

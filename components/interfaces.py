@@ -21,7 +21,7 @@ import pulumi_azure_native as azure_native
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from azplatform.components.args import Args, Input
-from azplatform.components.rbac import BuiltInRole
+from azplatform.components.rbac import RoleCatalogue
 
 if TYPE_CHECKING:
     # The component imports this module's models: a runtime import here would be circular.
@@ -125,9 +125,9 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 class RoleAssignmentSpec(Args):
     """A role granted on the resource to a principal (AVM ``roleAssignments``)."""
 
-    role: BuiltInRole | str = Field(
-        description="A built-in role (BuiltInRole, or its name such as KEY_VAULT_SECRETS_USER) or a role definition "
-        "GUID."
+    role: RoleCatalogue | str = Field(
+        description="A built-in role (a RoleCatalogue member such as BuiltInRole.KEY_VAULT_SECRETS_USER or "
+        "ServiceBusRole.SERVICE_BUS_DATA_SENDER, or its name) or a role definition GUID."
     )
     principal_id: Input[str] = Field(description="Entra object id of the user, group or service principal.")
     key: str = Field(
@@ -145,21 +145,20 @@ class RoleAssignmentSpec(Args):
     @field_validator("role", mode="before")
     @classmethod
     def _known_role(cls, value: object) -> object:
-        if isinstance(value, BuiltInRole):
+        if isinstance(value, RoleCatalogue):
             return value
+        roles = RoleCatalogue.every_role()
         if isinstance(value, str):
-            if value in BuiltInRole.__members__:
-                return BuiltInRole[value]
+            if value in roles:
+                return roles[value]
             if _GUID.match(value):
                 return value
-        raise ValueError(
-            f"not a built-in role or a role definition GUID; built-in roles: {', '.join(BuiltInRole.__members__)}"
-        )
+        raise ValueError(f"not a built-in role or a role definition GUID; built-in roles: {', '.join(roles)}")
 
     @property
     def role_definition_guid(self) -> str:
         """The role definition's GUID."""
-        return self.role.value if isinstance(self.role, BuiltInRole) else self.role
+        return self.role.value if isinstance(self.role, RoleCatalogue) else self.role
 
 
 class ManagedIdentities(Args):

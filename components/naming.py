@@ -26,6 +26,8 @@ class NameRule:
     charset: str
     globally_unique: bool = False
     hyphens: bool = True
+    lowercase: bool = False
+    """Names are lowercased (the type refuses capitals)."""
 
     def problems(self, name: str) -> list[str]:
         """Why Azure would reject ``name`` (empty when it is valid)."""
@@ -94,16 +96,6 @@ class Kind(Enum):
         "letters, digits, hyphens; letter first",
         globally_unique=True,
     )
-    # Service Bus namespaces: 6-50, letter first, letter or digit last, and not ending in -sb or -mgmt
-    # (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quickstart-portal#create-a-namespace-in-the-azure-portal).
-    SERVICE_BUS_NAMESPACE = NameRule(
-        "sbns",
-        6,
-        50,
-        r"(?!.*-(sb|mgmt)$)[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]",
-        "letters, digits, hyphens; letter first, letter or digit last; not ending in -sb or -mgmt",
-        globally_unique=True,
-    )
     MANAGED_IDENTITY = NameRule("id", 3, 128, r"[A-Za-z0-9][-\w]*", "letters, digits, hyphens, underscores")
     ACTION_GROUP = NameRule("ag", 1, 260, r"[^%&\\?/]*[^%&\\?/. ]", "anything but %&\\?/")
 
@@ -134,9 +126,10 @@ class Namer:
     suffix: str
     """Stable suffix that makes globally unique names unique."""
 
-    def name(self, kind: Kind, workload: str | None = None) -> str:
-        """The name for a resource of ``kind``; globally unique kinds carry the stable suffix."""
-        rule = kind.value
+    def name(self, kind: Kind | NameRule, workload: str | None = None) -> str:
+        """The name for a resource of ``kind`` (a platform-wide :class:`Kind`, or the :class:`NameRule` a component
+        module keeps for its own type); globally unique kinds carry the stable suffix."""
+        rule = kind.value if isinstance(kind, Kind) else kind
         parts = [rule.abbreviation, self.prefix]
         if workload:
             parts.append(workload)
@@ -145,7 +138,7 @@ class Namer:
             parts.append(self.suffix)
         separator = "-" if rule.hyphens else ""
         name = separator.join(parts)
-        return name.lower() if kind in _LOWERCASE else name
+        return name.lower() if rule.lowercase or kind in _LOWERCASE else name
 
 
 _LOWERCASE = {
@@ -157,13 +150,16 @@ _LOWERCASE = {
 }
 
 
-def name_check(kind: Kind) -> Callable[[str], str]:
-    """A validator for a name field: Azure's rule for ``kind`` (length and charset), with what is allowed."""
+def name_check(kind: Kind | NameRule, label: str | None = None) -> Callable[[str], str]:
+    """A validator for a name field: Azure's rule for ``kind`` (length and charset), with what is allowed. A
+    :class:`NameRule` names its type with ``label``."""
+    rule = kind.value if isinstance(kind, Kind) else kind
+    what = label or (kind.name.lower().replace("_", " ") if isinstance(kind, Kind) else rule.abbreviation)
 
     def check(value: str) -> str:
-        problems = kind.value.problems(value)
+        problems = rule.problems(value)
         if problems:
-            raise ValueError(f"{kind.name.lower().replace('_', ' ')} name {value!r} " + " and ".join(problems))
+            raise ValueError(f"{what} name {value!r} " + " and ".join(problems))
         return value
 
     return check

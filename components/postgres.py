@@ -107,21 +107,19 @@ RESERVED_DATABASES = frozenset({"postgres", "azure_maintenance", "azure_sys", "t
 # (the host name is <name>.postgres.database.azure.com).
 # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftdbforpostgresql
 SERVER_NAME_RULE = NameRule(
-    "psql", 3, 63, r"[a-z0-9][a-z0-9-]*[a-z0-9]", "lowercase letters, digits, hyphens", globally_unique=True
+    "psql",
+    3,
+    63,
+    r"[a-z0-9][a-z0-9-]*[a-z0-9]",
+    "lowercase letters, digits, hyphens",
+    globally_unique=True,
+    lowercase=True,
 )
 
 
 def server_name(namer: Namer) -> str:
     """The platform's name for its server: ``psql-<prefix>-<env>-<region>-<suffix>`` (CAF abbreviation psql)."""
-    parts = [SERVER_NAME_RULE.abbreviation, namer.prefix, namer.environment, namer.region_short, namer.suffix]
-    return "-".join(parts).lower()
-
-
-def _server_name(value: str) -> str:
-    problems = SERVER_NAME_RULE.problems(value)
-    if problems:
-        raise ValueError(f"postgres server name {value!r} " + " and ".join(problems))
-    return value
+    return namer.name(SERVER_NAME_RULE)
 
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -290,7 +288,7 @@ def ha_region_problem(mode: object, location: object) -> str | None:
 class PostgresFlexibleServerArgs(PostgresSettings, CommonArgs):
     """Arguments for :class:`PostgresFlexibleServer`: its settings plus placement, administrators and interfaces."""
 
-    name: Annotated[str, AfterValidator(_server_name)] = Field(
+    name: Annotated[str, AfterValidator(name_check(SERVER_NAME_RULE, "postgres server"))] = Field(
         description="Server name (CAF psql-...; 3-63 lowercase letters, digits, hyphens; globally unique, as the "
         f"host name is <name>.{DATABASE_SUFFIX})."
     )

@@ -16,17 +16,35 @@ if TYPE_CHECKING:
     from azplatform.components.interfaces import RoleAssignmentSpec
 
 
-class BuiltInRole(Enum):
-    """Built-in Azure roles the platform grants, by role definition GUID (fixed across all tenants)."""
+class RoleCatalogue(Enum):
+    """Built-in Azure roles by role definition GUID (fixed across all tenants). :class:`BuiltInRole` holds the roles
+    several capabilities share; a capability whose data-plane roles only it grants keeps them in a subclass in its
+    own module (``ServiceBusRole``). Every subclass is part of the catalogue that ``RoleAssignmentSpec`` names roles
+    from, so member names are unique across subclasses."""
+
+    @classmethod
+    def every_role(cls) -> dict[str, RoleCatalogue]:
+        """Every role of every catalogue, by member name."""
+        found: dict[str, RoleCatalogue] = {}
+        pending = list(RoleCatalogue.__subclasses__())
+        while pending:
+            catalogue = pending.pop(0)
+            pending.extend(catalogue.__subclasses__())
+            for name, member in catalogue.__members__.items():
+                if name in found:
+                    raise TypeError(f"role {name} is in both {type(found[name]).__name__} and {catalogue.__name__}")
+                found[name] = member
+        return found
+
+
+class BuiltInRole(RoleCatalogue):
+    """Built-in Azure roles that several capabilities grant."""
 
     KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
     KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
     KEY_VAULT_CERTIFICATE_USER = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
     ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
     MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb"
-    SERVICE_BUS_DATA_RECEIVER = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"
-    SERVICE_BUS_DATA_SENDER = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"
-    SERVICE_BUS_DATA_OWNER = "090c5cfd-751d-490a-894a-3ce6f1109419"
 
 
 class Principal(Protocol):
@@ -47,10 +65,10 @@ class Principal(Protocol):
 _GRANT_NAMESPACE = uuid.UUID("6f1c0d9e-5a3b-4c1e-9b7a-2d8e4f6a1c3b")
 
 
-def role_definition_id(scope_id: pulumi.Input[str], role: BuiltInRole | str) -> pulumi.Output[str]:
+def role_definition_id(scope_id: pulumi.Input[str], role: RoleCatalogue | str) -> pulumi.Output[str]:
     """The subscription-qualified role definition id (``role`` a built-in role or a role definition GUID), taken
     from the scope's own id (no extra invoke)."""
-    guid = role.value if isinstance(role, BuiltInRole) else role
+    guid = role.value if isinstance(role, RoleCatalogue) else role
     return pulumi.Output.from_input(scope_id).apply(
         lambda rid: f"/subscriptions/{rid.split('/')[2]}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
     )
@@ -60,7 +78,7 @@ def assign_role(
     owner: pulumi.Resource | None,
     owner_name: str,
     scope_id: pulumi.Input[str],
-    role: BuiltInRole,
+    role: RoleCatalogue,
     principal: Principal,
 ) -> azure_native.authorization.RoleAssignment:
     """Grant ``role`` on ``scope_id`` to ``principal``; the assignment is a child of ``owner`` (a top-level resource
@@ -84,7 +102,7 @@ def assign_role_spec(
     """The role assignment a component's ``role_assignments`` entry asks for, on ``scope_id``; named from the entry's
     stable ``key``, so that the assignment keeps its GUID name as long as the key stays."""
     role = spec.role
-    role_label = role.name.lower().replace("_", "-") if isinstance(role, BuiltInRole) else f"role-{role[:8].lower()}"
+    role_label = role.name.lower().replace("_", "-") if isinstance(role, RoleCatalogue) else f"role-{role[:8].lower()}"
     return azure_native.authorization.RoleAssignment(
         f"{owner_name}-{role_label}-{spec.key}",
         scope=scope_id,
@@ -106,7 +124,7 @@ class Grantable:
     _grant_name: str
     _grant_scope: pulumi.Input[str]
 
-    def _grant(self, role: BuiltInRole, principal: Principal) -> azure_native.authorization.RoleAssignment:
+    def _grant(self, role: RoleCatalogue, principal: Principal) -> azure_native.authorization.RoleAssignment:
         return assign_role(self._grant_owner, self._grant_name, self._grant_scope, role, principal)
 
 

@@ -32,8 +32,8 @@ from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 from azplatform.components.alerting import Dimension, Severity, metric_alert
 from azplatform.components.args import Args, raise_problems
 from azplatform.components.interfaces import CommonArgs, PrivateEndpointSpec, apply_interfaces
-from azplatform.components.naming import Kind, name_check
-from azplatform.components.rbac import BuiltInRole, ExistingResource, Grantable, Principal, assign_role
+from azplatform.components.naming import NameRule, name_check
+from azplatform.components.rbac import ExistingResource, Grantable, Principal, RoleCatalogue, assign_role
 from azplatform.components.replacements import replace_on_changes
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "ServiceBusArgs",
     "ServiceBusGrants",
     "ServiceBusQueueSettings",
+    "ServiceBusRole",
     "ServiceBusSettings",
     "ServiceBusSubscriptionSettings",
     "ServiceBusTopicSettings",
@@ -55,6 +56,17 @@ PRIVATE_LINK_GROUP = "namespace"
 """The namespace's Private Link sub-resource (zone privatelink.servicebus.windows.net)."""
 
 HOST_SUFFIX = ".servicebus.windows.net"
+
+# Namespaces: 6-50, letter first, letter or digit last, and not ending in -sb or -mgmt
+# (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quickstart-portal#create-a-namespace-in-the-azure-portal).
+NAMESPACE_NAME_RULE = NameRule(
+    "sbns",
+    6,
+    50,
+    r"(?!.*-(sb|mgmt)$)[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]",
+    "letters, digits, hyphens; letter first, letter or digit last; not ending in -sb or -mgmt",
+    globally_unique=True,
+)
 
 MESSAGING_UNITS = (1, 2, 4, 8, 16)
 """Premium messaging units per namespace (one partition): SBSkuArgs.capacity in the SDK."""
@@ -213,7 +225,7 @@ class ServiceBusSettings(Args):
 class ServiceBusArgs(ServiceBusSettings, CommonArgs):
     """Arguments for :class:`ServiceBus`: its settings plus placement and the shared interfaces."""
 
-    name: Annotated[str, AfterValidator(name_check(Kind.SERVICE_BUS_NAMESPACE))] = Field(
+    name: Annotated[str, AfterValidator(name_check(NAMESPACE_NAME_RULE, "service bus namespace"))] = Field(
         description="Namespace name (CAF sbns-...; 6-50 letters, digits, hyphens; letter first; globally unique, as "
         "the host name is <name>.servicebus.windows.net)."
     )
@@ -242,17 +254,25 @@ class ServiceBusArgs(ServiceBusSettings, CommonArgs):
         return self
 
 
+class ServiceBusRole(RoleCatalogue):
+    """The Service Bus data-plane roles (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/integration)."""
+
+    SERVICE_BUS_DATA_RECEIVER = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"
+    SERVICE_BUS_DATA_SENDER = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"
+    SERVICE_BUS_DATA_OWNER = "090c5cfd-751d-490a-894a-3ce6f1109419"
+
+
 class ServiceBusGrants(Grantable):
     """Data-plane grants on a namespace (or one of its entities), for a :class:`ServiceBus` and an
     :class:`ExistingServiceBus` alike."""
 
     def grant_data_sender(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
         """Azure Service Bus Data Sender on the namespace: send to every queue and topic."""
-        return self._grant(BuiltInRole.SERVICE_BUS_DATA_SENDER, principal)
+        return self._grant(ServiceBusRole.SERVICE_BUS_DATA_SENDER, principal)
 
     def grant_data_receiver(self, principal: Principal) -> azure_native.authorization.RoleAssignment:
         """Azure Service Bus Data Receiver on the namespace: receive from every queue and subscription."""
-        return self._grant(BuiltInRole.SERVICE_BUS_DATA_RECEIVER, principal)
+        return self._grant(ServiceBusRole.SERVICE_BUS_DATA_RECEIVER, principal)
 
     def grant_queue_scaler(self, principal: Principal, queue: str) -> azure_native.authorization.RoleAssignment:
         """Azure Service Bus Data Owner on one queue only: KEDA's azure-servicebus scaler reads the queue's message
@@ -268,7 +288,7 @@ class ServiceBusGrants(Grantable):
     def _entity_owner(self, principal: Principal, kind: str, entity: str) -> azure_native.authorization.RoleAssignment:
         scope = pulumi.Output.from_input(self._grant_scope).apply(lambda rid: f"{rid}/{kind}/{entity}")
         owner_name = f"{self._grant_name}-{entity}" if kind == "queues" else f"{self._grant_name}-topic-{entity}"
-        return assign_role(self._grant_owner, owner_name, scope, BuiltInRole.SERVICE_BUS_DATA_OWNER, principal)
+        return assign_role(self._grant_owner, owner_name, scope, ServiceBusRole.SERVICE_BUS_DATA_OWNER, principal)
 
 
 class ExistingServiceBus(ExistingResource, ServiceBusGrants):

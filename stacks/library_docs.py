@@ -2,7 +2,7 @@
 
 - ``docs/platform-reference.md``: :class:`~azplatform.stacks.reference.PlatformReference` and the outputs contract
   (every output's attribute, exported name, type, whether it is secret or optional, and an example value);
-- ``docs/role-assignments.md``: :class:`~azplatform.components.BuiltInRole`, ``RoleAssignmentSpec`` (the
+- ``docs/role-assignments.md``: :class:`~azplatform.components.RoleCatalogue`, ``RoleAssignmentSpec`` (the
   ``role_assignments`` interface), every component's intent-level ``grant_*`` methods and the ``Existing*``
   references that grant on a resource another stack owns.
 
@@ -18,7 +18,7 @@ from typing import Any
 
 from azplatform import components
 from azplatform.components.interfaces import RoleAssignmentSpec
-from azplatform.components.rbac import BuiltInRole, ExistingResource
+from azplatform.components.rbac import ExistingResource, RoleCatalogue
 from azplatform.stacks.docs import _args_table, _type_name
 from azplatform.stacks.reference import CONTRACT_VERSION, OUTPUTS, ExampleEnvironment, PlatformReference
 
@@ -140,14 +140,14 @@ def role_assignments_markdown() -> str:
         ")",
         "```",
         "",
-        "## Built-in roles (`BuiltInRole`)",
+        "## Built-in roles (`RoleCatalogue`)",
         "",
         "Role definition ids are the same in every tenant "
         "(https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).",
         "",
         "| member | role definition id |",
         "| --- | --- |",
-        *[f"| `BuiltInRole.{role.name}` | `{role.value}` |" for role in BuiltInRole],
+        *[f"| `{type(role).__name__}.{role.name}` | `{role.value}` |" for role in RoleCatalogue.every_role().values()],
         "",
         "## `RoleAssignmentSpec`",
         "",

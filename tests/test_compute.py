@@ -11,6 +11,7 @@ import pytest
 
 from azplatform.components.container_app import consumption_allocation_ok
 from azplatform.components.rbac import BuiltInRole
+from azplatform.components.service_bus import ServiceBusRole
 from azplatform.plan.environments import traits
 from azplatform.stacks.offline import Plan, PlannedResource
 from tests.conftest import REDIS_STREAMS_WORKER
@@ -223,11 +224,11 @@ def test_each_app_identity_has_exactly_the_roles_it_needs(plans: dict[str, Plan]
     namespace = plan.one("azure-native:servicebus:Namespace").inputs["namespaceName"]
     base = {(BuiltInRole.ACR_PULL.value, registry), (BuiltInRole.KEY_VAULT_SECRETS_USER.value, vault)}
     expected = {
-        "api": base | {(BuiltInRole.SERVICE_BUS_DATA_SENDER.value, namespace)},
+        "api": base | {(ServiceBusRole.SERVICE_BUS_DATA_SENDER.value, namespace)},
         "worker": base
         | {
-            (BuiltInRole.SERVICE_BUS_DATA_RECEIVER.value, namespace),
-            (BuiltInRole.SERVICE_BUS_DATA_OWNER.value, "orders"),
+            (ServiceBusRole.SERVICE_BUS_DATA_RECEIVER.value, namespace),
+            (ServiceBusRole.SERVICE_BUS_DATA_OWNER.value, "orders"),
         },
     }
     for key in principals:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pulumi
 import pulumi_azure_native as azure_native
 import pytest
@@ -17,7 +19,8 @@ from azplatform.components.interfaces import (
     RoleAssignmentSpec,
     apply_interfaces,
 )
-from azplatform.components.rbac import BuiltInRole
+from azplatform.components.rbac import BuiltInRole, RoleCatalogue
+from azplatform.components.service_bus import ServiceBusRole
 from azplatform.stacks.offline import Plan, render
 
 RG = "rg-unit"
@@ -145,6 +148,28 @@ def test_common_args_refuse_what_azure_would(kwargs: dict[str, object], message:
 def test_unknown_role_names_list_the_built_in_roles() -> None:
     with pytest.raises(ValidationError, match="built-in roles: KEY_VAULT_SECRETS_USER"):
         RoleAssignmentSpec(role="Owner", principal_id=PRINCIPAL, key="x")
+
+
+def test_roles_kept_in_a_capability_module_are_named_like_built_in_ones() -> None:
+    spec = RoleAssignmentSpec(role="SERVICE_BUS_DATA_SENDER", principal_id=PRINCIPAL, key="x")
+    assert spec.role is ServiceBusRole.SERVICE_BUS_DATA_SENDER
+    assert spec.role_definition_guid == "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"
+    with pytest.raises(ValidationError, match="SERVICE_BUS_DATA_OWNER"):
+        RoleAssignmentSpec(role="Owner", principal_id=PRINCIPAL, key="x")
+
+
+def test_a_role_name_in_two_catalogues_is_refused() -> None:
+    class Clash(RoleCatalogue):
+        ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+
+    try:
+        with pytest.raises(TypeError, match="ACR_PULL is in both BuiltInRole and Clash"):
+            RoleCatalogue.every_role()
+    finally:
+        # The subclass list holds classes weakly: dropping the last reference removes it from the catalogue.
+        del Clash
+        gc.collect()
+    assert "ACR_PULL" in RoleCatalogue.every_role()
 
 
 def test_private_endpoint_needs_a_zone() -> None:

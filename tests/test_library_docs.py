@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from azplatform.components.rbac import BuiltInRole
+from azplatform.components.rbac import RoleCatalogue
 from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks.docs import COMPONENTS, example_source
 from azplatform.stacks.library_docs import write_library_docs
@@ -43,7 +43,7 @@ def test_the_pages_cover_every_output_and_role() -> None:
     reference = (DOCS / "platform-reference.md").read_text(encoding="utf-8")
     assert all(f"`{o.name}`" in reference and f"`{o.attribute}`" in reference for o in OUTPUTS)
     roles = (DOCS / "role-assignments.md").read_text(encoding="utf-8")
-    assert all(role.name in roles and role.value in roles for role in BuiltInRole)
+    assert all(role.name in roles and role.value in roles for role in RoleCatalogue.every_role().values())
     assert "ExistingKeyVault" in roles and "grant_secret_read" in roles and "RoleAssignmentSpec" in roles
 
 

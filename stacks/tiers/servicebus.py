@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 import pulumi
 
 from azplatform.components.interfaces import DiagnosticSettings, Lock, PrivateEndpointSpec
-from azplatform.components.naming import Kind
 from azplatform.components.rbac import Principal
 from azplatform.components.scale_rules import ScaleRule, ServiceBusScaleRule
-from azplatform.components.service_bus import ServiceBus, ServiceBusArgs
+from azplatform.components.service_bus import NAMESPACE_NAME_RULE, ServiceBus, ServiceBusArgs
 from azplatform.stacks.config import PlatformConfig
 from azplatform.stacks.config_compute import AppConfig
 
@@ -97,7 +96,7 @@ def build_servicebus(inputs: ServiceBusInputs) -> ServiceBusTier:
     config = inputs.config
     prod = config.environment == "prod"
     settings = config.service_bus
-    namespace_name = config.namer.name(Kind.SERVICE_BUS_NAMESPACE)
+    namespace_name = config.namer.name(NAMESPACE_NAME_RULE)
     service_bus = ServiceBus(
         f"{inputs.name}-sb",
         settings.extend(
