@@ -38,10 +38,12 @@ typecheck: $(BIN)/azplatform
 	cd examples/team-app && MYPYPATH=$(CURDIR)/$(TYPECHECK) $(CURDIR)/$(BIN)/mypy --strict \
 		--config-file $(CURDIR)/pyproject.toml --cache-dir $(CURDIR)/.mypy_cache team_app tests components
 
-# The GitHub workflows: actionlint (with shellcheck for the run: scripts) and zizmor's offline audits.
+# The GitHub workflows: actionlint (with shellcheck for the run: scripts), zizmor's offline audits, and shellcheck
+# for the scripts they call.
 workflows: $(BIN)/azplatform
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/actionlint
 	$(BIN)/zizmor --offline --quiet .github/workflows
+	$(BIN)/shellcheck .github/scripts/*.sh
 
 # Each step has its own time budget in CPU seconds (tests/conftest.py fails a run that overruns it; CPU time, as
 # other load on a shared machine stretches the wall clock).

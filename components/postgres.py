@@ -167,7 +167,10 @@ class EntraAdministrator(Args):
 
 
 class PostgresAlertThresholds(Args):
-    """When the server's alerts fire (each over 15 minutes)."""
+    """When the server's alerts fire (each over 15 minutes). The fields are named after the server's platform metrics
+    (``cpu_percent``, ``storage_percent``, ``active_connections``):
+    https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-dbforpostgresql-flexibleservers-metrics
+    and https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-monitoring"""
 
     cpu_percent: int = Field(default=80, ge=1, le=100, description="Average CPU percent. Default 80.")
     storage_percent: int = Field(default=85, ge=1, le=100, description="Storage used percent. Default 85.")

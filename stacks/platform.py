@@ -186,5 +186,6 @@ def _outputs(
         apim_name=apim.name if apim else None,
         apim_gateway_url=apim.gateway_url if apim else None,
         postgres_host=postgres.host,
+        postgres_roles_job=postgres.principals.name if postgres.principals is not None else None,
         service_bus_namespace=servicebus.host_name,
     )

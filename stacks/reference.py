@@ -26,7 +26,7 @@ import pulumi
 from azplatform.components.records import RECORDS
 from azplatform.components.records.offline import SUBSCRIPTION_ID
 
-CONTRACT_VERSION = "1.1"
+CONTRACT_VERSION = "1.2"
 """The version of the outputs below (``major.minor``)."""
 
 T = TypeVar("T")
@@ -226,6 +226,13 @@ class PlatformReference:
         "The PostgreSQL flexible server's host name (port 5432, Entra authentication, TLS; resolvable inside the "
         "VNet through its private endpoint). None when the platform has no PostgreSQL (``postgres: null``).",
         example=lambda env: f"psql-azp-{env.code}-weu-test.postgres.database.azure.com",
+        optional=True,
+    )
+    postgres_roles_job: Output[str | None] = Output(
+        "postgresRolesJob",
+        "The Container Apps job that creates the apps' Entra roles inside PostgreSQL (it runs hourly; the deploy "
+        "workflow starts it right after ``pulumi up``). None without PostgreSQL.",
+        example=lambda env: f"caj-azp-pgroles-{env.code}-weu",
         optional=True,
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -260,3 +262,64 @@ def test_a_movable_tag_or_short_sha_fails_the_pin_check() -> None:
     assert PINNED.match("actions/checkout@3d3c42e") is None
     assert VERSION_COMMENT.match(" # v7") is None
     assert PINNED.match("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1")
+
+
+ROLES_SCRIPT = WORKFLOWS.parent / "scripts" / "run-postgres-roles-job.sh"
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_each_deploy_runs_the_postgres_roles_job_right_after_pulumi_up(deploy: dict[str, Any], stack: str) -> None:
+    steps = _steps(deploy["jobs"][stack])
+    up = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions@"))
+    roles = steps[up + 1]
+    assert steps[up]["id"] == "up"
+    assert roles["run"] == ".github/scripts/run-postgres-roles-job.sh"
+    # Outputs reach the script through env, never spliced into the shell text (template injection).
+    assert roles["env"] == {
+        "JOB": "${{ steps.up.outputs.postgresRolesJob }}",
+        "GROUP": "${{ steps.up.outputs.resourceGroupName }}",
+    }
+
+
+def _fake_az(tmp_path: Path, statuses: list[str]) -> dict[str, str]:
+    """A fake ``az`` on PATH that records its calls and reports ``statuses`` one per execution-show call."""
+    (tmp_path / "statuses").write_text("\n".join(statuses) + "\n", encoding="utf-8")
+    az = tmp_path / "az"
+    az.write_text(
+        "#!/usr/bin/env bash\n"
+        f'echo "$*" >> {tmp_path}/calls\n'
+        'case "$*" in\n'
+        '  *"job start"*) echo exec-1 ;;\n'
+        f'  *"execution show"*) head -n1 {tmp_path}/statuses; sed -i 1d {tmp_path}/statuses ;;\n'
+        "esac\n",
+        encoding="utf-8",
+    )
+    az.chmod(0o755)
+    (tmp_path / "sleep").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "sleep").chmod(0o755)
+    return {"PATH": f"{tmp_path}:{os.environ['PATH']}", "GROUP": "rg-azp-prod-weu"}
+
+
+@pytest.mark.parametrize(
+    ("job", "statuses", "code", "started"),
+    [
+        ("", [], 0, False),
+        ("null", [], 0, False),
+        ("caj-azp-pgroles-prod-weu", ["Running", "Running", "Succeeded"], 0, True),
+        ("caj-azp-pgroles-prod-weu", ["Running", "Failed"], 1, True),
+    ],
+)
+def test_roles_script_starts_the_job_and_fails_when_the_execution_fails(
+    tmp_path: Path, job: str, statuses: list[str], code: int, started: bool
+) -> None:
+    env = _fake_az(tmp_path, statuses) | {"JOB": job}
+    result = subprocess.run(["bash", str(ROLES_SCRIPT)], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == code, result.stdout + result.stderr
+    calls = (tmp_path / "calls").read_text(encoding="utf-8").splitlines() if started else []
+    assert any(f"containerapp job start --name {job} --resource-group rg-azp-prod-weu" in c for c in calls) is started
+    if started:
+        shows = [c for c in calls if "execution show" in c]
+        assert len(shows) == len(statuses)
+        assert all("--job-execution-name exec-1" in c for c in shows)
+    if code:
+        assert "ended Failed" in result.stdout
