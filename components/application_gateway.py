@@ -18,6 +18,8 @@ from azplatform.components.args import Args, Input
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
+from azplatform.components.records.edge import APPLICATION_GATEWAY, PUBLIC_IP
+from azplatform.components.replacements import replace_on_changes
 from azplatform.components.secret_store import SecretName, SecretStore
 
 __all__ = [
@@ -309,7 +311,9 @@ class ApplicationGateway(pulumi.ComponentResource):
             zones=zones,
             tags=dict(args.tags),
             # The address is what DNS points at: keep it through any gateway replacement.
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, replace_on_changes=["sku", "zones"]),
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, replace_on_changes=replace_on_changes(PUBLIC_IP)
+            ),
         )
         self.waf_policy = azure_native.network.WebApplicationFirewallPolicy(
             f"{name}-waf",
@@ -477,8 +481,7 @@ class ApplicationGateway(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 depends_on=[grant],
-                # Zones are fixed when a gateway is created.
-                replace_on_changes=["zones"],
+                replace_on_changes=replace_on_changes(APPLICATION_GATEWAY),
             ),
         )
         # The gateway: diagnostics and role assignments. Its public IP: diagnostics and the lock.

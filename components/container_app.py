@@ -40,6 +40,8 @@ from azplatform.components.identity import UserIdentity
 from azplatform.components.images import image_reference_problem
 from azplatform.components.interfaces import AppliedInterfaces, CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
+from azplatform.components.records.compute import CONTAINER_APP, JOB
+from azplatform.components.replacements import replace_on_changes
 from azplatform.components.scale_rules import (
     JOB_TRIGGERS,
     SCALE_TO_ZERO_BLOCKERS,
@@ -584,8 +586,9 @@ def _container(
     )
 
 
-def _placement(owner: pulumi.Resource, args: ContainerAppArgs | ContainerAppJobArgs) -> dict[str, Any]:
-    """What an app's and a job's resource share: placement, workload profile, identities, tags and options."""
+def _placement(owner: pulumi.Resource, args: ContainerAppArgs | ContainerAppJobArgs, token: str) -> dict[str, Any]:
+    """What an app's and a job's resource share: placement, workload profile, identities, tags and options (with
+    the ``replace_on_changes`` of ``token``, the resource's type)."""
     return {
         "resource_group_name": args.resource_group_name,
         "location": args.location,
@@ -593,7 +596,12 @@ def _placement(owner: pulumi.Resource, args: ContainerAppArgs | ContainerAppJobA
         "workload_profile_name": args.workload_profile,
         "identity": app_identity(args.managed_identities, args.identity.id),
         "tags": dict(args.tags),
-        "opts": pulumi.ResourceOptions(parent=owner, depends_on=list(args.wait_for), protect=args.protect),
+        "opts": pulumi.ResourceOptions(
+            parent=owner,
+            depends_on=list(args.wait_for),
+            protect=args.protect,
+            replace_on_changes=replace_on_changes(token),
+        ),
     }
 
 
@@ -652,7 +660,7 @@ class ContainerApp(pulumi.ComponentResource):
                     rules=[rule.app_rule(identity.id) for rule in args.scale_rules] or None,
                 ),
             ),
-            **_placement(self, args),
+            **_placement(self, args, CONTAINER_APP),
         )
         self.interfaces = _interfaces(self, name, args, self.app)
         self.identity = identity
@@ -701,7 +709,7 @@ class ContainerAppJob(pulumi.ComponentResource):
                 registries=_registries(args),
             ),
             template=_app.JobTemplateArgs(containers=[_container(args)]),
-            **_placement(self, args),
+            **_placement(self, args, JOB),
         )
         self.interfaces = _interfaces(self, name, args, self.job)
         self.identity = identity

@@ -12,6 +12,7 @@ from azplatform.components.args import Args, Input
 from azplatform.components.interfaces import CommonArgs, PrivateEndpointSpec, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.rbac import BuiltInRole, ExistingResource, Grantable, Principal
+from azplatform.components.records.foundation import SYSTEM_TOPIC
 from azplatform.components.replacements import replace_on_changes
 
 TYPE_TOKEN = "azplatform:index:KeyVault"
@@ -142,7 +143,7 @@ class KeyVault(pulumi.ComponentResource, KeyVaultGrants):
             source=self.vault.id,
             topic_type="Microsoft.KeyVault.vaults",
             tags=self._tags,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, replace_on_changes=replace_on_changes(SYSTEM_TOPIC)),
         )
         return azure_native.eventgrid.SystemTopicEventSubscription(
             f"{self._grant_name}-secret-near-expiry",

@@ -23,6 +23,7 @@ from azplatform.components.args import Args, Input, ProblemList
 from azplatform.components.container_apps_environment import CONSUMPTION
 from azplatform.components.interfaces import CommonArgs, PrivateEndpointSpec, apply_interfaces
 from azplatform.components.naming import Kind, Namer, NameRule, name_check
+from azplatform.components.records.compute import JOB
 from azplatform.components.regions import REGIONS
 from azplatform.components.replacements import replace_on_changes
 
@@ -663,7 +664,9 @@ class PostgresPrincipals(pulumi.ComponentResource):
                 ]
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.wait_for)),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=list(args.wait_for), replace_on_changes=replace_on_changes(JOB)
+            ),
         )
         self.interfaces = apply_interfaces(
             self, name, args, self.job, azure_name=args.name, logs=False, lock_notes="Creates database roles"

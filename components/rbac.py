@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING, Protocol
 import pulumi
 import pulumi_azure_native as azure_native
 
+from azplatform.components.records.foundation import ROLE_ASSIGNMENT
+from azplatform.components.replacements import replace_on_changes
+
 if TYPE_CHECKING:
     from azplatform.components.interfaces import RoleAssignmentSpec
 
@@ -92,7 +95,7 @@ def assign_role(
         # ServicePrincipal skips the Entra lookup that fails for a just-created identity (replication delay).
         principal_type=azure_native.authorization.PrincipalType.SERVICE_PRINCIPAL,
         role_assignment_name=str(uuid.uuid5(_GRANT_NAMESPACE, key)),
-        opts=pulumi.ResourceOptions(parent=owner),
+        opts=pulumi.ResourceOptions(parent=owner, replace_on_changes=replace_on_changes(ROLE_ASSIGNMENT)),
     )
 
 
@@ -111,7 +114,7 @@ def assign_role_spec(
         principal_type=spec.principal_type,
         description=spec.description,
         role_assignment_name=str(uuid.uuid5(_GRANT_NAMESPACE, f"{owner_name}/{spec.key}/{spec.role_definition_guid}")),
-        opts=pulumi.ResourceOptions(parent=owner),
+        opts=pulumi.ResourceOptions(parent=owner, replace_on_changes=replace_on_changes(ROLE_ASSIGNMENT)),
     )
 
 

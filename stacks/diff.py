@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from azplatform.components.records import arm_id
+from azplatform.components.records import arm_id, display_name, id_inputs
 from azplatform.plan import Plan, PlanFormatError, PlannedResource, ResourceOptions, Violation
 from azplatform.plan.environments import ENVIRONMENTS
 from azplatform.stacks import immutable, propertypath
 from azplatform.stacks.cost import StackCostDelta
 from azplatform.stacks.propertypath import ABSENT
-from azplatform.stacks.risks import RISK_ORDER, Action, Risk, assess
+from azplatform.stacks.risks import RISK_ORDER, Action, Risk, RiskKind, assess
 
 # Stacks in promotion order; others follow alphabetically.
 STACK_ORDER: tuple[str, ...] = ENVIRONMENTS
@@ -56,6 +56,9 @@ class ResourceChange:
     replace_reasons: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     custom: bool = True
+    cascaded_from: str | None = None
+    """For a replacement forced by another one (a create-only input references a replaced resource): the URN of
+    the replacement that started the chain."""
 
     @property
     def tags_only(self) -> bool:
@@ -81,6 +84,11 @@ class StackDiff:
     def count(self, action: Action) -> int:
         """How many resources get this action."""
         return sum(1 for c in self.changes if c.action is action)
+
+    @property
+    def cascaded(self) -> int:
+        """How many of the replacements another replacement forces."""
+        return sum(1 for c in self.changes if c.cascaded_from is not None)
 
 
 @dataclass
@@ -182,11 +190,90 @@ def compare(base: Plan | None, head: Plan | None, stack: str | None = None) -> S
             continue
         diff.changes.append(change)
         diff.risks += assess(change.action, before, after, list(change.replace_reasons))
+    _cascade(diff, old, new, order)
     base_v = {_violation_key(v): v for v in base.violations} if base else {}
     head_v = {_violation_key(v): v for v in head.violations} if head else {}
     diff.new_violations = [v for k, v in head_v.items() if k not in base_v]
     diff.resolved_violations = [v for k, v in base_v.items() if k not in head_v]
     return diff
+
+
+# --- cascading replacements ---------------------------------------------------------------------------------------
+def create_only_inputs(type_token: str) -> frozenset[str]:
+    """The top-level inputs a resource of this type cannot change once it exists: those that form its ARM id and
+    those its type record marks immutable. A resource whose such input references a replaced resource is replaced
+    too: Azure deletes children and extension resources with their parent, and a create-only reference cannot be
+    pointed at the new one (an app cannot move to a new environment)."""
+    fixed = {prop.path.split(".")[0].split("[")[0] for prop in immutable.immutable_properties(type_token)}
+    return frozenset(fixed) | id_inputs(type_token)
+
+
+def _cascade(
+    diff: StackDiff, old: dict[str, PlannedResource], new: dict[str, PlannedResource], order: list[str]
+) -> None:
+    """Follow each replacement through the head plan's property dependencies: every resource whose create-only input
+    references a replaced one is replaced as well, transitively. Adds those replacements (counted in the summary),
+    their own risks, and one cascade risk per replacement that starts a chain."""
+    changes = {c.urn: c for c in diff.changes}
+    dependents: dict[str, list[tuple[str, str]]] = {}
+    for resource in new.values():
+        if not resource.custom:
+            continue
+        fixed = create_only_inputs(resource.type)
+        for prop, urns in resource.propertyDependencies.items():
+            if prop in fixed:
+                for urn in urns:
+                    dependents.setdefault(urn, []).append((resource.urn, prop))
+    queue = [c.urn for c in diff.changes if c.action is Action.REPLACE and c.urn in new]
+    root = {urn: urn for urn in queue}
+    while queue:
+        cause = new[queue.pop(0)]
+        for urn, prop in dependents.get(cause.urn, []):
+            current = changes.get(urn)
+            if urn not in old or (current is not None and current.action is not Action.UPDATE):
+                continue  # created, deleted or already replaced: nothing more to follow
+            resource = new[urn]
+            reason = f"`{prop}` references `{cause.name}`, which is replaced, and cannot change after creation"
+            changes[urn] = ResourceChange(
+                urn,
+                resource.type,
+                resource.name,
+                Action.REPLACE,
+                current.changes if current else (),
+                (reason,),
+                ("cascade: replaced because a resource it depends on is replaced",),
+                resource.custom,
+                cascaded_from=root[cause.urn],
+            )
+            root[urn] = root[cause.urn]
+            if current is None:
+                diff.unchanged -= 1
+            else:  # its update risks were assessed already; the replacement's are added below
+                diff.risks = [r for r in diff.risks if r.urn != urn]
+            diff.risks += assess(Action.REPLACE, old[urn], resource, [reason])
+            queue.append(urn)
+    cascaded = [c for c in changes.values() if c.cascaded_from is not None]
+    if not cascaded:
+        return
+    rank = {urn: i for i, urn in enumerate(order)}
+    diff.changes = sorted(changes.values(), key=lambda c: rank.get(c.urn, len(rank)))
+    for start in sorted({c.cascaded_from for c in cascaded if c.cascaded_from}, key=lambda u: rank.get(u, 0)):
+        forced = [c for c in cascaded if c.cascaded_from == start]
+        kinds: dict[str, list[str]] = {}
+        for c in forced:
+            kinds.setdefault(display_name(c.type), []).append(f"`{c.name}`")
+        listed = "; ".join(f"{label} ({len(names)}): {', '.join(names)}" for label, names in kinds.items())
+        origin = new[start]
+        diff.risks.append(
+            Risk(
+                RiskKind.CASCADE,
+                origin.urn,
+                origin.type,
+                origin.name,
+                f"its replacement forces {len(forced)} more, whose create-only inputs reference it (followed "
+                f"through the plan): {listed}",
+            )
+        )
 
 
 # --- files and folders ---------------------------------------------------------------------------------------------

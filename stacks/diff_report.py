@@ -37,6 +37,9 @@ _SENSITIVE = re.compile(
 _SYMBOL = {Action.CREATE: "+", Action.UPDATE: "~", Action.REPLACE: "+-", Action.DELETE: "-"}
 _ICON = {
     RiskKind.DATA_LOSS: "🔴",
+    RiskKind.REFUSED: "⛔",
+    RiskKind.OUTAGE: "🔴",
+    RiskKind.CASCADE: "🟠",
     RiskKind.PROTECTION: "🟠",
     RiskKind.EXPOSURE: "🟠",
     RiskKind.WEAKENED: "🟡",
@@ -231,7 +234,9 @@ def created_properties(report: DiffReport) -> dict[str, dict[str, dict[str, Any]
 
 # --- shared sections -------------------------------------------------------------------------------------------------
 def _counts(diff: StackDiff) -> str:
-    parts = [f"{diff.count(a)} to {a.value}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)]
+    parts = [
+        f"{_count_cell(diff, a)} to {a.value}" for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE)
+    ]
     shown = [p for p in parts if not p.startswith("0 ")]
     return ", ".join(shown) if shown else "no changes"
 
@@ -261,6 +266,11 @@ def _md_risk_rows(report: DiffReport) -> list[str]:
     ]
 
 
+def _count_cell(diff: StackDiff, action: Action) -> str:
+    count = str(diff.count(action))
+    return f"{count} ({diff.cascaded} by cascade)" if action is Action.REPLACE and diff.cascaded else count
+
+
 def _md_summary(report: DiffReport) -> list[str]:
     lines = [
         "#### Summary",
@@ -274,7 +284,7 @@ def _md_summary(report: DiffReport) -> list[str]:
         if d.error:
             lines.append(f"| {name} | ❌ plan failed: {_cell(abbreviate(d.error, 200))} ||||||| ")
             continue
-        counts = " | ".join(str(d.count(a)) for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))
+        counts = " | ".join(_count_cell(d, a) for a in (Action.CREATE, Action.UPDATE, Action.REPLACE, Action.DELETE))
         lines.append(f"| {name} | {counts} | {d.unchanged} | {len(d.new_violations)} | {len(d.resolved_violations)} |")
     return lines
 
@@ -478,7 +488,7 @@ def to_dict(report: DiffReport) -> dict[str, Any]:
                 "stack": d.stack,
                 "error": d.error,
                 "newStack": d.base_missing,
-                "counts": {a.value: d.count(a) for a in Action} | {"unchanged": d.unchanged},
+                "counts": {a.value: d.count(a) for a in Action} | {"unchanged": d.unchanged, "cascaded": d.cascaded},
                 "risks": [
                     {"kind": r.kind.value, "urn": r.urn, "type": r.type, "name": r.name, "message": r.message}
                     for r in d.risks
@@ -489,6 +499,7 @@ def to_dict(report: DiffReport) -> dict[str, Any]:
                         "type": c.type,
                         "name": c.name,
                         "action": c.action.value,
+                        "cascadedFrom": c.cascaded_from,
                         "changes": [_json_change(p) for p in c.changes],
                         "replaceReasons": list(c.replace_reasons),
                         "notes": list(c.notes),

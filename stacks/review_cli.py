@@ -1,7 +1,9 @@
 """The review commands of ``azplatform``: ``diff`` (two plans, for pull requests) and ``graph`` (a stack's topology).
 
-``azplatform diff BASE HEAD [--format markdown|text|json] [--output FILE]``
-    BASE and HEAD are plan JSON files (``azplatform plan --json``) or folders of ``<stack>.json`` plans.
+``azplatform diff BASE HEAD [--format markdown|text|json] [--output FILE] [--fail-on-refused]``
+    BASE and HEAD are plan JSON files (``azplatform plan --json``) or folders of ``<stack>.json`` plans. With
+    ``--fail-on-refused`` the report is written as usual, then the status is 2 when the head makes a change Azure
+    refuses (the deploy would fail there), each named on standard error.
 ``azplatform graph --stack NAME [--format mermaid|dot] [--plan FILE] [--readme README.md]``
     Draws the stack from its plan; ``--readme`` rewrites the README's architecture block instead of printing.
 """
@@ -19,6 +21,7 @@ from azplatform.stacks.diff import compare_paths
 from azplatform.stacks.errors import ConfigError
 from azplatform.stacks.offline import render_stack
 from azplatform.stacks.offline.stackfile import StackFileError
+from azplatform.stacks.risks import RiskKind
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -46,6 +49,12 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="compare two plan files of different stacks (refused by default: the diff would be all creates and "
         "deletes)",
+    )
+    diff.add_argument(
+        "--fail-on-refused",
+        action="store_true",
+        help="exit 2 (after writing the report) when a change is one Azure refuses, such as a Key Vault's soft-delete "
+        "retention or a smaller PostgreSQL storage size",
     )
     diff.set_defaults(handler=cmd_diff)
 
@@ -130,6 +139,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         text = diff_report.to_text(report)
     _emit(text, args.output)
+    if args.fail_on_refused:
+        refused = [(stack, risk) for stack, risk in report.risks if risk.kind is RiskKind.REFUSED]
+        for stack, risk in refused:
+            print(f"error: {stack}: {risk.name} ({risk.type}): {risk.message}", file=sys.stderr)
+        if refused:
+            return EXIT_USAGE
     return EXIT_OK
 
 

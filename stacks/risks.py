@@ -1,6 +1,7 @@
-"""The risks a reviewer must see first in a plan diff: data loss, removed protection, public exposure, and
-weakened security settings. Rules are generic over resource types: they read type tokens and property names,
-so resources added later (Cosmos, Redis, App Gateway, APIM, apps) are covered without changes here.
+"""The risks a reviewer must see first in a plan diff: data loss, changes Azure will refuse, outages, cascading
+replacements, removed protection, public exposure, and weakened security settings. The Azure facts come from the
+type records (stateful, one-way changes, what a replacement interrupts); the setting rules are generic over
+resource types: they read property names, so resources added later are covered without changes here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from azplatform.components.records import display_name, find
+from azplatform.components.records import OneWay, display_name, find
 from azplatform.plan import SECRET, PlannedResource
 from azplatform.stacks import propertypath
 from azplatform.stacks.propertypath import ABSENT, Path
@@ -30,6 +31,12 @@ class RiskKind(StrEnum):
     """The classes of risk, in the order the report lists them."""
 
     DATA_LOSS = "data loss"
+    REFUSED = "refused by Azure"
+    """A change Azure refuses after creation (or in this direction): the deploy fails at this resource."""
+    OUTAGE = "outage"
+    """A replacement or delete of something that serves traffic."""
+    CASCADE = "cascade"
+    """A replacement that forces the replacement of the resources whose create-only inputs reference it."""
     PROTECTION = "protection removed"
     EXPOSURE = "public exposure"
     WEAKENED = "security weakened"
@@ -185,12 +192,7 @@ SETTING_RULES: tuple[SettingRule, ...] = (
         "anonymous access turned on",
         on_create=_is_true,
     ),
-    SettingRule(
-        RiskKind.WEAKENED,
-        _rx(r"^enablePurgeProtection$"),
-        _was_true_now_not,
-        "purge protection turned off (Azure refuses this once it is on)",
-    ),
+    # Purge protection turned off is not here: Azure refuses it, and the Key Vault record says so (RiskKind.REFUSED).
     SettingRule(RiskKind.WEAKENED, _rx(r"^enableSoftDelete$"), _was_true_now_not, "soft delete turned off"),
     SettingRule(
         RiskKind.WEAKENED,
@@ -312,6 +314,15 @@ def assess(
                 )
         elif old.protect:
             add(RiskKind.PROTECTION, f"{action.value}s a protected resource.{guarded}")
+    item = find(current.type)
+    if old is not None and action in (Action.DELETE, Action.REPLACE) and item is not None and item.outage:
+        how = f"replaces it ({'; '.join(replace_reasons)})" if action is Action.REPLACE else "deletes it"
+        add(RiskKind.OUTAGE, f"{how}: {item.outage}")
+    if old is not None and new is not None and action is Action.UPDATE and item is not None:
+        for one_way in item.one_way:
+            message = refused_change(one_way, old.inputs, new.inputs)
+            if message:
+                add(RiskKind.REFUSED, message)
     if old is not None and new is not None and old.protect and not new.protect:
         add(RiskKind.PROTECTION, "`protect` removed: `pulumi up` may now delete it")
     if is_lock(current.type) and old is not None:
@@ -333,6 +344,27 @@ def assess(
         if _internet_inbound(rule) and not (name in before and _internet_inbound(before[name])):
             add(RiskKind.EXPOSURE, f"NSG rule `{name}` allows inbound traffic from the internet")
     return risks
+
+
+def refused_change(rule: OneWay, old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+    """What the reviewer must know when ``old`` -> ``new`` inputs make a change ``rule`` covers: that Azure refuses
+    it (the deploy fails here) and what to do instead, or that Azure may refuse it when the two values cannot tell;
+    None when Azure allows the change."""
+    was, now = propertypath.get(old, rule.path), propertypath.get(new, rule.path)
+    if was == now or was is ABSENT:
+        return None
+    change = f"`{rule.path}` {show(was)} → {show(now)}"
+    if rule.is_refused is None:
+        return (
+            f"{change}: Azure may refuse this ({rule.refused}); the offline diff cannot tell. "
+            f"Instead: {rule.instead} ({rule.source})"
+        )
+    if not rule.is_refused(was, None if now is ABSENT else now):
+        return None
+    return (
+        f"{change}: Azure refuses {rule.refused}, so the deploy fails at this resource. "
+        f"Instead: {rule.instead} ({rule.source})"
+    )
 
 
 def _setting_risks(old: PlannedResource | None, new: PlannedResource) -> list[tuple[RiskKind, str]]:

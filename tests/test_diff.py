@@ -82,11 +82,7 @@ def markdown_lines(report: DiffReport) -> list[str]:
 
 
 def first_risk_line(lines: list[str]) -> int:
-    return next(
-        i
-        for i, line in enumerate(lines)
-        if line.startswith("| 🔴") or line.startswith("| 🟠") or line.startswith("| 🟡")
-    )
+    return next(i for i, line in enumerate(lines) if line.startswith(("| 🔴", "| ⛔", "| 🟠", "| 🟡")))
 
 
 # --- matching and actions ------------------------------------------------------------------------------------------
@@ -187,7 +183,7 @@ def test_removing_key_vault_purge_protection_is_a_risk_in_the_first_lines(prod_d
     head = edited(prod_doc, set_in("inputs.properties.enablePurgeProtection", False), of_type(VAULT))
     diff = diff_of(prod_doc, head)
     (risk,) = diff.risks
-    assert risk.kind is RiskKind.WEAKENED and "purge protection" in risk.message
+    assert risk.kind is RiskKind.REFUSED and "purge protection cannot be turned off" in risk.message
     lines = markdown_lines(report_of(prod_doc, head))
     first = first_risk_line(lines)
     assert first < 15 and "purge protection" in lines[first]
@@ -314,7 +310,7 @@ def test_weakening_a_security_setting_of_any_type_is_a_risk(  # noqa: PLR0917 - 
     )
     base = with_resources(prod_doc, [res])
     head = edited(base, set_in(f"inputs.{path}", new), lambda r: r["name"] == "platform-thing")
-    risks = diff_of(base, head).risks
+    risks = [r for r in diff_of(base, head).risks if r.kind in (RiskKind.EXPOSURE, RiskKind.WEAKENED)]
     assert [r.name for r in risks] == ["platform-thing"]
     assert words in risks[0].message
 
@@ -539,10 +535,17 @@ def test_json_format_counts_changes_and_masks_secrets(prod_doc: dict[str, Any]) 
     data = json.loads(diff_report.to_json(report_of(prod_doc, head)))
     (stack,) = data["stacks"]
     unchanged = len(prod_doc["resources"]) - 1
-    assert stack["counts"] == {"create": 0, "update": 1, "replace": 0, "delete": 0, "unchanged": unchanged}
+    assert stack["counts"] == {
+        "create": 0,
+        "update": 1,
+        "replace": 0,
+        "delete": 0,
+        "unchanged": unchanged,
+        "cascaded": 0,
+    }
     (change,) = stack["changes"]
     assert change["changes"] == [{"path": "properties.enablePurgeProtection", "old": True, "new": False}]
-    assert stack["risks"][0]["kind"] == "security weakened"
+    assert stack["risks"][0]["kind"] == "refused by Azure"
 
 
 def test_cli_diff_writes_the_markdown_comment(tmp_path: Path, prod_doc: dict[str, Any]) -> None:

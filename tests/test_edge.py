@@ -283,7 +283,7 @@ def test_public_ip_is_standard_static_and_zone_redundant_in_prod(prod_plan: Plan
     assert ip.inputs["sku"] == {"name": "Standard", "tier": "Regional"}
     assert ip.inputs["publicIPAllocationMethod"] == "Static"
     assert ip.inputs["zones"] == ["1", "2", "3"]
-    assert set(ip.options.replaceOnChanges) == {"sku", "zones"}
+    assert set(ip.options.replaceOnChanges) == {"zones"}  # the SKU upgrades in place; zones are fixed
     assert ip.protect is True
     assert [lock.inputs["level"] for lock in prod_plan.of_type(LOCK) if ip.urn in lock.dependencies] == ["CanNotDelete"]
 

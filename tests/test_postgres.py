@@ -161,16 +161,20 @@ def test_policy_covers_postgres() -> None:
     assert {"AZP-PG-001", "AZP-PG-002", "AZP-PG-003", "AZP-PG-004"} <= ids
 
 
-def test_diff_flags_a_storage_shrink_and_a_version_downgrade_not_growth() -> None:
+def test_diff_says_azure_refuses_a_storage_shrink_and_a_version_downgrade_not_growth() -> None:
     from azplatform.stacks.immutable import replacements
+    from azplatform.stacks.risks import refused_change
 
+    rules = {rule.path: rule for rule in record(SERVER).one_way}
     base = {"storage": {"storageSizeGB": 128}, "version": "16", "serverName": "psql-x", "resourceGroupName": "rg"}
     shrunk = {**base, "storage": {"storageSizeGB": 64}}
     grown = {**base, "storage": {"storageSizeGB": 256}}
-    assert [r.path for r in replacements(SERVER, base, shrunk)] == ["storage.storageSizeGB"]
-    assert replacements(SERVER, base, grown) == []
-    assert [r.path for r in replacements(SERVER, base, {**base, "version": "15"})] == ["version"]
-    assert replacements(SERVER, base, {**base, "version": "17"}) == []
+    # Neither is a replacement: Azure receives the update and refuses the shrink or the downgrade.
+    assert replacements(SERVER, base, shrunk) == []
+    assert "storage never shrinks" in (refused_change(rules["storage.storageSizeGB"], base, shrunk) or "")
+    assert refused_change(rules["storage.storageSizeGB"], base, grown) is None
+    assert "earlier major version" in (refused_change(rules["version"], base, {**base, "version": "15"}) or "")
+    assert refused_change(rules["version"], base, {**base, "version": "17"}) is None
 
 
 @pytest.mark.parametrize("stack", ["dev", "staging", "prod"])

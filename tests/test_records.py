@@ -162,6 +162,17 @@ def test_every_fact_cites_a_source(token: str) -> None:
         assert item.private_link.ports_source.startswith("https://")
         assert item.private_link.zone.startswith("privatelink.")
     assert all(p.reason for p in (*item.prerequisites, *item.not_prerequisites))
+    assert all(rule.instead and rule.refused and rule.allowed for rule in item.one_way)
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_every_planned_resource_declares_its_records_create_only_properties(plans: dict[str, Plan], stack: str) -> None:
+    # The preview Pulumi computes and the offline diff read the same records: each resource's replace_on_changes
+    # holds every property its type record marks immutable (and declared).
+    for resource in plans[stack].resources:
+        declared = record(resource.type).replace_on_changes if resource.custom else []
+        missing = set(declared) - set(resource.options.replaceOnChanges)
+        assert not missing, f"{resource.name} ({resource.type}) does not declare {sorted(missing)}"
 
 
 def test_private_endpoints_read_the_records_zones() -> None:

@@ -27,6 +27,12 @@ from azplatform.components.records.offline import digest, stable_ip
 from azplatform.components.records.sources import QUICK
 
 MANAGED_ENVIRONMENT = "azure-native:app:ManagedEnvironment"
+
+# environmentId is create-only (x-ms-mutability: create, read) on container apps and jobs in Azure's REST API
+# specification (specification/app/resource-manager/Microsoft.App/ContainerApps, ContainerApps.json and Jobs.json).
+_ENVIRONMENT_ID = (
+    "https://github.com/Azure/azure-rest-api-specs/tree/main/specification/app/resource-manager/Microsoft.App"
+)
 CONTAINER_APP = "azure-native:app:ContainerApp"
 JOB = "azure-native:app:Job"
 
@@ -289,6 +295,8 @@ RECORDS = (
                 "https://learn.microsoft.com/azure/reliability/reliability-azure-container-apps",
             ),
         ),
+        outage="every app and job in the environment is recreated in the new one (an app cannot move between "
+        "environments): all workloads stop, and their FQDNs, the environment's static IP and default domain change",
         computed=_managed_environment,
     ),
     TypeRecord(
@@ -307,6 +315,15 @@ RECORDS = (
         create_time_source="estimate: no published duration; the first revision pulls its image and starts replicas",
         prerequisites=_WORKLOAD_PREREQUISITES,
         not_prerequisites=_WORKLOAD_NOT_PREREQUISITES,
+        immutable=(
+            Immutable(
+                "environmentId",
+                "an app or job cannot move to another Container Apps environment; a new environment means a new one",
+                _ENVIRONMENT_ID,
+            ),
+        ),
+        outage="a new app: its revisions restart from nothing, its FQDN and outbound addresses may change, and "
+        "requests fail until it is ready",
         computed=_container_app,
     ),
     TypeRecord(
@@ -325,5 +342,12 @@ RECORDS = (
         create_time_note="no execution runs at create",
         prerequisites=_WORKLOAD_PREREQUISITES,
         not_prerequisites=_WORKLOAD_NOT_PREREQUISITES,
+        immutable=(
+            Immutable(
+                "environmentId",
+                "an app or job cannot move to another Container Apps environment; a new environment means a new one",
+                _ENVIRONMENT_ID,
+            ),
+        ),
     ),
 )

@@ -29,10 +29,16 @@ from azplatform.components.records.model import (
     Telemetry,
     Tier,
     TypeRecord,
+    any_change,
+    moved_from,
+    turned_off,
 )
 from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
 
 KEY_VAULT = "azure-native:keyvault:Vault"
+# "The retention policy interval can only be configured during vault creation and can't be changed afterwards";
+# "once purge protection is enabled, it can't be disabled".
+_KV_SOFT_DELETE = "https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview"
 SECRET = "azure-native:keyvault:Secret"
 REGISTRY = "azure-native:containerregistry:Registry"
 REDIS_CLUSTER = "azure-native:redisenterprise:RedisEnterprise"
@@ -343,6 +349,25 @@ RECORDS = (
         create_time_source=QUICK,
         prerequisites=(),
         immutable=(Immutable("location", "a vault cannot move between regions", ARM_MOVE),),
+        one_way=(
+            OneWay(
+                "properties.softDeleteRetentionInDays",
+                allowed="never: the retention is set when the vault is created",
+                refused="any change after creation",
+                source=_KV_SOFT_DELETE,
+                instead="keep the retention the vault was created with (keyVault.softDeleteRetentionDays), or create a "
+                "new vault",
+                is_refused=any_change,
+            ),
+            OneWay(
+                "properties.enablePurgeProtection",
+                allowed="false -> true",
+                refused="true -> false or unset: once on, purge protection cannot be turned off",
+                source=_KV_SOFT_DELETE,
+                instead="keep purge protection on; a vault without it must be a new vault",
+                is_refused=turned_off,
+            ),
+        ),
         # "Change a key vault tenant ID after a subscription move": set properties.tenantId on the existing vault.
         in_place=(
             InPlace("properties.tenantId", "https://learn.microsoft.com/azure/key-vault/general/move-subscription"),
@@ -435,6 +460,8 @@ RECORDS = (
                 allowed="Disabled -> Enabled",
                 refused="Enabled -> Disabled (high availability cannot be disabled on an existing cache)",
                 source=f"{_AMR_ARCH}#running-without-high-availability-mode-enabled",
+                instead="keep high availability on, or create a new cache without it and move the data",
+                is_refused=turned_off,
             ),
             OneWay(
                 "sku.name",
@@ -442,6 +469,9 @@ RECORDS = (
                 refused="to a SKU whose shard layout is incompatible (see listSkusForScaling), or to/from Flash "
                 "Optimized",
                 source=_AMR_SCALE,
+                instead="check the target with the cache's listSkusForScaling operation before merging",
+                # Which SKUs a cache can scale to depends on its current shard layout, known only in Azure.
+                is_refused=None,
             ),
         ),
         private_link=PrivateLink(
@@ -539,6 +569,9 @@ RECORDS = (
                 allowed="Periodic -> Continuous",
                 refused="Continuous -> Periodic",
                 source="https://learn.microsoft.com/azure/cosmos-db/migrate-continuous-backup",
+                instead="keep continuous backup (choose its 7- or 30-day tier), or restore into a new account with "
+                "periodic backup",
+                is_refused=moved_from("Continuous"),
             ),
         ),
         private_link=PrivateLink(

@@ -19,7 +19,7 @@ from azplatform.components.records.billing import (
     sku_name,
 )
 from azplatform.components.records.foundation import APP_INSIGHTS, IDENTITY, ROLE_ASSIGNMENT
-from azplatform.components.records.model import Port, Prerequisite, Telemetry, Tier, TypeRecord
+from azplatform.components.records.model import Immutable, Port, Prerequisite, Telemetry, Tier, TypeRecord
 from azplatform.components.records.network import SUBNET, VIRTUAL_NETWORK
 from azplatform.components.records.offline import digest, stable_ip
 from azplatform.components.records.sources import QUICK
@@ -233,6 +233,15 @@ RECORDS = (
         create_time_basis="estimate",
         create_time_source=QUICK,
         prerequisites=(),
+        immutable=(
+            Immutable(
+                "zones",
+                "a public IP's availability zones are fixed at creation; other zones mean a new IP",
+                "https://learn.microsoft.com/azure/virtual-network/ip-services/public-ip-addresses#availability-zone",
+            ),
+        ),
+        outage="a new address: clients and DNS records that point at the old one stop reaching the entry point until "
+        "they are updated",
         computed=_public_ip,
     ),
     TypeRecord(
@@ -287,6 +296,14 @@ RECORDS = (
                 "private zone); only its private IP needs the service to exist",
             ),
         ),
+        immutable=(
+            Immutable(
+                "zones",
+                "a gateway's availability zones are set when it is created; other zones mean a new gateway",
+                "https://learn.microsoft.com/azure/reliability/reliability-application-gateway-v2",
+            ),
+        ),
+        outage="the platform's only public entry point is down until the new gateway is provisioned and healthy",
         ports=(
             Port("443", "Internet", "HTTPS listener", _GATEWAY_NSG),
             Port("80", "Internet", "HTTP listener (redirected to HTTPS)", _GATEWAY_NSG),
@@ -326,6 +343,8 @@ RECORDS = (
             Port("3443", "ApiManagement", "management endpoint (classic tiers in a VNet)", _APIM_PORTS),
             Port("6390", "AzureLoadBalancer", "infrastructure load balancer (classic tiers)", _APIM_PORTS),
         ),
+        outage="a new service: every API, product and subscription key must be recreated in it, and the gateway "
+        "and its private address are down until it is provisioned (30 minutes or more)",
         computed=_apim,
     ),
     # Child ids follow the REST API's paths: https://learn.microsoft.com/rest/api/apimanagement/ (Api, Api

@@ -61,13 +61,44 @@ class Immutable:
 
 @dataclass(frozen=True)
 class OneWay:
-    """A property Azure updates in place in one direction and refuses in the other (not a replacement: declaring
-    it would destroy data on the allowed direction, so the diff warns instead)."""
+    """A property Azure updates in place in one direction and refuses in the other, or refuses to change at all
+    after creation (not a replacement: declaring it would destroy data on the allowed direction, so the diff warns
+    that the deploy will fail instead)."""
 
     path: str
     allowed: str
+    """The changes Azure makes in place ("never" when it refuses every change after creation)."""
     refused: str
+    """The changes Azure refuses."""
     source: str
+    instead: str
+    """What to do instead of the refused change."""
+    is_refused: Callable[[Any, Any], bool] | None
+    """Given (old, new) values that differ, whether Azure refuses the change; None when that cannot be decided from
+    the two values (the diff then says Azure may refuse it, without guessing)."""
+
+
+def any_change(old: Any, new: Any) -> bool:
+    """Every change is refused (the property is fixed once the resource exists)."""
+    return bool(old != new)
+
+
+def turned_off(old: Any, new: Any) -> bool:
+    """An on switch (``True`` or ``"Enabled"``) that is now anything else, unset included."""
+    return old in (True, "Enabled") and new not in (True, "Enabled")
+
+
+def moved_from(value: Any) -> Callable[[Any, Any], bool]:
+    """A change away from ``value``."""
+    return lambda old, new: old == value and new != value
+
+
+def decreases(old: Any, new: Any) -> bool:
+    """A number that gets smaller (or a numeric string, such as a major version)."""
+    try:
+        return float(new) < float(old)
+    except (TypeError, ValueError):
+        return False
 
 
 @dataclass(frozen=True)
@@ -167,6 +198,9 @@ class TypeRecord:
     """Private DNS zones the service's names resolve in; a Private Link target leaves it out and gets its privatelink
     zone."""
     ports: tuple[Port, ...] = ()
+    outage: str | None = None
+    """What replacing (or deleting) a resource of this type interrupts, for a type that serves traffic; None for
+    one whose replacement nobody's requests notice."""
     computed: Computed | None = None
     """The outputs the offline harness answers with, besides the id."""
 

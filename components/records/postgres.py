@@ -28,6 +28,7 @@ from azplatform.components.records.model import (
     Telemetry,
     Tier,
     TypeRecord,
+    decreases,
 )
 from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
 
@@ -47,14 +48,6 @@ _PRIVATE_LINK = f"{_DOCS}/concepts-networking-private-link"
 
 def _server(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     return {"fullyQualifiedDomainName": f"{inputs.get('serverName')}.postgres.database.azure.com"}
-
-
-def _shrinks(old: Any, new: Any) -> bool:
-    return isinstance(old, int) and isinstance(new, int) and new < old
-
-
-def _downgrades(old: Any, new: Any) -> bool:
-    return isinstance(old, str) and isinstance(new, str) and old.isdigit() and new.isdigit() and int(new) < int(old)
 
 
 _CHILD = Prerequisite(SERVER, "a child of its server")
@@ -171,22 +164,6 @@ RECORDS = (
                 "the networking mode (public access with private endpoints, or VNet integration) is fixed at creation",
                 _NETWORKING,
             ),
-            # Not declared (growing is in place); the PR diff flags the refused direction, which only a new server
-            # (a restore into a smaller one) can give.
-            Immutable(
-                "storage.storageSizeGB",
-                "storage can be scaled up but never down: a smaller disk means a new server",
-                _SCALE,
-                forces=_shrinks,
-                declare=False,
-            ),
-            Immutable(
-                "version",
-                "major versions upgrade in place but never downgrade: an earlier version means a new server",
-                _MAJOR_UPGRADE,
-                forces=_downgrades,
-                declare=False,
-            ),
         ),
         one_way=(
             OneWay(
@@ -194,12 +171,16 @@ RECORDS = (
                 allowed="to a larger size (online below 4 TiB)",
                 refused="to a smaller size: storage never shrinks",
                 source=_SCALE,
+                instead="keep the current size (postgres.storageSizeGb); to shrink, restore into a new, smaller server",
+                is_refused=decreases,
             ),
             OneWay(
                 "version",
                 allowed="to a later major version (in-place major version upgrade)",
                 refused="to an earlier major version",
                 source=_MAJOR_UPGRADE,
+                instead="keep the version; to go back, restore a backup into a new server of the earlier version",
+                is_refused=decreases,
             ),
         ),
         in_place=(
