@@ -12,13 +12,14 @@ from typing import Annotated, Literal
 import pulumi
 import pulumi_azure_native as azure_native
 from annotated_types import Len
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from azplatform.components.aliases import renamed_from
 from azplatform.components.args import Args, Input
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
+from azplatform.components.private_network import ZONE_ID, id_parts
 from azplatform.components.rbac import BuiltInRole, assign_role
 from azplatform.components.records import record
 from azplatform.components.secret_store import SecretName, SecretStore, matching
@@ -395,9 +396,24 @@ class ApiManagementArgs(ApiManagementSettings, CommonArgs):
     )
     private_dns_zone_name: Input[str] | None = Field(
         default=None,
-        description="The azure-api.net private zone (linked to the VNet) to register the gateway's host names in. "
-        "Default: none (register them yourself).",
+        description="The azure-api.net private zone (linked to the VNet, in this resource group) to register the "
+        "gateway's host names in. Default: none (register them yourself).",
     )
+    private_dns_zone_id: Annotated[str, AfterValidator(ZONE_ID)] | None = Field(
+        default=None,
+        description="A central azure-api.net private zone (a landing zone's, in any subscription) to register the "
+        "host names in instead; the records are created there through a provider for that subscription. Default: "
+        "none.",
+    )
+
+    @model_validator(mode="after")
+    def _one_zone(self) -> ApiManagementArgs:
+        if self.private_dns_zone_id is not None and self.private_dns_zone_name is not None:
+            raise ValueError(
+                "give private_dns_zone_name (a zone in this resource group) or private_dns_zone_id, not both"
+            )
+        return self
+
     secret_store: SecretStore | None = Field(
         default=None, description="Vault that named values and the external cache connection string come from."
     )
@@ -546,8 +562,17 @@ class ApiManagement(pulumi.ComponentResource):
         self.gateway_hostname = pulumi.Output.from_input(f"{args.name}.{PRIVATE_DNS_ZONE}")
         self.private_ip_address = self.service.private_ip_addresses.apply(_first_ip)
 
-        if args.private_dns_zone_name is not None:
-            self.dns_records = self._register_host_names(name, args, args.private_dns_zone_name)
+        if args.private_dns_zone_id is not None:
+            subscription, group, zone = id_parts(args.private_dns_zone_id)
+            # The zone may sit in the landing zone's connectivity subscription: its records need a provider there.
+            dns = azure_native.Provider(
+                f"{name}-dns-provider", subscription_id=subscription, opts=pulumi.ResourceOptions(parent=self)
+            )
+            self.dns_records = self._register_host_names(name, args, zone, group, dns)
+        elif args.private_dns_zone_name is not None:
+            self.dns_records = self._register_host_names(
+                name, args, args.private_dns_zone_name, args.resource_group_name
+            )
         grants: list[pulumi.Resource] = []
         if args.secret_store is not None:
             grants.append(args.secret_store.grant_secret_read(self.identity))
@@ -583,7 +608,12 @@ class ApiManagement(pulumi.ComponentResource):
     # --- DNS ----------------------------------------------------------------------------------------------
 
     def _register_host_names(
-        self, name: str, args: ApiManagementArgs, zone_name: pulumi.Input[str]
+        self,
+        name: str,
+        args: ApiManagementArgs,
+        zone_name: pulumi.Input[str],
+        zone_group: pulumi.Input[str],
+        provider: pulumi.ProviderResource | None = None,
     ) -> list[azure_native.privatedns.PrivateRecordSet]:
         """A records in the azure-api.net private zone for every endpoint, all on the private IP: in internal mode
         nothing is registered in public DNS. https://learn.microsoft.com/azure/api-management/api-management-using-with-internal-vnet#dns-configuration
@@ -595,12 +625,12 @@ class ApiManagement(pulumi.ComponentResource):
             azure_native.privatedns.PrivateRecordSet(
                 f"{name}-dns-{label}",
                 private_zone_name=zone_name,
-                resource_group_name=args.resource_group_name,
+                resource_group_name=zone_group,
                 record_type="A",
                 relative_record_set_name=relative,
                 ttl=300,
                 a_records=[azure_native.privatedns.ARecordArgs(ipv4_address=self.private_ip_address)],
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=pulumi.ResourceOptions(parent=self, provider=provider),
             )
             for label, relative in labels.items()
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
@@ -224,6 +224,126 @@ def _zone_names(value: list[str]) -> list[str]:
     return value
 
 
+# An ARM resource id: /subscriptions/<guid>/resourceGroups/<group>/providers/<namespace>/<type>/<name>. Resource group
+# names: 1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending in a period.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources
+_ARM_ID = (
+    r"/subscriptions/(?P<subscription>[0-9a-fA-F]{{8}}-([0-9a-fA-F]{{4}}-){{3}}[0-9a-fA-F]{{12}})"
+    r"/resourceGroups/(?P<group>[-\w.()]{{0,89}}[-\w()])/providers/{type}/(?P<name>[^/]+)"
+)
+
+
+def resource_id_of(type_path: str) -> Callable[[str], str]:
+    """A validator for the id of an existing resource of ``type_path`` (``Microsoft.Network/virtualNetworks``), in
+    any subscription; the namespace and type match case-insensitively, as ARM does."""
+    pattern = re.compile(_ARM_ID.format(type=re.escape(type_path)), re.IGNORECASE)
+
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):
+            raise ValueError(
+                f"not the id of a {type_path} resource; expected /subscriptions/<subscription id>/resourceGroups/"
+                f"<group>/providers/{type_path}/<name>"
+            )
+        return value
+
+    return check
+
+
+def id_parts(resource_id: str) -> tuple[str, str, str]:
+    """(subscription id, resource group, name) of a validated resource id."""
+    segments = resource_id.strip("/").split("/")
+    return segments[1], segments[3], segments[-1]
+
+
+VNET_ID = resource_id_of("Microsoft.Network/virtualNetworks")
+ZONE_ID = resource_id_of("Microsoft.Network/privateDnsZones")
+DDOS_PLAN_ID = resource_id_of("Microsoft.Network/ddosProtectionPlans")
+
+
+def _private_ip(value: str) -> str:
+    try:
+        address = ipaddress.IPv4Address(value)
+    except ValueError:
+        raise ValueError("not an IPv4 address (for example 10.0.1.4)") from None
+    if not any(address in private for private in RFC1918_RANGES):
+        raise ValueError("must be a private (RFC 1918) address: the firewall's private IP, not its public one")
+    return value
+
+
+class HubPeering(Args):
+    """The landing zone's hub network this VNet peers with (the spoke's side of the peering; the hub's side belongs
+    to the central team: docs/landing-zone.md says what it must create)."""
+
+    virtual_network_id: Annotated[str, AfterValidator(VNET_ID)] = Field(
+        description="The hub virtual network's resource id, in any subscription."
+    )
+    address_prefixes: list[Cidr] = Field(
+        min_length=1,
+        description="The hub's address prefixes, as the central team allocated them: the VNet's address space must "
+        "not overlap them (Azure refuses to peer overlapping networks).",
+    )
+    use_remote_gateways: bool = Field(
+        default=False,
+        description="Route to on-premises through the hub's VPN or ExpressRoute gateway. Only when the hub has one "
+        "and allows gateway transit (Azure fails the peering otherwise). Default off.",
+    )
+    allow_forwarded_traffic: bool = Field(
+        default=True,
+        description="Accept traffic the hub forwards (from its firewall or from other spokes). Default on.",
+    )
+    dns_servers: list[Annotated[str, AfterValidator(_private_ip)]] = Field(
+        default_factory=list,
+        description="The hub's DNS resolvers (a Private DNS Resolver inbound endpoint or the firewall's DNS proxy), "
+        "which resolve the central private DNS zones; the VNet's DHCP options hand them out. Default: Azure's DNS.",
+    )
+
+
+# Subnets that cannot take a default route through a firewall, with Azure's reason. Application Gateway v2 does not
+# support 0.0.0.0/0 to a virtual appliance (its control plane must reach the internet directly):
+# https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure#supported-user-defined-routes
+NO_DEFAULT_ROUTE: dict[SubnetRole, str] = {
+    SubnetRole.GATEWAY: "Application Gateway v2 does not support a 0.0.0.0/0 route to a virtual appliance: its "
+    "management traffic must reach the internet directly (configuration-infrastructure#supported-user-defined-routes)",
+}
+
+# Routes Azure requires beside the default route, per subnet role. API Management (classic VNet injection) keeps
+# its control plane on the internet: "ApiManagement" service tag, next hop Internet.
+# https://learn.microsoft.com/azure/api-management/virtual-network-reference#force-tunnel-traffic-to-on-premises-firewall-using-expressroute-or-network-virtual-appliance
+REQUIRED_ROUTES: dict[SubnetRole, tuple[tuple[str, str], ...]] = {
+    SubnetRole.APIM: (("apim-control-plane", "ApiManagement"),),
+}
+
+
+class Egress(Args):
+    """Controlled egress: a route table per subnet that sends 0.0.0.0/0 to the landing zone's firewall or network
+    virtual appliance, with the routes Azure requires beside it."""
+
+    firewall_private_ip: Annotated[str, AfterValidator(_private_ip)] = Field(
+        description="The firewall's (or NVA's) private IP address, the default route's next hop."
+    )
+    subnets: list[SubnetRole] = Field(
+        default_factory=lambda: [SubnetRole.CONTAINER_APPS, SubnetRole.PRIVATE_ENDPOINTS],
+        min_length=1,
+        description="The subnets (by role) that get the default route. Default containerApps and privateEndpoints. "
+        "apim gets the ApiManagement route to the internet beside it; gateway is refused (Application Gateway v2 "
+        "cannot take one).",
+    )
+
+    @model_validator(mode="after")
+    def _supported(self) -> Egress:
+        problems: list[tuple[tuple[Any, ...], str, Any]] = [
+            (("subnets", index), f"cannot take a default route through a firewall: {NO_DEFAULT_ROUTE[role]}", role)
+            for index, role in enumerate(self.subnets)
+            if role in NO_DEFAULT_ROUTE
+        ]
+        repeated = sorted({role.value for role in self.subnets if self.subnets.count(role) > 1})
+        if repeated:
+            problems.append((("subnets",), f"lists {repeated} more than once", repeated))
+        if problems:
+            raise ProblemList(problems)
+        return self
+
+
 class SubnetSpec(Args):
     """One subnet: its Azure name, role and CIDR."""
 
@@ -236,9 +356,57 @@ class SubnetSpec(Args):
 
 class PrivateNetworkSettings(Args):
     """What a user chooses about the VNet itself (the stack file's ``network`` section, whose ``subnets`` are the
-    platform's tiers)."""
+    platform's tiers), including how it fits into an enterprise landing zone: a hub to peer with, central private
+    DNS zones, egress through the hub's firewall and a DDoS protection plan (each off unless given)."""
 
     address_space: Cidr = Field(description="The VNet's private address space, for example 10.40.0.0/16.")
+    hub: HubPeering | None = Field(default=None, description="Peer with the landing zone's hub. Default: none.")
+    private_dns_zone_ids: dict[str, Annotated[str, AfterValidator(ZONE_ID)]] = Field(
+        default_factory=dict,
+        description="Central private DNS zones by zone name (any subscription): the VNet creates no zone of a name "
+        "given here, and every private endpoint and record uses the central zone. Default: none (the platform "
+        "creates and links its own zones).",
+    )
+    egress: Egress | None = Field(
+        default=None, description="Send internet-bound traffic through the landing zone's firewall. Default: none."
+    )
+    ddos_protection_plan_id: Annotated[str, AfterValidator(DDOS_PLAN_ID)] | None = Field(
+        default=None, description="An existing DDoS protection plan to associate with the VNet. Default: none."
+    )
+
+    @model_validator(mode="after")
+    def _landing_zone(self) -> PrivateNetworkSettings:
+        problems: list[tuple[tuple[Any, ...], str, Any]] = []
+        space = as_network(self.address_space)
+        if self.hub is not None and space is not None:
+            for index, prefix in enumerate(self.hub.address_prefixes):
+                hub_net = as_network(prefix)
+                if hub_net is not None and hub_net.overlaps(space):
+                    problems.append(
+                        (
+                            ("hub", "address_prefixes", index),
+                            f"overlaps address_space {space}; Azure cannot peer networks whose address spaces overlap",
+                            prefix,
+                        )
+                    )
+        firewall = self.egress.firewall_private_ip if self.egress is not None else None
+        if firewall is not None and space is not None and ipaddress.IPv4Address(firewall) in space:
+            problems.append(
+                (
+                    ("egress", "firewall_private_ip"),
+                    f"is inside this VNet's address_space {space}; the firewall is the hub's (or another network's), "
+                    "reached through the peering",
+                    firewall,
+                )
+            )
+        for zone, zone_id in self.private_dns_zone_ids.items():
+            if id_parts(zone_id)[2].lower() != zone.lower():
+                problems.append(
+                    (("private_dns_zone_ids", zone), f"names the zone {id_parts(zone_id)[2]!r}, not {zone!r}", zone_id)
+                )
+        if problems:
+            raise ProblemList(problems)
+        return self
 
 
 class PrivateNetworkArgs(PrivateNetworkSettings, CommonArgs):
@@ -265,6 +433,12 @@ class PrivateNetworkArgs(PrivateNetworkSettings, CommonArgs):
                 space_label="address_space",
             )
         ]
+        present = {s.role for s in self.subnets}
+        for index, role in enumerate(self.egress.subnets if self.egress is not None else []):
+            if role not in present:
+                problems.append(
+                    (("egress", "subnets", index), f"names {role.value!r}, which is not a subnet here", role)
+                )
         for what, values in (("role", [s.role.value for s in self.subnets]), ("name", [s.name for s in self.subnets])):
             repeated = sorted({v for v in values if values.count(v) > 1})
             if repeated:
@@ -289,6 +463,7 @@ class PrivateNetwork(pulumi.ComponentResource):
         super().__init__(TYPE_TOKEN, name, None, opts)
         self.nsgs: dict[str, azure_native.network.NetworkSecurityGroup] = {}
         subnet_args: list[azure_native.network.SubnetArgs] = []
+        self.route_tables = self._route_tables(name, args)
         for spec in args.subnets:
             nsg = azure_native.network.NetworkSecurityGroup(
                 f"{name}-nsg-{spec.role.value}",
@@ -323,6 +498,9 @@ class PrivateNetwork(pulumi.ComponentResource):
                     private_endpoint_network_policies="Enabled" if spec.role is SubnetRole.PRIVATE_ENDPOINTS else None,
                     # Endpoints never initiate internet traffic; no implicit outbound IP (retired 2025-09-30).
                     default_outbound_access=False if spec.role is SubnetRole.PRIVATE_ENDPOINTS else None,
+                    route_table=azure_native.network.RouteTableArgs(id=self.route_tables[spec.role].id)
+                    if spec.role in self.route_tables
+                    else None,
                 )
             )
         self.vnet = azure_native.network.VirtualNetwork(
@@ -332,14 +510,27 @@ class PrivateNetwork(pulumi.ComponentResource):
             location=args.location,
             address_space=azure_native.network.AddressSpaceArgs(address_prefixes=[args.address_space]),
             subnets=subnet_args,
+            # The spoke's side of the hub peering, inline like the subnets (one style: a VNet update never drops it).
+            virtual_network_peerings=[_peering(args.hub)] if args.hub is not None else None,
+            dhcp_options=azure_native.network.DhcpOptionsArgs(dns_servers=args.hub.dns_servers)
+            if args.hub is not None and args.hub.dns_servers
+            else None,
+            enable_ddos_protection=True if args.ddos_protection_plan_id else None,
+            ddos_protection_plan=azure_native.network.SubResourceArgs(id=args.ddos_protection_plan_id)
+            if args.ddos_protection_plan_id
+            else None,
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self),
         )
         # Inline subnets have ARM ids derived from the VNet's: .../virtualNetworks/<vnet>/subnets/<subnet>.
         self.subnet_ids = {spec.role.value: _subnet_id(self.vnet.id, spec.name) for spec in args.subnets}
         self.zones: dict[str, azure_native.privatedns.PrivateZone] = {}
-        self.dns_zone_ids = {}
-        for zone_name in args.private_dns_zones:
+        # Central zones (a landing zone's) are linked to the hub by their owners; the VNet resolves them through the
+        # hub's DNS servers. The platform creates only the zones nobody gave it.
+        self.dns_zone_ids = {
+            zone: pulumi.Output.from_input(zone_id) for zone, zone_id in args.private_dns_zone_ids.items()
+        }
+        for zone_name in (zone for zone in args.private_dns_zones if zone not in args.private_dns_zone_ids):
             key = zone_name.replace(".", "-")
             zone = linked_private_zone(
                 self,
@@ -364,6 +555,40 @@ class PrivateNetwork(pulumi.ComponentResource):
         self.id = self.vnet.id
         self.name = self.vnet.name
         self.register_outputs({"id": self.id, "subnetIds": self.subnet_ids, "dnsZoneIds": self.dns_zone_ids})
+
+    def _route_tables(self, name: str, args: PrivateNetworkArgs) -> dict[SubnetRole, azure_native.network.RouteTable]:
+        """A route table per egress subnet: 0.0.0.0/0 to the firewall, plus the routes Azure requires for the role."""
+        if args.egress is None:
+            return {}
+        tables: dict[SubnetRole, azure_native.network.RouteTable] = {}
+        for spec in args.subnets:
+            if spec.role not in args.egress.subnets:
+                continue
+            routes = [
+                azure_native.network.RouteArgs(
+                    name="default-to-firewall",
+                    address_prefix="0.0.0.0/0",
+                    next_hop_type="VirtualAppliance",
+                    next_hop_ip_address=args.egress.firewall_private_ip,
+                ),
+                *(
+                    azure_native.network.RouteArgs(name=route, address_prefix=tag, next_hop_type="Internet")
+                    for route, tag in REQUIRED_ROUTES.get(spec.role, ())
+                ),
+            ]
+            tables[spec.role] = azure_native.network.RouteTable(
+                f"{name}-rt-{spec.role.value}",
+                route_table_name=spec.name.replace("snet-", "rt-", 1),
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                routes=routes,
+                # Routes the hub's gateway learns over BGP must not bypass the firewall (a spoke's forced tunnel):
+                # https://learn.microsoft.com/azure/cloud-adoption-framework/ready/azure-best-practices/traditional-azure-networking-topology
+                disable_bgp_route_propagation=True,
+                tags=dict(args.tags),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        return tables
 
 
 def linked_private_zone(
@@ -398,6 +623,18 @@ def linked_private_zone(
         opts=pulumi.ResourceOptions(parent=owner),
     )
     return zone
+
+
+def _peering(hub: HubPeering) -> azure_native.network.VirtualNetworkPeeringArgs:
+    """The spoke's side of the peering: reach the hub, accept what it forwards, and use its gateway if asked."""
+    return azure_native.network.VirtualNetworkPeeringArgs(
+        name=f"peer-to-{id_parts(hub.virtual_network_id)[2]}",
+        remote_virtual_network=azure_native.network.SubResourceArgs(id=hub.virtual_network_id),
+        allow_virtual_network_access=True,
+        allow_forwarded_traffic=hub.allow_forwarded_traffic,
+        allow_gateway_transit=False,
+        use_remote_gateways=hub.use_remote_gateways,
+    )
 
 
 def _rule_args(rule: NsgRule) -> azure_native.network.SecurityRuleArgs:

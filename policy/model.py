@@ -48,6 +48,7 @@ __all__ = [
     "items",
     "lower",
     "mapping",
+    "of_types",
     "same_id",
     "tags_of",
 ]
@@ -158,6 +159,11 @@ class Finding:
 
 
 # --- reading inputs -----------------------------------------------------------------------------------
+
+
+def of_types(resources: Sequence[Resource], *types: str) -> list[Resource]:
+    """The resources of the given type tokens, in plan order."""
+    return [r for r in resources if r.type in types]
 
 
 def get(value: Any, *path: str | int) -> Any:

@@ -21,6 +21,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from azplatform.components.api_management import PRIVATE_DNS_ZONE as APIM_ZONE
 from azplatform.components.args import ProblemList
 from azplatform.components.container_apps_environment import ContainerAppsEnvironmentSettings
 from azplatform.components.container_registry import ContainerRegistrySettings
@@ -30,6 +31,7 @@ from azplatform.components.key_vault import KeyVaultSettings
 from azplatform.components.managed_redis import DEFAULT_ACCESS_KEY_SECRET
 from azplatform.components.naming import Kind, Namer, stable_suffix
 from azplatform.components.observability import ObservabilitySettings
+from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
 from azplatform.components.private_network import Cidr, PrivateNetworkSettings, SubnetRole, subnet_layout_problems
 from azplatform.components.regions import REGIONS
 from azplatform.plan import SECRET
@@ -365,6 +367,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
     because field validation already reports them."""
     return (
         _network_problems(data)
+        + _central_dns_problems(data)
         + _sku_problems(data)
         + _name_problems(data)
         + compute_problems(data)
@@ -451,6 +454,35 @@ def _network_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
         space_label="network.addressSpace",
     )
     return [ConfigProblem(f"network.subnets.{tiers[index][0]}", message, cidr) for index, message, cidr in found]
+
+
+def required_private_dns_zones(data: Mapping[str, Any]) -> list[str]:
+    """The private DNS zones the stack's services resolve through: each private endpoint's privatelink zone (Key
+    Vault, the registry, Redis and Cosmos DB always; PostgreSQL and a Premium Service Bus when present) and, with
+    API Management, azure-api.net."""
+    groups = ["vault", "registry", "redisEnterprise", "Sql"]
+    if data.get("postgres") is not None:
+        groups.append("postgresqlServer")
+    if _get(data, "serviceBus", "sku") == "Premium":
+        groups.append("namespace")
+    return [PRIVATE_DNS_ZONES[group] for group in groups] + ([APIM_ZONE] if data.get("apim") is not None else [])
+
+
+def _central_dns_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
+    central = _get(data, "network", "privateDnsZoneIds")
+    if not isinstance(central, Mapping) or not central:
+        return []
+    missing = [zone for zone in required_private_dns_zones(data) if zone not in central]
+    if not missing:
+        return []
+    return [
+        ConfigProblem(
+            "network.privateDnsZoneIds",
+            f"gives central zones but not {missing}, which the enabled services need; with central zones the "
+            "platform creates none of its own, so give each of these zones' ids",
+            sorted(central),
+        )
+    ]
 
 
 def _sku_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:

@@ -135,6 +135,7 @@ def topology(plan: Plan) -> Topology:
     ids = {r.urn: arm_id(r.type, r.name, r.inputs) for r in plan.resources if r.custom}
     topo = Topology()
     subnet_groups: dict[str, str] = {}
+    firewalls: list[str] = []
     for i, vnet in enumerate(plan.of_type("azure-native:network:VirtualNetwork")):
         vid = f"vnet{i}"
         space = propertypath.get(vnet.inputs, "addressSpace.addressPrefixes")
@@ -151,10 +152,21 @@ def topology(plan: Plan) -> Topology:
             for s in plan.of_type("azure-native:network:Subnet")
             if s.inputs.get("virtualNetworkName") == vname
         ]
+        egress = _egress(plan, ids, vnet)
         for j, (name, prefix) in enumerate(sorted(subnets, key=lambda s: _network_key(s[1]))):
             gid = f"{vid}_snet{j}"
-            topo.groups.append(Group(gid, f"{name} · {prefix}", vid))
+            routed = f" · 0.0.0.0/0 → firewall {egress[name]}" if name in egress else ""
+            topo.groups.append(Group(gid, f"{name} · {prefix}{routed}", vid))
             subnet_groups[f"{ids[vnet.urn]}/subnets/{name}".lower()] = gid
+        # A landing zone's hub and firewall: outside this stack, drawn so that a reviewer sees where traffic goes.
+        for k, peering in enumerate(vnet.inputs.get("virtualNetworkPeerings") or []):
+            hub = str(propertypath.get(peering, "remoteVirtualNetwork.id") or "")
+            topo.nodes.append(
+                Node(f"hub{i}_{k}", (f"Hub VNet {hub.rsplit('/', 1)[-1]} (external, peered)",), None, True)
+            )
+        for ip in sorted(set(egress.values())):
+            firewalls.append(f"fw_{_safe_id(ip)}")
+            topo.nodes.append(Node(firewalls[-1], (f"Firewall {ip} (external)",), None, True))
 
     drawn = [r for r in plan.resources if _drawable(r)]
     parents = _parents(drawn, ids)
@@ -222,6 +234,8 @@ def topology(plan: Plan) -> Topology:
         for r in shown:
             if _kind(r.type) in ("PublicIPAddress", "PublicIPPrefix"):
                 link("internet", node_ids[r.urn], "HTTPS")
+        for firewall in firewalls:
+            link(firewall, "internet", "egress")
     for r in sorted(shown, key=lambda x: (_label(x.type), ids[x.urn].rsplit("/", 1)[-1])):
         lines = [_label(r.type), ids[r.urn].rsplit("/", 1)[-1]]
         sku = _sku(r)
@@ -234,6 +248,20 @@ def topology(plan: Plan) -> Topology:
         topo.nodes.append(Node(node_ids[r.urn], tuple(lines), placed.get(r.urn, _category(r.type))))
     topo.edges = [Edge(s, t, ", ".join(labels)) for (s, t), labels in sorted(edges.items())]
     return topo
+
+
+def _egress(plan: Plan, ids: dict[str, str], vnet: PlannedResource) -> dict[str, str]:
+    """Subnet name -> the firewall IP its route table sends 0.0.0.0/0 to (subnets without such a route: absent)."""
+    firewalls: dict[str, str] = {}
+    for table in plan.of_type("azure-native:network:RouteTable"):
+        for route in table.inputs.get("routes") or []:
+            if route.get("addressPrefix") == "0.0.0.0/0" and route.get("nextHopType") == "VirtualAppliance":
+                firewalls[ids[table.urn].lower()] = str(route.get("nextHopIpAddress", ""))
+    return {
+        str(subnet.get("name", "")): firewalls[table_id]
+        for subnet in vnet.inputs.get("subnets") or []
+        if (table_id := str(propertypath.get(subnet, "routeTable.id") or "").lower()) in firewalls
+    }
 
 
 def _parents(drawn: Iterable[PlannedResource], ids: dict[str, str]) -> dict[str, str | None]:

@@ -124,6 +124,7 @@ class Platform(pulumi.ComponentResource):
                 gateway_subnet_id=subnet_ids[SubnetRole.GATEWAY.value],
                 apim_subnet_id=subnet_ids[SubnetRole.APIM.value],
                 apim_dns_zone_name=foundation.apim_dns_zone_name,
+                apim_dns_zone_id=foundation.apim_dns_zone_id,
                 apps_default_domain=compute.container_apps.default_domain,
             ),
         )

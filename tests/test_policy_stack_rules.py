@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
 
+from azplatform.components.records import arm_id
 from azplatform.policy.engine import evaluate
 from azplatform.policy.model import Finding
 from azplatform.policy.offline import resources_of
 from azplatform.policy.rules import RULES
+from azplatform.policy.rules.landing_zone import ROUTE_TABLE
 from azplatform.stacks.offline import Plan
-from tests.policy_cases import drop, edit, setp
+from tests.policy_cases import copy_plan, drop, edit, setp
 
 STACK_RULES = {r.id: r for r in RULES if r.is_stack_rule}
 
@@ -33,6 +36,52 @@ def second_public_ip(plan: Plan) -> Plan:
     )
     changed.resources.append(clone)
     return changed
+
+
+HUB = (
+    "/subscriptions/9a7f0c52-3c1d-4a8e-9f1b-2d6e5c4b3a10/resourceGroups/rg-hub/providers/Microsoft.Network/"
+    "virtualNetworks/h"
+)
+PEERED = setp("virtualNetworkPeerings", value=[{"name": "peer-to-hub", "remoteVirtualNetwork": {"id": HUB}}])
+
+
+def routed(*subnets: str, control_plane: bool = True) -> Callable[[Plan], Plan]:
+    """The estate with a route table sending 0.0.0.0/0 to a firewall, attached to ``subnets`` (agw, apim, aca, pep);
+    with ``control_plane`` it also carries API Management's ApiManagement -> Internet route."""
+
+    def breaks(plan: Plan) -> Plan:
+        changed = copy_plan(plan)
+        vnet = next(r for r in changed.resources if r.name == "vnet")
+        routes = [
+            {
+                "name": "default",
+                "addressPrefix": "0.0.0.0/0",
+                "nextHopType": "VirtualAppliance",
+                "nextHopIpAddress": "10.9.0.4",
+            }
+        ]
+        if control_plane:
+            routes.append({"name": "apim", "addressPrefix": "ApiManagement", "nextHopType": "Internet"})
+        inputs = {
+            "resourceGroupName": vnet.inputs["resourceGroupName"],
+            "routeTableName": "rt-egress",
+            "routes": routes,
+        }
+        table = dataclasses.replace(
+            vnet,
+            urn=vnet.urn.replace("VirtualNetwork::vnet", "RouteTable::rt"),
+            type=ROUTE_TABLE,
+            name="rt",
+            inputs=inputs,
+        )
+        table_id = arm_id(ROUTE_TABLE, "rt", inputs)
+        for subnet in vnet.inputs["subnets"]:
+            if subnet["name"].removeprefix("snet-") in subnets:
+                subnet["routeTable"] = {"id": table_id}
+        changed.resources.append(table)
+        return changed
+
+    return breaks
 
 
 VAULT_ZONE = (
@@ -74,6 +123,10 @@ BROKEN: list[tuple[str, str, Callable[[Plan], Plan]]] = [
     ("AZP-STACK-005", "external app whose environment is not in the stack", lambda p: drop(p, "cae", "cae-diag")),
     ("AZP-STACK-006", "endpoint without a zone group", lambda p: drop(p, "kv-pep-dns")),
     ("AZP-REDIS-004", "access keys on", lambda p: edit(p, "redis-db", KEYS_ON)),
+    ("AZP-LZ-001", "spoke zones in a peered VNet", lambda p: edit(p, "vnet", PEERED)),
+    ("AZP-LZ-002", "a default route on the gateway subnet", routed("agw", "aca", "pep", "apim")),
+    ("AZP-LZ-002", "the environment's subnet left out", routed("pep")),
+    ("AZP-LZ-002", "API Management without its control-plane route", routed("aca", "pep", "apim", control_plane=False)),
     ("AZP-COST-001", "no budget on the resource group", lambda p: drop(p, "budget")),
     (
         "AZP-COST-001",

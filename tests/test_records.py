@@ -84,7 +84,12 @@ def _component_registered_types() -> Iterator[str]:
                 continue
             for attr in chain:
                 found = getattr(found, attr, None)
-            if isinstance(found, type) and issubclass(found, pulumi.CustomResource):
+            # A provider (the central DNS zone's subscription) configures the SDK; it is no Azure type.
+            if (
+                isinstance(found, type)
+                and issubclass(found, pulumi.CustomResource)
+                and not issubclass(found, pulumi.ProviderResource)
+            ):
                 source = inspect.getsource(found._internal_init)  # type: ignore[attr-defined]
                 yield re.findall(r"'(azure-native:[^']+)'", source)[0]
 

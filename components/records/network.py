@@ -27,7 +27,7 @@ PRIVATE_DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
 PRIVATE_DNS_ZONE = "azure-native:privatedns:PrivateZone"
 VNET_LINK = "azure-native:privatedns:VirtualNetworkLink"
 RECORD_SET = "azure-native:privatedns:PrivateRecordSet"
-_ROUTE_TABLE = "azure-native:network:RouteTable"
+ROUTE_TABLE = "azure-native:network:RouteTable"
 _NAT_GATEWAY = "azure-native:network:NatGateway"
 
 
@@ -98,7 +98,7 @@ RECORDS = (
         create_time_note="with its subnets inline",
         prerequisites=(
             Prerequisite(NSG, "inline subnets reference their NSG by id; ARM rejects a dangling id"),
-            Prerequisite(_ROUTE_TABLE, "inline subnets reference their route table by id"),
+            Prerequisite(ROUTE_TABLE, "inline subnets reference their route table by id"),
             Prerequisite(_NAT_GATEWAY, "inline subnets reference their NAT gateway by id"),
         ),
         in_place=(
@@ -130,9 +130,26 @@ RECORDS = (
         prerequisites=(
             Prerequisite(VIRTUAL_NETWORK, "a subnet lives in its virtual network"),
             Prerequisite(NSG, "the subnet references its NSG by id"),
-            Prerequisite(_ROUTE_TABLE, "the subnet references its route table by id"),
+            Prerequisite(ROUTE_TABLE, "the subnet references its route table by id"),
             Prerequisite(_NAT_GATEWAY, "the subnet references its NAT gateway by id"),
         ),
+    ),
+    TypeRecord(
+        token=ROUTE_TABLE,
+        # "There is no charge for creating route tables": https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq
+        cost=Free("no charge for route tables or user-defined routes"),
+        label="Route table",
+        # Drawn as its effect: the subnets it routes say so in the diagram (stacks/graph.py).
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.Network/routeTables/{routeTableName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=0.2,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
     ),
     TypeRecord(
         token=NSG,

@@ -25,14 +25,11 @@ from azplatform.policy.model import (
     get,
     items,
     lower,
+    of_types,
     same_id,
     tags_of,
 )
 from azplatform.policy.registry import stack_rule
-
-
-def _of(resources: Sequence[Resource], *types: str) -> list[Resource]:
-    return [r for r in resources if r.type in types]
 
 
 def _refers(source: Resource, key: str, value: Any, target: Resource) -> bool:
@@ -62,7 +59,7 @@ def _same_name(source: Resource, key: str, target: Resource, target_key: str) ->
 def _zone_groups_of(endpoint: Resource, resources: Sequence[Resource]) -> list[Resource]:
     return [
         group
-        for group in _of(resources, catalog.PRIVATE_DNS_ZONE_GROUP)
+        for group in of_types(resources, catalog.PRIVATE_DNS_ZONE_GROUP)
         if _same_name(group, "privateEndpointName", endpoint, "privateEndpointName")
         or endpoint.urn in group.property_dependencies.get("privateEndpointName", ())
         or _nested_under(group, "/privatednszonegroups/", endpoint)
@@ -84,8 +81,8 @@ def _zone_ids(group: Resource) -> list[str]:
 )
 def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Public network access is off on every data store, so without an endpoint nothing can reach it."""
-    endpoints = _of(resources, catalog.PRIVATE_ENDPOINT)
-    for store in _of(resources, *catalog.DATA_STORES):
+    endpoints = of_types(resources, catalog.PRIVATE_ENDPOINT)
+    for store in of_types(resources, *catalog.DATA_STORES):
         group_id, zone = catalog.DATA_STORES[store.type]
         mine = [
             endpoint
@@ -117,8 +114,8 @@ def data_stores_have_private_endpoints(resources: Sequence[Resource], _: Environ
 )
 def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Matched by resourceUri (or the setting's id, which nests under the resource's)."""
-    settings = _of(resources, catalog.DIAGNOSTIC_SETTING)
-    for target in _of(resources, *catalog.EMITS_LOGS):
+    settings = of_types(resources, catalog.DIAGNOSTIC_SETTING)
+    for target in of_types(resources, *catalog.EMITS_LOGS):
         mine = [
             s
             for s in settings
@@ -144,8 +141,8 @@ def diagnostics_everywhere(resources: Sequence[Resource], _: Environment) -> Ite
 )
 def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Any other public IP (a VM's, APIM's management IP, a NAT gateway's) is a second way in or out."""
-    gateways = _of(resources, catalog.APPLICATION_GATEWAY)
-    public_ips = _of(resources, catalog.PUBLIC_IP)
+    gateways = of_types(resources, catalog.APPLICATION_GATEWAY)
+    public_ips = of_types(resources, catalog.PUBLIC_IP)
 
     def fronted_by(gateway: Resource, ip: Resource) -> bool:
         return any(
@@ -177,9 +174,11 @@ def single_public_entry_point(resources: Sequence[Resource], _: Environment) -> 
 def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """The lock stops deletes from any tool, the portal included; protect only stops Pulumi."""
     locks = [
-        lock for lock in _of(resources, catalog.LOCK) if lower(lock.inputs.get("level")) in ("cannotdelete", "readonly")
+        lock
+        for lock in of_types(resources, catalog.LOCK)
+        if lower(lock.inputs.get("level")) in ("cannotdelete", "readonly")
     ]
-    for target in _of(resources, *catalog.LOCKED_IN_PROD):
+    for target in of_types(resources, *catalog.LOCKED_IN_PROD):
         if not any(
             _refers(lock, "scope", lock.inputs.get("scope"), target)
             or _nested_under(lock, "/providers/microsoft.authorization/locks/", target)
@@ -198,8 +197,8 @@ def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> 
 def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """On an internal environment 'external' means reachable from the VNet (API Management needs that); on a
     public one it means reachable from the internet. https://learn.microsoft.com/azure/container-apps/ingress-overview"""
-    environments = _of(resources, catalog.CONTAINER_APPS_ENVIRONMENT)
-    for app in _of(resources, catalog.CONTAINER_APP):
+    environments = of_types(resources, catalog.CONTAINER_APPS_ENVIRONMENT)
+    for app in of_types(resources, catalog.CONTAINER_APP):
         if get(app.inputs, "configuration", "ingress", "external") is not True:
             continue
         key = "managedEnvironmentId" if app.inputs.get("managedEnvironmentId") else "environmentId"
@@ -224,7 +223,7 @@ def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environm
 )
 def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """Without one, the service's FQDN still resolves to its public address and clients bypass the endpoint."""
-    for endpoint in _of(resources, catalog.PRIVATE_ENDPOINT):
+    for endpoint in of_types(resources, catalog.PRIVATE_ENDPOINT):
         if not _zone_groups_of(endpoint, resources):
             yield StackProblem(endpoint.urn, "has no private DNS zone group")
 
@@ -240,8 +239,8 @@ def private_endpoints_have_zone_groups(resources: Sequence[Resource], _: Environ
 def redis_access_keys_off(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
     """A consumer that cannot use Entra (a KEDA scaler) is an explicit, visible, time-boxed exception: reported as
     advisory until its expiry date, mandatory after it (or without one)."""
-    clusters = _of(resources, catalog.REDIS_CLUSTER)
-    for database in _of(resources, catalog.REDIS_DATABASE):
+    clusters = of_types(resources, catalog.REDIS_CLUSTER)
+    for database in of_types(resources, catalog.REDIS_DATABASE):
         if lower(database.inputs.get("accessKeysAuthentication")) != "enabled":
             continue
         cluster = next(

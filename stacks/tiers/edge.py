@@ -49,6 +49,7 @@ class EdgeInputs:
     gateway_subnet_id: pulumi.Output[str]
     apim_subnet_id: pulumi.Output[str]
     apim_dns_zone_name: pulumi.Output[str] | None
+    apim_dns_zone_id: str | None
     """The azure-api.net private zone's name (the foundation creates the zone only when ``apim`` is configured)."""
     apps_default_domain: pulumi.Output[str]
     """The Container Apps environment's domain: the apps' host names end in it."""
@@ -79,8 +80,8 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
     api_management: ApiManagement | None = None
     if config.apim is not None:
         apim = config.apim
-        if inputs.apim_dns_zone_name is None:
-            raise ValueError("API Management needs the foundation's azure-api.net private DNS zone")
+        if inputs.apim_dns_zone_name is None and inputs.apim_dns_zone_id is None:
+            raise ValueError("API Management needs the foundation's (or a central) azure-api.net private DNS zone")
         caching = CachingType.EXTERNAL if apim.external_cache else CachingType.INTERNAL
         singles: list[BackendSpec] = []
         pools: list[BackendPoolSpec] = []
@@ -108,6 +109,7 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                 public_ip_address_id=_apim_management_ip(scope, inputs.placement) if apim.zones else None,
                 subnet_id=inputs.apim_subnet_id,
                 private_dns_zone_name=inputs.apim_dns_zone_name,
+                private_dns_zone_id=inputs.apim_dns_zone_id,
                 secret_store=inputs.key_vault,
                 app_insights=inputs.app_insights,
                 backends=singles,

@@ -39,6 +39,9 @@ class Foundation:
     subnet_ids: dict[str, pulumi.Output[str]]
     """Subnet ids by :class:`SubnetRole` value."""
     apim_dns_zone_name: pulumi.Output[str] | None
+    """The azure-api.net zone the platform created (None with a central one, or without API Management)."""
+    apim_dns_zone_id: str | None
+    """A landing zone's central azure-api.net zone, when the stack file gives one."""
     """The azure-api.net private zone API Management's host names resolve in (only with ``apim``)."""
     private_endpoint: PrivateEndpointFactory
     key_vault: KeyVault
@@ -127,7 +130,10 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
         workspace_id=workspace_id,
         network=network,
         subnet_ids=network.subnet_ids,
-        apim_dns_zone_name=network.zones[PRIVATE_DNS_ZONE].name if config.apim else None,
+        apim_dns_zone_name=network.zones[PRIVATE_DNS_ZONE].name
+        if config.apim and PRIVATE_DNS_ZONE in network.zones
+        else None,
+        apim_dns_zone_id=config.network.private_dns_zone_ids.get(PRIVATE_DNS_ZONE),
         private_endpoint=private_endpoint,
         key_vault=key_vault,
     )
