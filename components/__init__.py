@@ -98,6 +98,7 @@ from azplatform.components.cosmos_db import (
     IndexingSpec,
     SqlContainerSpec,
 )
+from azplatform.components.flow_logs import FlowLogs, FlowLogsArgs, FlowLogSettings, StorageRole
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import (
     CommonArgs,
@@ -218,6 +219,9 @@ __all__ = [
     "ExistingServiceBus",
     "ExistsAction",
     "ExternalCache",
+    "FlowLogSettings",
+    "FlowLogs",
+    "FlowLogsArgs",
     "GatewayBackend",
     "GeoFilterRule",
     "HttpScaleRule",
@@ -288,6 +292,7 @@ __all__ = [
     "SqlContainerSpec",
     "Statement",
     "StatusCodeRange",
+    "StorageRole",
     "SubnetRole",
     "SubnetSpec",
     "TokenLimit",

@@ -26,6 +26,7 @@ from azplatform.components.args import ProblemList
 from azplatform.components.container_apps_environment import ContainerAppsEnvironmentSettings
 from azplatform.components.container_registry import ContainerRegistrySettings
 from azplatform.components.cosmos_db import CosmosDbSettings
+from azplatform.components.flow_logs import FlowLogSettings
 from azplatform.components.interfaces import MAX_TAGS, PLATFORM_TAG_COUNT, Tags, check_location
 from azplatform.components.key_vault import KeyVaultSettings
 from azplatform.components.managed_redis import DEFAULT_ACCESS_KEY_SECRET
@@ -65,6 +66,10 @@ class NetworkConfig(PrivateNetworkSettings):
     """The VNet and its tiers. Layout rules (containment, overlaps, sizes) are checked platform-wide."""
 
     subnets: SubnetsConfig = Field(description="A subnet per tier.")
+    flow_logs: FlowLogSettings = Field(
+        default_factory=FlowLogSettings,
+        description="Virtual network flow logs with traffic analytics (on in staging and prod).",
+    )
 
 
 # The role of each tier's subnet (the API Management tier's minimum size depends on its SKU: see _network_problems).

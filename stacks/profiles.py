@@ -18,6 +18,8 @@ from azplatform.plan.environments import Environment, EnvironmentTraits
 PROFILES: Mapping[Environment, Mapping[str, Any]] = {
     "dev": {
         "zoneRedundant": False,
+        # Flow logs everywhere (the same topology in every environment), kept a week in dev.
+        "network": {"flowLogs": {"enabled": True, "retentionDays": 7}},
         "observability": {"retentionDays": 30, "dailyQuotaGb": 5},
         "keyVault": {"sku": "standard"},
         # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
@@ -51,6 +53,7 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
                 "privateEndpointGbPerMonth": 5,
                 "gatewayCapacityUnits": 1,
                 "keyVaultOperationsPerMonth": 50_000,
+                "flowLogGbPerMonth": 2,
             },
             "budget": {"amount": 2000},
             "diffThreshold": 50,
@@ -58,6 +61,8 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
     },
     "staging": {
         "zoneRedundant": True,
+        # Every flow through the VNet, kept 30 days and analysed hourly (the default).
+        "network": {"flowLogs": {"enabled": True}},
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
         # Two units: the fewest with which Premium is zone redundant (automatic zones), as zoneRedundant asks.
@@ -84,6 +89,7 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
                 "privateEndpointGbPerMonth": 20,
                 "gatewayCapacityUnits": 5,
                 "keyVaultOperationsPerMonth": 200_000,
+                "flowLogGbPerMonth": 20,
             },
             "budget": {"amount": 8000},
             "diffThreshold": 100,
@@ -91,6 +97,8 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
     },
     "prod": {
         "zoneRedundant": True,
+        # Flows kept 90 days, like the workspace's logs.
+        "network": {"flowLogs": {"enabled": True, "retentionDays": 90}},
         "observability": {"retentionDays": 90},
         "keyVault": {"sku": "premium"},
         # Three units, which Azure spreads over the region's zones (automatic zone redundancy).
@@ -120,6 +128,7 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
                 "privateEndpointGbPerMonth": 200,
                 "gatewayCapacityUnits": 25,
                 "keyVaultOperationsPerMonth": 2_000_000,
+                "flowLogGbPerMonth": 200,
             },
             "budget": {"amount": 20000},
             "diffThreshold": 250,

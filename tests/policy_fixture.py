@@ -201,6 +201,45 @@ def program() -> None:
         tags=TAGS,
     )
     _diag("vnet", vnet, workspace)
+    # Flow logs: a storage account only trusted services reach, written by the flow log's identity.
+    flow_identity = az.managedidentity.UserAssignedIdentity(
+        "id-flow", resource_name_="id-fx-flow", resource_group_name=RG, location=LOCATION, tags=TAGS
+    )
+    flow_store = az.storage.StorageAccount(
+        "st-flow",
+        account_name="stfxflowprod",
+        resource_group_name=RG,
+        location=LOCATION,
+        kind="StorageV2",
+        sku=az.storage.SkuArgs(name="Standard_LRS"),
+        minimum_tls_version="TLS1_2",
+        allow_blob_public_access=False,
+        allow_shared_key_access=False,
+        public_network_access="Enabled",
+        network_rule_set=az.storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+        tags=TAGS,
+        opts=pulumi.ResourceOptions(protect=True),
+    )
+    _lock("st-flow", flow_store)
+    az.network.FlowLog(
+        "flow",
+        flow_log_name="fl-vnet-fx-prod",
+        network_watcher_name="NetworkWatcher_westeurope",
+        resource_group_name="NetworkWatcherRG",
+        location=LOCATION,
+        target_resource_id=vnet.id,
+        storage_id=flow_store.id,
+        enabled=True,
+        identity=az.network.ManagedServiceIdentityArgs(
+            type="UserAssigned", user_assigned_identities=[flow_identity.id]
+        ),
+        flow_analytics_configuration=az.network.TrafficAnalyticsPropertiesArgs(
+            network_watcher_flow_analytics_configuration=az.network.TrafficAnalyticsConfigurationPropertiesArgs(
+                enabled=True, traffic_analytics_interval=60, workspace_resource_id=workspace.id
+            )
+        ),
+        tags=TAGS,
+    )
     subnet = {key: vnet.id.apply(lambda vid, k=key: f"{vid}/subnets/snet-{k}") for key in subnets}
     zones = {
         group: az.privatedns.PrivateZone(

@@ -6,6 +6,7 @@ property changed on a resource with the exact wire shape the SDK sends.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 
@@ -137,7 +138,11 @@ VIOLATIONS = [
     Case("AZP-TAG-001", "kv", delp("tags", "owner")),
     Case("AZP-TAG-001", "kv", setp("tags", "environment", value="dev")),
     Case(
-        "AZP-TLS-001", "storage", synthetic=synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_0")
+        "AZP-TLS-001",
+        "storage",
+        synthetic=dataclasses.replace(
+            synthetic("azure-native:storage:StorageAccount", minimumTlsVersion="TLS1_0"), protect=True
+        ),
     ),
     Case("AZP-IAM-001", "apim", delp("identity")),
     Case("AZP-IAM-001", "ca-api", setp("identity", "userAssignedIdentities", value=[])),

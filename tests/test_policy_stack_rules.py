@@ -127,6 +127,17 @@ BROKEN: list[tuple[str, str, Callable[[Plan], Plan]]] = [
     ("AZP-LZ-002", "a default route on the gateway subnet", routed("agw", "aca", "pep", "apim")),
     ("AZP-LZ-002", "the environment's subnet left out", routed("pep")),
     ("AZP-LZ-002", "API Management without its control-plane route", routed("aca", "pep", "apim", control_plane=False)),
+    ("AZP-NET-005", "VNet without a flow log", lambda p: drop(p, "flow")),
+    ("AZP-NET-005", "flow log turned off", lambda p: edit(p, "flow", setp("enabled", value=False))),
+    (
+        "AZP-NET-005",
+        "flow log without traffic analytics",
+        lambda p: edit(
+            p,
+            "flow",
+            setp("flowAnalyticsConfiguration", "networkWatcherFlowAnalyticsConfiguration", "enabled", value=False),
+        ),
+    ),
     ("AZP-COST-001", "no budget on the resource group", lambda p: drop(p, "budget")),
     (
         "AZP-COST-001",

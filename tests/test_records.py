@@ -139,9 +139,9 @@ def test_a_record_without_a_required_field_is_a_type_error() -> None:
 
 def test_an_unknown_type_is_a_key_error_naming_it_and_the_known_ones() -> None:
     with pytest.raises(KeyError) as raised:
-        record("azure-native:storage:StorageAccount")
+        record("azure-native:storage:BlobContainer")
     assert isinstance(raised.value, UnknownTypeError)
-    assert "azure-native:storage:StorageAccount" in str(raised.value)
+    assert "azure-native:storage:BlobContainer" in str(raised.value)
     assert "azure-native:keyvault:Vault" in str(raised.value)
 
 

@@ -87,6 +87,12 @@ class UsageAssumptions(Args):
     service_bus_operations_per_month: float = Field(
         default=0, ge=0, description="Service Bus messaging operations a month (Standard tier)."
     )
+    flow_log_gb_per_month: float = Field(
+        default=0,
+        ge=0,
+        description="GB of virtual network flow logs a month (collected, and processed by traffic "
+        "analytics), where flow logs are on.",
+    )
     tokens_per_month: float = Field(
         default=0, ge=0, description="Model tokens a month through AI services deployments (when those types land)."
     )

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from azplatform.components.records import record
 from azplatform.policy import catalog
-from azplatform.policy.model import Enforcement, Environment, Resource, Severity, get, items, lower, mapping
-from azplatform.policy.registry import resource_rule
+from azplatform.policy.model import (
+    Enforcement,
+    Environment,
+    Resource,
+    Severity,
+    StackProblem,
+    get,
+    items,
+    lower,
+    mapping,
+    of_types,
+    same_id,
+)
+from azplatform.policy.registry import resource_rule, stack_rule
 
 # Source prefixes that mean "anyone on the internet".
 _INTERNET = {"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"}
@@ -131,12 +143,25 @@ def no_public_network_access(resource: Resource, _: Environment) -> Iterator[str
     """The catch-all for any type without a dedicated rule. Monitoring ingestion/query endpoints are left to their
     own rules: without a Private Link scope, disabling them would cut telemetry from inside the VNet, and they are
     protected by Entra-only authentication (AZP-LOG-001, AZP-APPI-001)."""
-    if resource.type in _DEDICATED_PNA_RULES:
+    if resource.type in _DEDICATED_PNA_RULES or trusted_services_only(resource):
         return
     for path in (("publicNetworkAccess",), ("properties", "publicNetworkAccess")):
         value = get(resource.inputs, *path)
         if lower(value) == "enabled":
             yield f"{'.'.join(path)} is {value!r}; set it to 'Disabled' and reach the service through Private Link"
+
+
+def trusted_services_only(resource: Resource) -> bool:
+    """A firewall that denies every network and lists no IP or VNet rule lets in only Azure's trusted services (a
+    storage account Network Watcher writes flow logs to): public access that no network can use.
+    https://learn.microsoft.com/azure/storage/common/storage-network-security#grant-access-to-trusted-azure-services"""
+    rules = mapping(resource.inputs.get("networkRuleSet") or resource.inputs.get("networkAcls"))
+    return (
+        lower(rules.get("defaultAction")) == "deny"
+        and "azureservices" in lower(rules.get("bypass"))
+        and not items(rules.get("ipRules"))
+        and not items(rules.get("virtualNetworkRules"))
+    )
 
 
 @resource_rule(
@@ -178,3 +203,33 @@ def private_endpoint_connection(resource: Resource, _: Environment) -> Iterator[
             yield f"connection {get(connection, 'name')!r} lacks privateLinkServiceId or groupIds"
     if not get(resource.inputs, "subnet", "id"):
         yield "subnet.id is not set"
+
+
+FLOW_LOG = "azure-native:network:FlowLog"
+
+
+@stack_rule(
+    id="AZP-NET-005",
+    description="Every VNet has an enabled flow log with traffic analytics (virtual network flow logs).",
+    severity=Severity.MEDIUM,
+    reference="MCSB LT-4 (enable network logging for security investigation); Azure Policy: Flow logs should be "
+    "configured for every virtual network",
+    enforcement=Enforcement.HARDENING,
+)
+def vnets_have_flow_logs(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
+    """Matched by the flow log's target id, or its property dependency on the VNet."""
+    logs = of_types(resources, FLOW_LOG)
+    for vnet in of_types(resources, catalog.VIRTUAL_NETWORK):
+        mine = [
+            log
+            for log in logs
+            if (vnet.id and same_id(log.inputs.get("targetResourceId"), vnet.id))
+            or vnet.urn in log.property_dependencies.get("targetResourceId", ())
+        ]
+        if not any(log.inputs.get("enabled") is True for log in mine):
+            yield StackProblem(vnet.urn, "has no enabled flow log: its traffic is not recorded")
+        elif not any(
+            get(log.inputs, "flowAnalyticsConfiguration", "networkWatcherFlowAnalyticsConfiguration", "enabled") is True
+            for log in mine
+        ):
+            yield StackProblem(vnet.urn, "its flow log has no traffic analytics in the workspace")

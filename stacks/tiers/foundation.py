@@ -10,6 +10,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 
 from azplatform.components.api_management import PRIVATE_DNS_ZONE
+from azplatform.components.flow_logs import FlowLogs, FlowLogsArgs, storage_account_name
 from azplatform.components.interfaces import DiagnosticSettings, PrivateEndpointSpec
 from azplatform.components.key_vault import KeyVault, KeyVaultArgs
 from azplatform.components.naming import Kind
@@ -36,6 +37,8 @@ class Foundation:
     workspace_id: pulumi.Output[str]
     """The Log Analytics workspace every diagnostic setting sends to."""
     network: PrivateNetwork
+    flow_logs: FlowLogs | None
+    """The VNet's flow logs (None where the environment logs none)."""
     subnet_ids: dict[str, pulumi.Output[str]]
     """Subnet ids by :class:`SubnetRole` value."""
     apim_dns_zone_name: pulumi.Output[str] | None
@@ -102,6 +105,23 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
         ),
         opts=scope.opts(),
     )
+    flow_logs = None
+    if config.network.flow_logs.enabled:
+        flow_logs = FlowLogs(
+            scope.child("flowlogs"),
+            config.network.flow_logs.extend(
+                FlowLogsArgs,
+                **placement,
+                **scope.protection(),
+                virtual_network_id=network.id,
+                virtual_network_name=namer.name(Kind.VIRTUAL_NETWORK),
+                workspace_resource_id=workspace_id,
+                workspace_customer_id=observability.workspace.customer_id,
+                storage_account_name=storage_account_name(namer),
+                identity_name=namer.name(Kind.MANAGED_IDENTITY, "flowlogs"),
+            ),
+            opts=scope.opts(),
+        )
     pe_subnet = network.subnet_ids[SubnetRole.PRIVATE_ENDPOINTS.value]
 
     def private_endpoint(group_id: str) -> PrivateEndpointSpec:
@@ -129,6 +149,7 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
         observability=observability,
         workspace_id=workspace_id,
         network=network,
+        flow_logs=flow_logs,
         subnet_ids=network.subnet_ids,
         apim_dns_zone_name=network.zones[PRIVATE_DNS_ZONE].name
         if config.apim and PRIVATE_DNS_ZONE in network.zones
