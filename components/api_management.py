@@ -16,7 +16,7 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 
 from azplatform.components.aliases import renamed_from
 from azplatform.components.args import Args, Input
-from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.identity import component_identity
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.private_network import ZONE_ID, id_parts
@@ -504,16 +504,7 @@ class ApiManagement(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ApiManagementArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, renamed_from("azplatform:index:ApiGateway", opts))
-        self.identity = UserIdentity(
-            f"{name}-id",
-            UserIdentityArgs(
-                name=args.identity_name,
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                tags=args.tags,
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.identity = component_identity(self, name, args.identity_name, args)
         self.service = azure_native.apimanagement.ApiManagementService(
             name,
             service_name=args.name,

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from azplatform.components.aliases import renamed_from
 from azplatform.components.args import Args, Input
-from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.identity import component_identity
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.records.edge import APPLICATION_GATEWAY, PUBLIC_IP
@@ -285,16 +285,7 @@ class ApplicationGateway(pulumi.ComponentResource):
     def __init__(self, name: str, args: ApplicationGatewayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, renamed_from("azplatform:index:AppGateway", opts))
         zones = list(args.zones) or None
-        self.identity = UserIdentity(
-            f"{name}-id",
-            UserIdentityArgs(
-                name=args.identity_name,
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                tags=args.tags,
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.identity = component_identity(self, name, args.identity_name, args)
         # The gateway fetches the certificate when it is created: the grant must exist first.
         grant = args.certificate_store.grant_secret_read(self.identity)
         self.public_ip = azure_native.network.PublicIPAddress(

@@ -20,7 +20,7 @@ import pulumi_azure_native as azure_native
 from pydantic import AfterValidator, Field
 
 from azplatform.components.args import Args, Input
-from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.identity import component_identity
 from azplatform.components.interfaces import CommonArgs, apply_interfaces
 from azplatform.components.naming import Kind, Namer, NameRule, name_check
 from azplatform.components.private_network import resource_id_of
@@ -112,16 +112,7 @@ class FlowLogs(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FlowLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE_TOKEN, name, None, opts)
-        self.identity = UserIdentity(
-            f"{name}-id",
-            UserIdentityArgs(
-                name=args.identity_name,
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                tags=args.tags,
-            ),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
+        self.identity = component_identity(self, name, args.identity_name, args)
         self.storage: azure_native.storage.StorageAccount | None = None
         storage_id: pulumi.Input[str]
         grants: list[pulumi.Resource] = []

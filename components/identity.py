@@ -73,3 +73,15 @@ identity = UserIdentity(
 )
 """,
 }
+
+
+def component_identity(owner: pulumi.Resource, name: str, identity_name: str, args: CommonArgs) -> UserIdentity:
+    """The identity a component runs as: ``<name>-id``, a child of ``owner``, in the component's resource group,
+    region and tags (an Application Gateway reading its certificate, API Management, a flow log writing to storage)."""
+    return UserIdentity(
+        f"{name}-id",
+        UserIdentityArgs(
+            name=identity_name, resource_group_name=args.resource_group_name, location=args.location, tags=args.tags
+        ),
+        opts=pulumi.ResourceOptions(parent=owner),
+    )
