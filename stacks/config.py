@@ -32,8 +32,8 @@ from azplatform.components.key_vault import KeyVaultSettings
 from azplatform.components.managed_redis import DEFAULT_ACCESS_KEY_SECRET
 from azplatform.components.naming import Kind, Namer, stable_suffix
 from azplatform.components.observability import ObservabilitySettings
-from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
 from azplatform.components.private_network import Cidr, PrivateNetworkSettings, SubnetRole, subnet_layout_problems
+from azplatform.components.records import private_dns_zone_sets
 from azplatform.components.regions import REGIONS
 from azplatform.plan import SECRET
 from azplatform.plan.environments import ENVIRONMENTS, Environment, is_environment, traits
@@ -470,7 +470,8 @@ def required_private_dns_zones(data: Mapping[str, Any]) -> list[str]:
         groups.append("postgresqlServer")
     if _get(data, "serviceBus", "sku") == "Premium":
         groups.append("namespace")
-    return [PRIVATE_DNS_ZONES[group] for group in groups] + ([APIM_ZONE] if data.get("apim") is not None else [])
+    zones = private_dns_zone_sets()
+    return [zone for group in groups for zone in zones[group]] + ([APIM_ZONE] if data.get("apim") is not None else [])
 
 
 def _central_dns_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:

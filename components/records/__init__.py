@@ -52,6 +52,7 @@ __all__ = [
     "display_name",
     "find",
     "id_inputs",
+    "private_dns_zone_sets",
     "private_dns_zones",
     "private_link_ports",
     "record",
@@ -121,8 +122,13 @@ def display_name(token: str) -> str:
 
 
 def private_dns_zones() -> dict[str, str]:
-    """Private Link group id -> the privatelink zone its A records go in, for every Private Link target."""
+    """Private Link group id -> the (primary) privatelink zone its A records go in, for every Private Link target."""
     return {r.private_link.group_id: r.private_link.zone for r in RECORDS.values() if r.private_link is not None}
+
+
+def private_dns_zone_sets() -> dict[str, tuple[str, ...]]:
+    """Private Link group id -> every privatelink zone an endpoint to it registers in (most have one)."""
+    return {r.private_link.group_id: r.private_link.zones for r in RECORDS.values() if r.private_link is not None}
 
 
 def private_link_ports() -> list[str]:

@@ -121,6 +121,14 @@ class PrivateLink:
     ports: tuple[str, ...]
     """Ports (or ranges) the platform's clients reach it on through the endpoint."""
     ports_source: str
+    also: tuple[str, ...] = ()
+    """Further privatelink zones the same sub-resource registers names in (an AI services account answers on its
+    cognitiveservices, openai and services.ai host names)."""
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """Every zone an endpoint to this sub-resource registers in, the primary one first."""
+        return (self.zone, *self.also)
 
 
 @dataclass(frozen=True)
@@ -208,10 +216,10 @@ class TypeRecord:
         if self.token.count(":") != 2:
             raise ValueError(f"{self.token!r} is not a type token (package:module:Type)")
         if self.private_link is not None and not self.private_dns_zones:
-            # A Private Link target's names resolve in its privatelink zone: derived, not written twice.
-            object.__setattr__(self, "private_dns_zones", (self.private_link.zone,))
-        if self.private_link is not None and self.private_dns_zones != (self.private_link.zone,):
-            raise ValueError(f"{self.token}: a Private Link target's zones are its privatelink zone")
+            # A Private Link target's names resolve in its privatelink zones: derived, not written twice.
+            object.__setattr__(self, "private_dns_zones", self.private_link.zones)
+        if self.private_link is not None and self.private_dns_zones != self.private_link.zones:
+            raise ValueError(f"{self.token}: a Private Link target's zones are its privatelink zones")
         if self.create_minutes < 0 or not self.create_time_source:
             raise ValueError(f"{self.token}: a create time needs minutes >= 0 and a source")
 

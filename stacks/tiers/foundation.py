@@ -15,9 +15,9 @@ from azplatform.components.interfaces import DiagnosticSettings, PrivateEndpoint
 from azplatform.components.key_vault import KeyVault, KeyVaultArgs
 from azplatform.components.naming import Kind
 from azplatform.components.observability import Observability, ObservabilityArgs
-from azplatform.components.private_endpoint import PRIVATE_DNS_ZONES
 from azplatform.components.private_network import PrivateNetwork, PrivateNetworkArgs, SubnetRole, SubnetSpec
-from azplatform.stacks.config import PlatformConfig
+from azplatform.components.records import private_dns_zone_sets
+from azplatform.stacks.config import PlatformConfig, required_private_dns_zones
 from azplatform.stacks.tiers.scope import Placement, TierScope
 
 PrivateEndpointFactory = Callable[[str], PrivateEndpointSpec]
@@ -99,8 +99,9 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
                     cidr=subnets.private_endpoints,
                 ),
             ],
-            # azure-api.net: API Management's internal-mode host names resolve only through this zone.
-            private_dns_zones=sorted(PRIVATE_DNS_ZONES.values()) + ([PRIVATE_DNS_ZONE] if config.apim else []),
+            # The zones the enabled services resolve through (azure-api.net: API Management's internal-mode host
+            # names resolve only through it); the same list says which central zones a landing zone must give.
+            private_dns_zones=required_private_dns_zones(config.model_dump(by_alias=True)),
             diagnostic_settings=[DiagnosticSettings(workspace_id=workspace_id)],
         ),
         opts=scope.opts(),
@@ -126,7 +127,8 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
 
     def private_endpoint(group_id: str) -> PrivateEndpointSpec:
         return PrivateEndpointSpec(
-            subnet_id=pe_subnet, private_dns_zone_ids=[network.dns_zone_ids[PRIVATE_DNS_ZONES[group_id]]]
+            subnet_id=pe_subnet,
+            private_dns_zone_ids=[network.dns_zone_ids[zone] for zone in private_dns_zone_sets()[group_id]],
         )
 
     key_vault = KeyVault(

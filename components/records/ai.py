@@ -1,0 +1,81 @@
+"""Azure AI services (Azure OpenAI / AI Foundry models): the account and its model deployments."""
+
+from __future__ import annotations
+
+from azplatform.components.records.billing import Free, Priced, no_charges
+from azplatform.components.records.model import Immutable, Prerequisite, PrivateLink, Telemetry, Tier, TypeRecord
+from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
+
+ACCOUNT = "azure-native:cognitiveservices:Account"
+DEPLOYMENT = "azure-native:cognitiveservices:Deployment"
+
+_SUBDOMAINS = "https://learn.microsoft.com/azure/ai-services/cognitive-services-custom-subdomains"
+
+ORDER = 55
+"""Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
+RECORDS = (
+    TypeRecord(
+        token=ACCOUNT,
+        # An AIServices account (S0) has no charge of its own: its deployments are billed.
+        cost=Free("the account is free; its model deployments are billed per token or per PTU-hour"),
+        label="AI services",
+        tier=Tier.PLATFORM,
+        arm_id="{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}",
+        parent=None,
+        stateful=False,
+        taggable=True,
+        # Audit, RequestResponse, Trace and AzureOpenAIRequestUsage logs, and the account's metrics.
+        # https://learn.microsoft.com/azure/ai-foundry/openai/monitor-openai-reference
+        telemetry=Telemetry.LOGS,
+        create_minutes=1,
+        create_time_basis="estimate",
+        create_time_source=QUICK,
+        prerequisites=(),
+        immutable=(
+            Immutable("location", "an AI services account cannot move between regions", ARM_MOVE),
+            Immutable("kind", "an account's kind (AIServices, OpenAI...) is fixed at creation", _SUBDOMAINS),
+            Immutable(
+                "properties.customSubDomainName",
+                "a custom subdomain name can't be changed once it is set; another name means a new account",
+                _SUBDOMAINS,
+            ),
+        ),
+        outage="a new account: every model deployment is recreated in it (and provisioned capacity must be found "
+        "again), and callers reach nothing until API Management's backends point at it",
+        private_link=PrivateLink(
+            group_id="account",
+            zone="privatelink.cognitiveservices.azure.com",
+            also=("privatelink.openai.azure.com", "privatelink.services.ai.azure.com"),
+            source=f"{PRIVATE_LINK_DNS}#ai--machine-learning",
+            ports=("443",),
+            ports_source="https://learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks",
+        ),
+    ),
+    TypeRecord(
+        token=DEPLOYMENT,
+        cost=Priced(
+            (),
+            no_charges,
+            "billed per token by model (standard SKUs) or per PTU-hour (provisioned SKUs); the estimate does not "
+            "price model deployments yet",
+        ),
+        label="model deployment",
+        tier=Tier.PLUMBING,
+        arm_id="{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}/deployments/{deploymentName}",
+        parent=ACCOUNT,
+        stateful=False,
+        taggable=True,
+        telemetry=Telemetry.NONE,
+        create_minutes=1,
+        create_time_basis="estimate",
+        create_time_source="estimate: no published duration; a standard deployment is ready in about a minute",
+        create_time_note="a provisioned deployment waits for capacity in the region and can take longer",
+        prerequisites=(
+            Prerequisite(ACCOUNT, "a child of its account"),
+            # Azure refuses concurrent deployment writes on one account (RequestConflict, "Another operation is
+            # being performed on the parent resource"): components chain them.
+            Prerequisite(DEPLOYMENT, "one deployment at a time per account: each waits for the previous one"),
+        ),
+    ),
+)
