@@ -10,6 +10,15 @@ Submodules hold the same names plus helpers that are not part of the stable API 
 Components know nothing about environments or stack files; ``stacks`` composes them into the platform.
 """
 
+from azplatform.components.ai_services import (
+    AiServices,
+    AiServicesArgs,
+    AiServicesGrants,
+    AiServicesRole,
+    AiServicesSettings,
+    ExistingAiServices,
+    ModelDeploymentSettings,
+)
 from azplatform.components.alerting import ActionGroup, ActionGroupArgs, ActionGroupSettings, Dimension, metric_alert
 from azplatform.components.api_management import (
     ApiManagement,
@@ -169,6 +178,11 @@ __all__ = [
     "ActionGroup",
     "ActionGroupArgs",
     "ActionGroupSettings",
+    "AiServices",
+    "AiServicesArgs",
+    "AiServicesGrants",
+    "AiServicesRole",
+    "AiServicesSettings",
     "ApiManagement",
     "ApiManagementArgs",
     "ApiManagementSettings",
@@ -211,6 +225,7 @@ __all__ = [
     "EmitTokenMetric",
     "EntraAdministrator",
     "EntraIdAuth",
+    "ExistingAiServices",
     "ExistingContainerRegistry",
     "ExistingCosmosDb",
     "ExistingKeyVault",
@@ -239,6 +254,7 @@ __all__ = [
     "ManagedRedisSettings",
     "MemoryScaleRule",
     "MetricDimension",
+    "ModelDeploymentSettings",
     "Namer",
     "Observability",
     "ObservabilityArgs",

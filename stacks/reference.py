@@ -23,8 +23,8 @@ from typing import Any, Generic, TypeVar, cast, overload
 
 import pulumi
 
-from azplatform.components.records import RECORDS
 from azplatform.components.records.offline import SUBSCRIPTION_ID
+from azplatform.stacks.config import required_private_dns_zones
 
 CONTRACT_VERSION = "1.2"
 """The version of the outputs below (``major.minor``)."""
@@ -54,7 +54,8 @@ class ExampleEnvironment:
 
 _SUBNET_ROLES = (("gateway", "agw"), ("apim", "apim"), ("containerApps", "aca"), ("privateEndpoints", "pep"))
 # Every private DNS zone the platform links: the Private Link targets' and API Management's.
-_ZONES = sorted(zone for r in RECORDS.values() for zone in r.private_dns_zones)
+# The private DNS zones a platform with every optional service exports (the list the foundation creates them from).
+_ZONES = sorted(required_private_dns_zones({"postgres": {}, "serviceBus": {"sku": "Premium"}, "apim": {}}))
 
 
 class Output(Generic[T]):

@@ -1,0 +1,212 @@
+"""The AI services component: a private, keyless account with its model deployments, one write at a time; the
+settings refuse what Azure would (unknown deployment types, provisioned sizes off the model's steps, a model and type
+deployed twice, data zone types outside a data zone, spillover to nothing standard)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from azplatform.components.ai_services import (
+    DATA_ZONES,
+    AiServices,
+    AiServicesArgs,
+    AiServicesRole,
+)
+from azplatform.components.identity import UserIdentity, UserIdentityArgs
+from azplatform.components.interfaces import DiagnosticSettings, Lock, PrivateEndpointSpec
+from azplatform.components.records import private_dns_zone_sets
+from azplatform.components.records.ai import ACCOUNT, DEPLOYMENT
+from azplatform.components.regions import REGIONS
+from azplatform.plan import Plan
+from azplatform.stacks.offline import render
+
+RG = "rg-unit"
+SUB = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-unit/providers"
+ZONES = [f"{SUB}/Microsoft.Network/privateDnsZones/{zone}" for zone in private_dns_zone_sets()["account"]]
+DEPLOYMENTS: dict[str, Any] = {
+    "chat-ptu": {
+        "model": "gpt-4o",
+        "version": "2024-11-20",
+        "sku": "DataZoneProvisionedManaged",
+        "capacity": 15,
+        "spilloverTo": "chat",
+    },
+    "chat": {"model": "gpt-4o", "version": "2024-11-20", "sku": "DataZoneStandard", "capacity": 100},
+    "embeddings": {"model": "text-embedding-3-large", "version": "1", "sku": "GlobalStandard", "capacity": 20},
+}
+
+
+def _args(**kwargs: Any) -> AiServicesArgs:
+    base: dict[str, Any] = {"name": "ais-unit-prod-weu", "resource_group_name": RG, "location": "westeurope"}
+    return AiServicesArgs.model_validate({**base, "deployments": DEPLOYMENTS, **kwargs})
+
+
+@pytest.fixture(scope="module")
+def account_plan() -> Plan:
+    def program() -> None:
+        caller = UserIdentity(
+            "apim-id", UserIdentityArgs(name="id-unit-apim", resource_group_name=RG, location="westeurope")
+        )
+        models = AiServices(
+            "ai",
+            _args(
+                private_endpoints=[
+                    PrivateEndpointSpec(
+                        subnet_id=f"{SUB}/Microsoft.Network/virtualNetworks/v/subnets/pep", private_dns_zone_ids=ZONES
+                    )
+                ],
+                diagnostic_settings=[
+                    DiagnosticSettings(workspace_id=f"{SUB}/Microsoft.OperationalInsights/workspaces/log")
+                ],
+                lock=Lock(),
+                protect=True,
+            ),
+        )
+        models.grant_openai_user(caller)
+
+    return render(program, project="unit", stack="unit", config={})
+
+
+def test_the_account_is_private_keyless_and_has_its_subdomain(account_plan: Plan) -> None:
+    (account,) = account_plan.of_type(ACCOUNT)
+    assert account.inputs["kind"] == "AIServices" and account.inputs["sku"] == {"name": "S0"}
+    properties = account.inputs["properties"]
+    assert properties["disableLocalAuth"] is True and properties["publicNetworkAccess"] == "Disabled"
+    assert properties["customSubDomainName"] == "ais-unit-prod-weu"
+    assert properties["networkAcls"] == {"defaultAction": "Deny"}
+    assert account.inputs["identity"]["type"] == "SystemAssigned"
+    assert account.protect and set(account.options.replaceOnChanges) == {
+        "location",
+        "kind",
+        "properties.customSubDomainName",
+    }
+
+
+def test_the_endpoint_registers_in_the_three_zones_and_the_account_is_locked_and_observed(account_plan: Plan) -> None:
+    (endpoint,) = account_plan.of_type("azure-native:network:PrivateEndpoint")
+    (connection,) = endpoint.inputs["privateLinkServiceConnections"]
+    assert connection["groupIds"] == ["account"]
+    (group,) = account_plan.of_type("azure-native:network:PrivateDnsZoneGroup")
+    zones = [c["privateDnsZoneId"].rsplit("/", 1)[-1] for c in group.inputs["privateDnsZoneConfigs"]]
+    assert zones == [
+        "privatelink.cognitiveservices.azure.com",
+        "privatelink.openai.azure.com",
+        "privatelink.services.ai.azure.com",
+    ]
+    assert [
+        lock.inputs["level"] for lock in account_plan.of_type("azure-native:authorization:ManagementLockByScope")
+    ] == ["CanNotDelete"]
+    assert account_plan.of_type("azure-native:monitor:DiagnosticSetting")
+
+
+def test_deployments_are_created_one_after_another(account_plan: Plan) -> None:
+    deployments = account_plan.of_type(DEPLOYMENT)
+    assert [d.inputs["deploymentName"] for d in deployments] == list(DEPLOYMENTS)
+    for previous, current in itertools.pairwise(deployments):
+        assert previous.urn in current.dependencies, current.name
+    # A chain, not a fan: each waits for exactly the one before it.
+    urns = {d.urn for d in deployments}
+    assert [len(urns & set(d.dependencies)) for d in deployments] == [0, 1, 1]
+    first = deployments[0].inputs
+    assert first["sku"] == {"name": "DataZoneProvisionedManaged", "capacity": 15}
+    assert first["properties"]["model"] == {"format": "OpenAI", "name": "gpt-4o", "version": "2024-11-20"}
+    assert first["properties"]["raiPolicyName"] == "Microsoft.DefaultV2"
+    assert first["properties"]["versionUpgradeOption"] == "OnceCurrentVersionExpired"
+    assert first["properties"]["spilloverDeploymentName"] == "chat"
+
+
+def test_callers_get_the_openai_user_role_not_a_key(account_plan: Plan) -> None:
+    (grant,) = account_plan.of_type("azure-native:authorization:RoleAssignment")
+    assert grant.inputs["roleDefinitionId"].endswith(AiServicesRole.COGNITIVE_SERVICES_OPENAI_USER.value)
+    assert grant.inputs["scope"].endswith("/accounts/ais-unit-prod-weu")
+    assert not [r for r in account_plan.resources if "listKeys" in str(r.inputs)]
+
+
+@pytest.mark.parametrize(
+    ("deployments", "location", "where", "message"),
+    [
+        (
+            {"xx": {"model": "gpt-4o", "version": "1", "sku": "Premium", "capacity": 1}},
+            "westeurope",
+            "sku",
+            "GlobalStandard",
+        ),
+        (
+            {"xx": {"model": "gpt-4o", "version": "1", "sku": "GlobalProvisionedManaged", "capacity": 12}},
+            "westeurope",
+            "capacity",
+            "takes at least 15 PTU in steps of 5",
+        ),
+        (
+            {"xx": {"model": "gpt-4o", "version": "1", "sku": "ProvisionedManaged", "capacity": 75}},
+            "westeurope",
+            "capacity",
+            "ProvisionedManaged gpt-4o takes at least 50 PTU in steps of 50",
+        ),
+        (
+            {
+                "a": {"model": "gpt-4o", "version": "1", "sku": "GlobalStandard", "capacity": 10},
+                "b": {"model": "gpt-4o", "version": "2", "sku": "GlobalStandard", "capacity": 10},
+            },
+            "westeurope",
+            "deployments.b",
+            "deploys gpt-4o as GlobalStandard again (as a)",
+        ),
+        (
+            {"xx": {"model": "gpt-4o", "version": "1", "sku": "DataZoneStandard", "capacity": 10}},
+            "uksouth",
+            "deployments.xx.sku",
+            "uksouth is in neither",
+        ),
+        (
+            {
+                "x": {
+                    "model": "gpt-4o",
+                    "version": "1",
+                    "sku": "DataZoneProvisionedManaged",
+                    "capacity": 15,
+                    "spilloverTo": "y",
+                }
+            },
+            "westeurope",
+            "spillover_to",
+            "not a standard deployment of this account",
+        ),
+        (
+            {"xx": {"model": "gpt-4o", "version": "1", "sku": "GlobalStandard", "capacity": 10, "spilloverTo": "y"}},
+            "westeurope",
+            "spillover_to",
+            "only a provisioned deployment spills over",
+        ),
+        (
+            {"-x": {"model": "gpt-4o", "version": "1", "sku": "GlobalStandard", "capacity": 1}},
+            "westeurope",
+            "-x",
+            "2-64",
+        ),
+    ],
+)
+def test_settings_refuse_what_azure_would(deployments: dict[str, Any], location: str, where: str, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        _args(deployments=deployments, location=location)
+    text = str(info.value)
+    assert message in text and where in text
+
+
+def test_allowed_sizes_pass() -> None:
+    ok = {
+        "ptu": {"model": "gpt-4o-mini", "version": "1", "sku": "ProvisionedManaged", "capacity": 50},
+        "global": {"model": "gpt-4o", "version": "1", "sku": "GlobalProvisionedManaged", "capacity": 20},
+        # A model the size table does not list: Azure decides, the settings only require a positive capacity.
+        "other": {"model": "new-model", "version": "1", "sku": "ProvisionedManaged", "capacity": 7},
+    }
+    assert list(_args(deployments=ok).deployments) == ["ptu", "global", "other"]
+
+
+def test_every_data_zone_region_is_a_region_the_platform_knows() -> None:
+    assert set(DATA_ZONES) <= set(REGIONS)
+    assert {"uksouth", "switzerlandnorth", "norwayeast", "japaneast"}.isdisjoint(DATA_ZONES)
