@@ -23,6 +23,7 @@ What Azure requires, and what the settings therefore refuse:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 import pulumi
@@ -31,9 +32,10 @@ from pydantic import AfterValidator, Field, model_validator
 
 from azplatform.components.args import Args, ProblemList
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, PrivateEndpointSpec, apply_interfaces
-from azplatform.components.naming import NameRule, name_check
+from azplatform.components.naming import Namer, NameRule, name_check
 from azplatform.components.rbac import ExistingResource, Grantable, Principal, RoleCatalogue
 from azplatform.components.records.ai import ACCOUNT, DEPLOYMENT
+from azplatform.components.regions import REGIONS
 from azplatform.components.replacements import replace_on_changes
 
 __all__ = [
@@ -44,6 +46,8 @@ __all__ = [
     "AiServicesSettings",
     "ExistingAiServices",
     "ModelDeploymentSettings",
+    "account_name",
+    "data_zone_problems",
 ]
 
 TYPE_TOKEN = "azplatform:index:AiServices"
@@ -60,6 +64,14 @@ ACCOUNT_NAME_RULE = NameRule(
     globally_unique=True,
     lowercase=True,
 )
+
+
+def account_name(namer: Namer, key: str, location: str, home: str) -> str:
+    """The platform's name for an account: ``ais-<prefix>-<key>[-<region>]-<env>-<home region>-<suffix>``, with the
+    account's own region when it is not the stack's."""
+    workload = key if location == home else f"{key}-{REGIONS[location].short}"
+    return namer.name(ACCOUNT_NAME_RULE, workload)
+
 
 STANDARD_SKUS = ("GlobalStandard", "DataZoneStandard", "Standard")
 PROVISIONED_SKUS = ("GlobalProvisionedManaged", "DataZoneProvisionedManaged", "ProvisionedManaged")
@@ -242,20 +254,25 @@ class AiServicesArgs(AiServicesSettings, CommonArgs):
     @model_validator(mode="after")
     def _data_zone(self) -> AiServicesArgs:
         location = self.location if isinstance(self.location, str) else None
-        if location is None or location in DATA_ZONES:
-            return self
+        skus = {name: deployment.sku for name, deployment in self.deployments.items()}
         problems = [
-            (
-                ("deployments", name, "sku"),
-                f"{deployment.sku} keeps processing in a data zone (the US or the EU), and {location} is in neither",
-                deployment.sku,
-            )
-            for name, deployment in self.deployments.items()
-            if deployment.sku.startswith("DataZone")
+            (("deployments", *path), message, value) for path, message, value in data_zone_problems(location, skus)
         ]
         if problems:
             raise ProblemList(problems)
         return self
+
+
+def data_zone_problems(location: str | None, skus: Mapping[str, object]) -> list[tuple[tuple[str, str], str, object]]:
+    """Deployments (name -> deployment type) whose data zone type an account in ``location`` cannot take, as
+    ((name, "sku"), message, type); none when the region is unknown here or in a data zone."""
+    if location is None or location in DATA_ZONES:
+        return []
+    return [
+        ((name, "sku"), f"{sku} keeps processing in a data zone (the US or the EU), and {location} is in neither", sku)
+        for name, sku in skus.items()
+        if isinstance(sku, str) and sku.startswith("DataZone")
+    ]
 
 
 class AiServicesRole(RoleCatalogue):

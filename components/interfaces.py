@@ -104,6 +104,11 @@ class PrivateEndpointSpec(Args):
         pattern=r"^[A-Za-z0-9][-\w.]{0,62}\w$",
         description="Azure name of the endpoint. Default pep-<resource name>; give one to each further endpoint.",
     )
+    location: Annotated[Input[str], AfterValidator(check_location)] | None = Field(
+        default=None,
+        description="The endpoint's region, which must be its subnet's (VNet's): Azure creates an endpoint only in "
+        "its virtual network's region, while the resource may be elsewhere. Default: the resource's region.",
+    )
 
 
 class Lock(Args):
@@ -267,7 +272,7 @@ def apply_interfaces(
                 PrivateEndpointArgs(
                     name=spec.name or f"pep-{azure_name}",
                     resource_group_name=args.resource_group_name,
-                    location=args.location,
+                    location=spec.location or args.location,
                     subnet_id=spec.subnet_id,
                     target_id=target.id,
                     group_id=group_id,

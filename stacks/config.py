@@ -37,6 +37,7 @@ from azplatform.components.records import private_dns_zone_sets
 from azplatform.components.regions import REGIONS
 from azplatform.plan import SECRET
 from azplatform.plan.environments import ENVIRONMENTS, Environment, is_environment, traits
+from azplatform.stacks.config_ai import AiServicesConfig, ai_problems
 from azplatform.stacks.config_base import Model
 from azplatform.stacks.config_base import get_path as _get
 from azplatform.stacks.config_compute import AppConfig, compute_problems
@@ -147,6 +148,9 @@ class PlatformConfig(Model):
     cost: CostConfig = Field(default_factory=CostConfig, description="Cost assumptions, budget and diff threshold.")
     postgres: PostgresConfig | None = Field(
         default=None, description="PostgreSQL flexible server (stacks/config_postgres.py); null: none."
+    )
+    ai_services: AiServicesConfig | None = Field(
+        default=None, description="The AI gateway's models: AI services accounts and their deployments; null: none."
     )
     service_bus: ServiceBusConfig = Field(
         default_factory=ServiceBusConfig, description="Azure Service Bus namespace, queues and topics."
@@ -380,6 +384,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
         + edge_problems(data)
         + postgres_problems(data)
         + servicebus_problems(data)
+        + ai_problems(data)
         + _keda_redis_problems(data)
     )
 
@@ -463,13 +468,16 @@ def _network_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
 
 def required_private_dns_zones(data: Mapping[str, Any]) -> list[str]:
     """The private DNS zones the stack's services resolve through: each private endpoint's privatelink zone (Key
-    Vault, the registry, Redis and Cosmos DB always; PostgreSQL and a Premium Service Bus when present) and, with
+    Vault, the registry, Redis and Cosmos DB always; PostgreSQL, a Premium Service Bus and AI services (three zones)
+    when present) and, with
     API Management, azure-api.net."""
     groups = ["vault", "registry", "redisEnterprise", "Sql"]
     if data.get("postgres") is not None:
         groups.append("postgresqlServer")
     if _get(data, "serviceBus", "sku") == "Premium":
         groups.append("namespace")
+    if data.get("aiServices") is not None:
+        groups.append("account")
     zones = private_dns_zone_sets()
     return [zone for group in groups for zone in zones[group]] + ([APIM_ZONE] if data.get("apim") is not None else [])
 

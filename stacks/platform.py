@@ -16,6 +16,7 @@ from azplatform.components.private_network import SubnetRole
 from azplatform.plan.environments import traits
 from azplatform.stacks.config import PlatformConfig
 from azplatform.stacks.reference import platform_exports
+from azplatform.stacks.tiers.ai import AiInputs, AiTier, build_ai
 from azplatform.stacks.tiers.compute import Compute, ComputeInputs, build_compute
 from azplatform.stacks.tiers.cost import CostInputs, build_cost
 from azplatform.stacks.tiers.data import Data, DataInputs, build_data
@@ -47,6 +48,8 @@ class Platform(pulumi.ComponentResource):
     """API Management (or None) and the Application Gateway."""
     servicebus: ServiceBusTier
     """The Service Bus namespace, its queues and topics, and how apps get access to it."""
+    ai: AiTier
+    """The AI gateway's model accounts and their deployments (none without ``aiServices``)."""
     postgres: PostgresResult
     """The PostgreSQL server, its administrator identity and the database-roles job (all None without one)."""
     budget: Budget | None
@@ -90,6 +93,16 @@ class Platform(pulumi.ComponentResource):
                 action_group_id=data.action_group.id,
                 parent=self,
             )
+        )
+
+        self.ai = ai = build_ai(
+            scope,
+            config,
+            AiInputs(
+                placement=foundation.placement,
+                workspace_id=foundation.workspace_id,
+                private_endpoint=foundation.private_endpoint,
+            ),
         )
 
         self.compute = compute = build_compute(
@@ -149,7 +162,9 @@ class Platform(pulumi.ComponentResource):
             CostInputs(resource_group_id=foundation.resource_group.id, action_group_id=data.action_group.id),
         )
 
-        self.outputs = _outputs(config, foundation, data, compute, edge, postgres=postgres, servicebus=servicebus)
+        self.outputs = _outputs(
+            config, foundation, data, compute, edge, postgres=postgres, servicebus=servicebus, ai=ai
+        )
         self.register_outputs({})
 
 
@@ -162,6 +177,7 @@ def _outputs(
     *,
     postgres: PostgresResult,
     servicebus: ServiceBusTier,
+    ai: AiTier,
 ) -> dict[str, Any]:
     """The stack outputs contract (``stacks.reference``) from the tiers' results."""
     apim = edge.api_management
@@ -189,4 +205,5 @@ def _outputs(
         postgres_host=postgres.host,
         postgres_roles_job=postgres.principals.name if postgres.principals is not None else None,
         service_bus_namespace=servicebus.host_name,
+        ai_services_endpoints={key: account.endpoint for key, account in ai.accounts.items()},
     )

@@ -20,6 +20,21 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "zoneRedundant": False,
         # Flow logs everywhere (the same topology in every environment), kept a week in dev.
         "network": {"flowLogs": {"enabled": True, "retentionDays": 7}},
+        # The AI gateway's models: one small pay-as-you-go deployment, kept in the EU data zone.
+        "aiServices": {
+            "accounts": {
+                "primary": {
+                    "deployments": {
+                        "chat": {
+                            "model": "gpt-4o-mini",
+                            "version": "2024-07-18",
+                            "sku": "DataZoneStandard",
+                            "capacity": 10,
+                        }
+                    }
+                }
+            }
+        },
         "observability": {"retentionDays": 30, "dailyQuotaGb": 5},
         "keyVault": {"sku": "standard"},
         # Developer: no SLA and no zones, but the same internal VNet injection as Premium.
@@ -63,6 +78,24 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "zoneRedundant": True,
         # Every flow through the VNet, kept 30 days and analysed hourly (the default).
         "network": {"flowLogs": {"enabled": True}},
+        # The full pool: provisioned throughput first, spilling over to pay-as-you-go on the same account (API
+        # Management's pool puts the accounts behind one route), all in the EU data zone.
+        "aiServices": {
+            "accounts": {
+                "primary": {
+                    "deployments": {
+                        "chat-ptu": {
+                            "model": "gpt-4o",
+                            "version": "2024-08-06",
+                            "sku": "DataZoneProvisionedManaged",
+                            "capacity": 15,
+                            "spilloverTo": "chat",
+                        },
+                        "chat": {"model": "gpt-4o", "version": "2024-08-06", "sku": "DataZoneStandard", "capacity": 50},
+                    }
+                },
+            }
+        },
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
         # Two units: the fewest with which Premium is zone redundant (automatic zones), as zoneRedundant asks.
@@ -99,6 +132,36 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "zoneRedundant": True,
         # Flows kept 90 days, like the workspace's logs.
         "network": {"flowLogs": {"enabled": True, "retentionDays": 90}},
+        # The full pool: provisioned throughput first, spilling over to pay-as-you-go on the same account (API
+        # Management's pool puts the accounts behind one route), all in the EU data zone.
+        "aiServices": {
+            "accounts": {
+                "primary": {
+                    "deployments": {
+                        "chat-ptu": {
+                            "model": "gpt-4o",
+                            "version": "2024-08-06",
+                            "sku": "DataZoneProvisionedManaged",
+                            "capacity": 50,
+                            "spilloverTo": "chat",
+                        },
+                        "chat": {
+                            "model": "gpt-4o",
+                            "version": "2024-08-06",
+                            "sku": "DataZoneStandard",
+                            "capacity": 200,
+                        },
+                    }
+                },
+                # A second region: the pool's fallback when the primary region is out of capacity or down.
+                "secondary": {
+                    "location": "swedencentral",
+                    "deployments": {
+                        "chat": {"model": "gpt-4o", "version": "2024-08-06", "sku": "DataZoneStandard", "capacity": 200}
+                    },
+                },
+            }
+        },
         "observability": {"retentionDays": 90},
         "keyVault": {"sku": "premium"},
         # Three units, which Azure spreads over the region's zones (automatic zone redundancy).

@@ -26,7 +26,7 @@ import pulumi
 from azplatform.components.records.offline import SUBSCRIPTION_ID
 from azplatform.stacks.config import required_private_dns_zones
 
-CONTRACT_VERSION = "1.2"
+CONTRACT_VERSION = "1.3"
 """The version of the outputs below (``major.minor``)."""
 
 T = TypeVar("T")
@@ -55,7 +55,9 @@ class ExampleEnvironment:
 _SUBNET_ROLES = (("gateway", "agw"), ("apim", "apim"), ("containerApps", "aca"), ("privateEndpoints", "pep"))
 # Every private DNS zone the platform links: the Private Link targets' and API Management's.
 # The private DNS zones a platform with every optional service exports (the list the foundation creates them from).
-_ZONES = sorted(required_private_dns_zones({"postgres": {}, "serviceBus": {"sku": "Premium"}, "apim": {}}))
+_ZONES = sorted(
+    required_private_dns_zones({"postgres": {}, "serviceBus": {"sku": "Premium"}, "apim": {}, "aiServices": {}})
+)
 
 
 class Output(Generic[T]):
@@ -235,6 +237,12 @@ class PlatformReference:
         "workflow starts it right after ``pulumi up``). None without PostgreSQL.",
         example=lambda env: f"caj-azp-pgroles-{env.code}-weu",
         optional=True,
+    )
+    ai_services_endpoints: Output[dict[str, str]] = Output(
+        "aiServicesEndpoints",
+        "The AI gateway's model accounts' endpoints by key (https://<account>.cognitiveservices.azure.com/; "
+        "Entra ID only, resolvable inside the VNet through their private endpoints). Empty without AI services.",
+        example=lambda env: {"primary": f"https://ais-azp-primary-{env.code}-weu-test.cognitiveservices.azure.com/"},
     )
 
     def __init__(self, stack_name: str, *, name: str | None = None, opts: pulumi.ResourceOptions | None = None):

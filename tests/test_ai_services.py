@@ -23,6 +23,8 @@ from azplatform.components.records.ai import ACCOUNT, DEPLOYMENT
 from azplatform.components.regions import REGIONS
 from azplatform.plan import Plan
 from azplatform.stacks.offline import render
+from tests.test_schema import Case
+from tests.test_schema import test_stack_file_and_component_refuse_alike as refused_alike
 
 RG = "rg-unit"
 SUB = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-unit/providers"
@@ -210,3 +212,85 @@ def test_allowed_sizes_pass() -> None:
 def test_every_data_zone_region_is_a_region_the_platform_knows() -> None:
     assert set(DATA_ZONES) <= set(REGIONS)
     assert {"uksouth", "switzerlandnorth", "norwayeast", "japaneast"}.isdisjoint(DATA_ZONES)
+
+
+# --- the platform's stacks -------------------------------------------------------------------------------------------
+def _deployments(plan: Plan) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for deployment in plan.of_type(DEPLOYMENT):
+        found.setdefault(deployment.inputs["accountName"], []).append(deployment)
+    return found
+
+
+def test_dev_gets_one_small_pay_as_you_go_deployment(plans: dict[str, Plan]) -> None:
+    (account,) = plans["dev"].of_type(ACCOUNT)
+    ((deployment,),) = _deployments(plans["dev"]).values()
+    assert deployment.inputs["sku"]["name"] in ("GlobalStandard", "DataZoneStandard", "Standard")
+    assert deployment.inputs["sku"]["capacity"] <= 10
+    assert not account.protect
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_staging_and_prod_get_provisioned_throughput_spilling_over_to_pay_as_you_go(
+    plans: dict[str, Plan], stack: str
+) -> None:
+    primary = next(a for a in plans[stack].of_type(ACCOUNT) if "-primary-" in a.inputs["accountName"])
+    chain = _deployments(plans[stack])[primary.inputs["accountName"]]
+    by_name = {d.inputs["deploymentName"]: d for d in chain}
+    ptu = by_name["chat-ptu"]
+    assert ptu.inputs["sku"]["name"].endswith("ProvisionedManaged")
+    assert ptu.inputs["properties"]["spilloverDeploymentName"] == "chat"
+    assert by_name["chat"].inputs["sku"]["name"] == "DataZoneStandard"
+    # One write at a time on the account: the second waits for the first.
+    assert ptu.urn in by_name["chat"].dependencies
+
+
+def test_prod_spreads_over_two_accounts_in_two_regions_reached_from_the_vnet(plans: dict[str, Plan]) -> None:
+    plan = plans["prod"]
+    accounts = plan.of_type(ACCOUNT)
+    assert len({a.inputs["location"] for a in accounts}) >= 2
+    (vnet,) = plan.of_type("azure-native:network:VirtualNetwork")
+    endpoints = [
+        e
+        for e in plan.of_type("azure-native:network:PrivateEndpoint")
+        if e.inputs["privateEndpointName"].startswith("pep-ais-")
+    ]
+    assert len(endpoints) == len(accounts)
+    # An endpoint lives in its VNet's region, whatever its target's.
+    assert {e.inputs["location"] for e in endpoints} == {vnet.inputs["location"]}
+    for account in accounts:
+        assert account.protect
+        assert account.inputs["properties"]["disableLocalAuth"] is True
+        assert account.inputs["properties"]["publicNetworkAccess"] == "Disabled"
+    locks = [
+        lock
+        for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")
+        if lock.name.startswith("platform-ai-") and lock.inputs["level"] == "CanNotDelete"
+    ]
+    assert len(locks) == len(accounts)
+    assert set(plan.outputs["aiServicesEndpoints"]) == {"primary", "secondary"}
+    for key, endpoint in plan.outputs["aiServicesEndpoints"].items():
+        assert endpoint.startswith(f"https://ais-azp-{key}") and endpoint.endswith(".cognitiveservices.azure.com/")
+
+
+STACK_CASES = [
+    Case(
+        "a data zone model in a region in no data zone",
+        {"aiServices": {"accounts": {"secondary": {"location": "uksouth"}}}},
+        "aiServices.accounts.secondary.deployments.chat.sku",
+        lambda: _args(location="uksouth", deployments={"chat": DEPLOYMENTS["chat"]}),
+        "uksouth is in neither",
+    ),
+    Case(
+        "a provisioned size off the model's steps",
+        {"aiServices": {"accounts": {"primary": {"deployments": {"chat-ptu": {"capacity": 52}}}}}},
+        "aiServices.accounts.primary.deployments.chat-ptu.capacity",
+        lambda: _args(deployments={**DEPLOYMENTS, "chat-ptu": {**DEPLOYMENTS["chat-ptu"], "capacity": 52}}),
+        "takes at least 15 PTU in steps of 5",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", STACK_CASES, ids=lambda c: c.id)
+def test_stack_file_and_component_refuse_alike(case: Case) -> None:
+    refused_alike(case)

@@ -76,7 +76,8 @@ def test_no_zone_of_the_central_ones_is_created_and_endpoints_use_the_central_zo
     assert all(name.endswith(".azurecontainerapps.io") for name in created)
     assert environment.name == "platform-cae"
     groups = landing_zone.of_type("azure-native:network:PrivateDnsZoneGroup")
-    assert len(groups) == 6
+    # Key Vault, registry, Redis, Cosmos DB, PostgreSQL, Service Bus and prod's two AI services accounts.
+    assert len(groups) == 8
     for group in groups:
         for config in group.inputs["privateDnsZoneConfigs"]:
             assert config["privateDnsZoneId"] in central.values(), group.name

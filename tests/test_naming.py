@@ -5,8 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from azplatform.components.ai_services import ACCOUNT_NAME_RULE, DATA_ZONES, account_name
+from azplatform.components.flow_logs import STORAGE_ACCOUNT_NAME_RULE
 from azplatform.components.naming import Kind, Namer, stable_suffix
+from azplatform.components.postgres import SERVER_NAME_RULE
 from azplatform.components.regions import REGIONS
+from azplatform.components.service_bus import NAMESPACE_NAME_RULE
 from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.errors import ConfigError
 from tests.conftest import stack_values
@@ -43,12 +47,20 @@ def test_any_accepted_config_yields_only_valid_names(prefix: str, environment: s
     try:
         config = load_platform_config(values, f"Pulumi.{environment}.yaml")
     except ConfigError as error:
-        # The only acceptable rejections: a name that would break a rule, reported on namePrefix, and dev's
-        # zone-less SKUs (APIM Developer, single-node Redis) when zoneRedundant is forced on.
-        assert {p.path for p in error.problems} <= {"namePrefix", "apim.sku", "redis.highAvailability"}, str(error)
+        # The only acceptable rejections: a name that would break a rule, reported on namePrefix, dev's zone-less
+        # SKUs (APIM Developer, single-node Redis) when zoneRedundant is forced on, and the profiles' data zone
+        # model deployments in a region outside the US and EU data zones.
+        paths = {p.path for p in error.problems}
+        data_zone = {p for p in paths if p.startswith("aiServices.accounts.") and p.endswith(".sku")}
+        assert paths - data_zone <= {"namePrefix", "apim.sku", "redis.highAvailability"}, str(error)
+        assert not data_zone or location not in DATA_ZONES, str(error)
         return
     namer = config.namer
     for kind in Kind:
         name = namer.name(kind, "api" if kind in (Kind.CONTAINER_APP, Kind.CONTAINER_APP_JOB) else None)
         assert kind.value.problems(name) == [], (kind, name)
         assert name == config.namer.name(kind, "api" if kind in (Kind.CONTAINER_APP, Kind.CONTAINER_APP_JOB) else None)
+    # The rules component modules keep for their own types.
+    for rule in (SERVER_NAME_RULE, NAMESPACE_NAME_RULE, STORAGE_ACCOUNT_NAME_RULE, ACCOUNT_NAME_RULE):
+        assert rule.problems(namer.name(rule)) == [], rule
+    assert ACCOUNT_NAME_RULE.problems(account_name(namer, "secondary", "swedencentral", location)) == []

@@ -184,8 +184,12 @@ def test_without_an_administrator_the_server_is_refused() -> None:
 
 
 def test_ha_follows_zone_redundancy_unless_given() -> None:
-    # In a region without zones, prod (zoneRedundant: false there) is accepted with no standby.
-    load_platform_config(deep_merge(stack_values("prod"), {"location": "canadaeast", "zoneRedundant": False}), "prod")
+    # In a region without zones, prod (zoneRedundant: false there) is accepted with no standby. (Canada is in no
+    # data zone: the profile's EU data zone models stay in westeurope.)
+    models_home = {"aiServices": {"accounts": {"primary": {"location": "westeurope"}}}}
+    load_platform_config(
+        deep_merge(stack_values("prod"), {"location": "canadaeast", "zoneRedundant": False, **models_home}), "prod"
+    )
     error = _problems("prod", {"postgres": {"tier": "Burstable", "skuName": "Standard_B2s"}})
     (problem,) = [p for p in error.problems if p.path == "postgres.tier"]
     assert "zoneRedundant asks for" in problem.message

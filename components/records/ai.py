@@ -23,7 +23,9 @@ RECORDS = (
         tier=Tier.PLATFORM,
         arm_id="{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}",
         parent=None,
-        stateful=False,
+        # Its deployments hold provisioned capacity that may not be found again, and it keeps fine-tuned models and
+        # stored files: protected and locked in prod like a data store.
+        stateful=True,
         taggable=True,
         # Audit, RequestResponse, Trace and AzureOpenAIRequestUsage logs, and the account's metrics.
         # https://learn.microsoft.com/azure/ai-foundry/openai/monitor-openai-reference

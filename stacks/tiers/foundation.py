@@ -128,6 +128,8 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
     def private_endpoint(group_id: str) -> PrivateEndpointSpec:
         return PrivateEndpointSpec(
             subnet_id=pe_subnet,
+            # In the VNet's region, whatever the target's (an AI services account may sit in another region).
+            location=config.location,
             private_dns_zone_ids=[network.dns_zone_ids[zone] for zone in private_dns_zone_sets()[group_id]],
         )
 
