@@ -15,6 +15,22 @@ from typing import Any
 
 from azplatform.plan.environments import Environment, EnvironmentTraits
 
+# The chat model of the AI gateway's pool (one version everywhere, so that every member answers alike); data zone
+# types keep processing in the EU.
+_GPT_4O: dict[str, Any] = {"model": "gpt-4o", "version": "2024-08-06", "sku": "DataZoneStandard"}
+
+
+def _model_pool(*, ptu: int, tokens_per_minute: int) -> dict[str, Any]:
+    """An account's pool: ``ptu`` provisioned throughput units that spill over to a pay-as-you-go deployment of
+    ``tokens_per_minute`` thousand tokens a minute, instead of answering 429."""
+    return {
+        "deployments": {
+            "chat-ptu": _GPT_4O | {"sku": "DataZoneProvisionedManaged", "capacity": ptu, "spilloverTo": "chat"},
+            "chat": _GPT_4O | {"capacity": tokens_per_minute},
+        }
+    }
+
+
 PROFILES: Mapping[Environment, Mapping[str, Any]] = {
     "dev": {
         "zoneRedundant": False,
@@ -78,24 +94,9 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "zoneRedundant": True,
         # Every flow through the VNet, kept 30 days and analysed hourly (the default).
         "network": {"flowLogs": {"enabled": True}},
-        # The full pool: provisioned throughput first, spilling over to pay-as-you-go on the same account (API
-        # Management's pool puts the accounts behind one route), all in the EU data zone.
-        "aiServices": {
-            "accounts": {
-                "primary": {
-                    "deployments": {
-                        "chat-ptu": {
-                            "model": "gpt-4o",
-                            "version": "2024-08-06",
-                            "sku": "DataZoneProvisionedManaged",
-                            "capacity": 15,
-                            "spilloverTo": "chat",
-                        },
-                        "chat": {"model": "gpt-4o", "version": "2024-08-06", "sku": "DataZoneStandard", "capacity": 50},
-                    }
-                },
-            }
-        },
+        # The full pool: provisioned throughput first, spilling over to pay-as-you-go on the same account, all in
+        # the EU data zone.
+        "aiServices": {"accounts": {"primary": _model_pool(ptu=15, tokens_per_minute=50)}},
         "observability": {"retentionDays": 60},
         "keyVault": {"sku": "standard"},
         # Two units: the fewest with which Premium is zone redundant (automatic zones), as zoneRedundant asks.
@@ -132,34 +133,11 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "zoneRedundant": True,
         # Flows kept 90 days, like the workspace's logs.
         "network": {"flowLogs": {"enabled": True, "retentionDays": 90}},
-        # The full pool: provisioned throughput first, spilling over to pay-as-you-go on the same account (API
-        # Management's pool puts the accounts behind one route), all in the EU data zone.
+        # The full pool, and a second region: the route's fallback when the primary is out of capacity or down.
         "aiServices": {
             "accounts": {
-                "primary": {
-                    "deployments": {
-                        "chat-ptu": {
-                            "model": "gpt-4o",
-                            "version": "2024-08-06",
-                            "sku": "DataZoneProvisionedManaged",
-                            "capacity": 50,
-                            "spilloverTo": "chat",
-                        },
-                        "chat": {
-                            "model": "gpt-4o",
-                            "version": "2024-08-06",
-                            "sku": "DataZoneStandard",
-                            "capacity": 200,
-                        },
-                    }
-                },
-                # A second region: the pool's fallback when the primary region is out of capacity or down.
-                "secondary": {
-                    "location": "swedencentral",
-                    "deployments": {
-                        "chat": {"model": "gpt-4o", "version": "2024-08-06", "sku": "DataZoneStandard", "capacity": 200}
-                    },
-                },
+                "primary": _model_pool(ptu=50, tokens_per_minute=200),
+                "secondary": {"location": "swedencentral", "deployments": {"chat": _GPT_4O | {"capacity": 200}}},
             }
         },
         "observability": {"retentionDays": 90},
