@@ -15,6 +15,7 @@ from annotated_types import Len
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from azplatform.components.aliases import renamed_from
+from azplatform.components.apim_policies import IDENTITY_CLIENT_ID_VALUE
 from azplatform.components.args import Args, Input
 from azplatform.components.identity import component_identity
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
@@ -406,6 +407,13 @@ class ApiManagementArgs(ApiManagementSettings, CommonArgs):
         "none.",
     )
 
+    publish_identity_client_id: bool = Field(
+        default=False,
+        description="Publish the identity's client id as the plain named value apim-identity-client-id, which "
+        "authentication-managed-identity policies name (model routes call their backends as this identity). "
+        "Default off.",
+    )
+
     @model_validator(mode="after")
     def _one_zone(self) -> ApiManagementArgs:
         if self.private_dns_zone_id is not None and self.private_dns_zone_name is not None:
@@ -571,6 +579,18 @@ class ApiManagement(pulumi.ComponentResource):
             value_id: self._key_vault_value(f"{name}-nv-{value_id}", args, value_id, secret_name, grants)
             for value_id, secret_name in args.named_values.items()
         }
+        if args.publish_identity_client_id:
+            # Not a secret: a client id identifies the identity, it grants nothing.
+            self.named_values[IDENTITY_CLIENT_ID_VALUE] = azure_native.apimanagement.NamedValue(
+                f"{name}-nv-identity-client-id",
+                service_name=self.service.name,
+                resource_group_name=args.resource_group_name,
+                named_value_id=IDENTITY_CLIENT_ID_VALUE,
+                display_name=IDENTITY_CLIENT_ID_VALUE,
+                secret=False,
+                value=self.identity.client_id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         self.cache = self._external_cache(name, args, grants) if args.external_cache else None
         if args.app_insights is not None:
             self._log_to_app_insights(name, args, args.app_insights)

@@ -68,6 +68,15 @@ _CLIENT_IP = (
 _JWT_SUBJECT = 'context.Request.Headers.GetValueOrDefault("Authorization", "").Split(\' \').Last().AsJwt()?.Subject'
 
 
+COGNITIVE_SERVICES = "https://cognitiveservices.azure.com"
+"""The audience of Entra tokens for Azure OpenAI and AI services accounts."""
+
+IDENTITY_CLIENT_ID_VALUE = "apim-identity-client-id"
+"""The plain named value holding API Management's user-assigned identity's client id
+(``ApiManagementArgs.publish_identity_client_id``), so that a policy names the identity without knowing it:
+``{{apim-identity-client-id}}``."""
+
+
 class CounterKey(Enum):
     """What a rate limit, quota or token limit counts per (the stack file's ``key``); :attr:`expression` is the
     policy expression that computes it."""
@@ -485,6 +494,29 @@ class SetBackendService(_FixedSection):
         return _element("set-backend-service", backend_id=self.backend_id)
 
 
+class ManagedIdentityAuth(_FixedSection):
+    """``authentication-managed-identity``: API Management calls the backend with an Entra token of its own
+    identity (in the Authorization header), so no key to the backend exists anywhere.
+
+    https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy
+    """
+
+    SECTION: ClassVar[Section] = Section.INBOUND
+    RANK: ClassVar[int] = 65
+
+    resource: str = Field(
+        default=COGNITIVE_SERVICES,
+        min_length=1,
+        description="The token's audience. Default https://cognitiveservices.azure.com (Azure OpenAI and AI services).",
+    )
+    client_id: str | None = Field(
+        default=None, description="A user-assigned identity's client id; none: the system-assigned identity."
+    )
+
+    def element(self) -> ET.Element:
+        return _element("authentication-managed-identity", resource=self.resource, client_id=self.client_id)
+
+
 # --- caching ------------------------------------------------------------------------------------------------
 
 
@@ -692,6 +724,9 @@ class SetHeader(_Policy):
     def _modifiable(cls, value: str) -> str:
         if value.lower() in PROTECTED_HEADERS:
             raise ValueError(f"API Management cannot modify or delete the {value} header")
+        if value.lower() == "api-key":
+            # Keyless: models are called with API Management's identity (authentication-managed-identity).
+            raise ValueError("the api-key header carries a model key; the gateway calls models with its identity")
         return value
 
     @field_validator("action")
@@ -767,11 +802,19 @@ class ApiPolicies(Args):
     set_headers: list[SetHeader] = Field(default_factory=list, description="Header changes. Default: none.")
     set_body: SetBody | None = Field(default=None, description="Body replacement. Default: none.")
 
-    def document(self, backend_id: str, tenant_id: str, caching: CachingType) -> ApimPolicyDocument:
-        """The API-scope policy document: auth, limits, AI gateway token policies, routing to ``backend_id``,
-        caching (in the service's ``caching`` cache), retry and transformations. ``tenant_id`` is the tenant whose
-        tokens ``auth`` accepts unless it names its own."""
+    def document(
+        self,
+        backend_id: str,
+        tenant_id: str,
+        caching: CachingType,
+        backend_auth: ManagedIdentityAuth | None = None,
+    ) -> ApimPolicyDocument:
+        """The API-scope policy document: auth, limits, AI gateway token policies, routing to ``backend_id`` (with
+        ``backend_auth``, as API Management's own identity), caching (in the service's ``caching`` cache), retry and
+        transformations. ``tenant_id`` is the tenant whose tokens ``auth`` accepts unless it names its own."""
         statements: list[Statement] = [SetBackendService(backend_id=backend_id)]
+        if backend_auth is not None:
+            statements.append(backend_auth)
         if self.auth is not None:
             statements.append(self.auth.statement(tenant_id))
         if self.cache is not None:
@@ -787,7 +830,7 @@ class ApiPolicies(Args):
 
 # --- the document -------------------------------------------------------------------------------------------
 
-_ONCE = (ValidateJwt, RateLimitByKey, QuotaByKey, SetBackendService, ResponseCache, Retry)
+_ONCE = (ValidateJwt, RateLimitByKey, QuotaByKey, SetBackendService, ManagedIdentityAuth, ResponseCache, Retry)
 
 
 def _require(condition: bool, message: str) -> None:

@@ -22,6 +22,7 @@ from azplatform.components.api_management import (
     CircuitBreaker,
     HttpsUrl,
     PoolMemberSettings,
+    StatusCodeRange,
     duplicate_paths,
 )
 from azplatform.components.apim_policies import ApiPolicies
@@ -70,24 +71,57 @@ class PoolMemberConfig(PoolMemberSettings):
         return self
 
 
+class ModelMemberConfig(PoolMemberSettings):
+    """One model deployment behind a model route: an ``aiServices`` account and one of its deployments."""
+
+    account: str = Field(min_length=1, description="The account's key in aiServices.accounts.")
+    deployment: str = Field(min_length=1, description="The deployment's name on that account.")
+
+
+# A model route's breaker also trips on 429 (a provisioned deployment that is full) and keeps the backend out for as
+# long as its Retry-After says, so the pool moves on to the next priority instead of queueing behind it.
+# https://learn.microsoft.com/azure/api-management/backends#circuit-breaker
+MODEL_CIRCUIT_BREAKER = CircuitBreaker(
+    failures=1,
+    interval_seconds=10,
+    trip_seconds=10,
+    status_codes=[StatusCodeRange(min=429, max=429), StatusCodeRange(min=500, max=599)],
+    accept_retry_after=True,
+)
+
+
 class BackendConfig(Args):
-    """Where an API goes: one app, one HTTPS URL, or a load-balanced pool; each single backend has a circuit
-    breaker."""
+    """Where an API goes: one app, one HTTPS URL, a load-balanced pool, or a model route (model deployments of the
+    platform's AI services, reached with API Management's identity); each single backend has a circuit breaker."""
 
     app: str | None = Field(default=None, description="A Container App by its apps key (https://<app>.<domain>).")
     url: HttpsUrl | None = Field(default=None, description="An HTTPS URL.")
     pool: Annotated[list[PoolMemberConfig], POOL_SIZE] | None = Field(
         default=None, description="A load-balanced pool of 2-30 backends."
     )
-    circuit_breaker: CircuitBreaker = Field(
-        default_factory=CircuitBreaker, description="Circuit breaker of each single backend. Default on."
+    models: Annotated[list[ModelMemberConfig], Field(min_length=1, max_length=30)] | None = Field(
+        default=None,
+        description="A model route: 1-30 model deployments (aiServices), by priority and weight; API Management calls "
+        "them with its managed identity, never a key.",
+    )
+    circuit_breaker: CircuitBreaker | None = Field(
+        default=None,
+        description="Circuit breaker of each single backend. Default: 5 server errors a minute trip it for a minute; "
+        "for a model route, one 429 or server error trips it for Retry-After (at least 10 s).",
     )
 
     @model_validator(mode="after")
     def _one_target(self) -> BackendConfig:
-        if sum(x is not None for x in (self.app, self.url, self.pool)) != 1:
-            raise ValueError("give exactly one of app, url or pool")
+        if sum(x is not None for x in (self.app, self.url, self.pool, self.models)) != 1:
+            raise ValueError("give exactly one of app, url, pool or models")
         return self
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        """The circuit breaker each single backend gets (the model route's default differs)."""
+        if self.circuit_breaker is not None:
+            return self.circuit_breaker
+        return MODEL_CIRCUIT_BREAKER if self.models is not None else CircuitBreaker()
 
 
 class ApiConfig(_PlatformKeys, ApiSettings):
@@ -133,8 +167,25 @@ def edge_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     apps: Mapping[str, Any] = raw_apps if isinstance(raw_apps, Mapping) else {}
     served = {name for name, app in apps.items() if isinstance(app, Mapping) and app.get("targetPort") is not None}
     apis = _get(data, "apim", "apis")
+    deployments = {
+        (key, name)
+        for key, account in (_get(data, "aiServices", "accounts") or {}).items()
+        if isinstance(account, Mapping)
+        for name in (account.get("deployments") or {})
+    }
     for api_id, api in apis.items() if isinstance(apis, Mapping) else []:
         backend = _get(api, "backend")
+        models = _get(backend, "models")
+        for i, member in enumerate(models if isinstance(models, list) else []):
+            target = (_get(member, "account"), _get(member, "deployment"))
+            if all(isinstance(part, str) for part in target) and target not in deployments:
+                problems.append(
+                    ConfigProblem(
+                        f"apim.apis.{api_id}.backend.models.{i}",
+                        f"names no deployment of aiServices; deployments: {sorted('/'.join(d) for d in deployments)}",
+                        "/".join(str(part) for part in target),
+                    )
+                )
         members = _get(backend, "pool")
         targets = [("backend.app", _get(backend, "app"))]
         targets += (

@@ -12,6 +12,7 @@ Sources (one per element; "Policy statement", "Attributes", "Elements" and "Usag
 - llm-emit-token-metric: https://learn.microsoft.com/azure/api-management/llm-emit-token-metric-policy
 - azure-openai-emit-token-metric: https://learn.microsoft.com/azure/api-management/azure-openai-emit-token-metric-policy
 - set-backend-service: https://learn.microsoft.com/azure/api-management/set-backend-service-policy
+- authentication-managed-identity: https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy
 - cache-lookup: https://learn.microsoft.com/azure/api-management/cache-lookup-policy
 - cache-store: https://learn.microsoft.com/azure/api-management/cache-store-policy
 - retry: https://learn.microsoft.com/azure/api-management/retry-policy
@@ -146,6 +147,12 @@ REFERENCE: dict[str, Spec] = {
     "llm-emit-token-metric": Spec(_s("inbound"), attributes=_s("namespace"), children=_s("dimension")),
     "azure-openai-emit-token-metric": Spec(_s("inbound"), attributes=_s("namespace"), children=_s("dimension")),
     "dimension": Spec(frozenset(), attributes=_s("name", "value"), required=_s("name")),
+    "authentication-managed-identity": Spec(
+        _s("inbound"),
+        attributes=_s("resource", "client-id", "output-token-variable-name", "ignore-error"),
+        required=_s("resource"),
+        values={"ignore-error": BOOL},
+    ),
     "set-backend-service": Spec(
         _s("inbound", "backend"),
         attributes=_s(

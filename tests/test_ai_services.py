@@ -5,6 +5,8 @@ deployed twice, data zone types outside a data zone, spillover to nothing standa
 from __future__ import annotations
 
 import itertools
+import json
+import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from azplatform.components.ai_services import (
     AiServices,
     AiServicesArgs,
     AiServicesRole,
+    account_name,
 )
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import DiagnosticSettings, Lock, PrivateEndpointSpec
@@ -22,7 +25,9 @@ from azplatform.components.records import private_dns_zone_sets
 from azplatform.components.records.ai import ACCOUNT, DEPLOYMENT
 from azplatform.components.regions import REGIONS
 from azplatform.plan import Plan
+from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.offline import render
+from tests.conftest import stack_values
 from tests.test_schema import Case
 from tests.test_schema import test_stack_file_and_component_refuse_alike as refused_alike
 
@@ -294,3 +299,94 @@ STACK_CASES = [
 @pytest.mark.parametrize("case", STACK_CASES, ids=lambda c: c.id)
 def test_stack_file_and_component_refuse_alike(case: Case) -> None:
     refused_alike(case)
+
+
+# --- API Management in front, keyless --------------------------------------------------------------------------------
+BACKEND = "azure-native:apimanagement:Backend"
+
+
+def _ai_policy(plan: Plan) -> ET.Element:
+    (policy,) = [p for p in plan.of_type("azure-native:apimanagement:ApiPolicy") if p.inputs["apiId"] == "ai"]
+    return ET.fromstring(policy.inputs["value"])
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_the_model_route_reaches_the_deployments_as_the_gateways_identity(plans: dict[str, Plan], stack: str) -> None:
+    plan = plans[stack]
+    config = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml")
+    assert config.apim is not None and config.ai_services is not None
+    members = config.apim.apis["ai"].backend.models or []
+    accounts = {a.inputs["accountName"]: a for a in plan.of_type(ACCOUNT)}
+    names = {
+        key: account_name(config.namer, key, a.location or config.location, config.location)
+        for key, a in config.ai_services.accounts.items()
+    }
+    backends = {b.inputs["backendId"]: b for b in plan.of_type(BACKEND) if b.inputs["backendId"].startswith("ai")}
+    urls = sorted(b.inputs["url"] for b in backends.values() if "url" in b.inputs)
+    assert urls == sorted(
+        f"https://{names[m.account]}.cognitiveservices.azure.com/openai/deployments/{m.deployment}" for m in members
+    )
+    # Every single backend trips on a 429 for as long as Retry-After says.
+    for backend in backends.values():
+        if "url" in backend.inputs:
+            (rule,) = backend.inputs["circuitBreaker"]["rules"]
+            assert rule["acceptRetryAfter"] is True
+            assert {"min": 429, "max": 429} in rule["failureCondition"]["statusCodeRanges"]
+    if len(members) > 1:
+        pool = backends["ai"]
+        assert [(s["priority"], s.get("weight")) for s in pool.inputs["pool"]["services"]] == [
+            (m.priority, m.weight) for m in members
+        ]
+    # Keyless: the policy authenticates as the gateway's user-assigned identity, named by a plain named value.
+    inbound = _ai_policy(plan).find("inbound")
+    assert inbound is not None
+    auth = inbound.find("authentication-managed-identity")
+    assert auth is not None and auth.attrib == {
+        "resource": "https://cognitiveservices.azure.com",
+        "client-id": "{{apim-identity-client-id}}",
+    }
+    (value,) = [
+        v
+        for v in plan.of_type("azure-native:apimanagement:NamedValue")
+        if v.inputs["namedValueId"] == "apim-identity-client-id"
+    ]
+    (identity,) = [
+        i
+        for i in plan.of_type("azure-native:managedidentity:UserAssignedIdentity")
+        if "-apim-" in i.inputs["resourceName"]
+    ]
+    assert value.inputs["secret"] is False and identity.urn in value.propertyDependencies["value"]
+    # The gateway's identity holds Cognitive Services OpenAI User on each account its route names, and nothing
+    # in the plan carries a key.
+    grants = [
+        r
+        for r in plan.of_type("azure-native:authorization:RoleAssignment")
+        if r.inputs["roleDefinitionId"].endswith(AiServicesRole.COGNITIVE_SERVICES_OPENAI_USER.value)
+    ]
+    assert {g.inputs["scope"].rsplit("/", 1)[-1] for g in grants} == {names[m.account] for m in members}
+    assert all(a.inputs["properties"]["disableLocalAuth"] is True for a in accounts.values())
+    assert "api-key" not in json.dumps([r.inputs for r in plan.resources]).lower()
+
+
+def test_the_token_limit_counts_per_subscription(plans: dict[str, Plan]) -> None:
+    inbound = _ai_policy(plans["prod"]).find("inbound")
+    assert inbound is not None
+    limit = inbound.find("llm-token-limit")
+    assert limit is not None and limit.attrib["counter-key"].startswith("@(context.Subscription?.Id")
+
+
+def test_a_route_to_a_deployment_nobody_made_names_the_key() -> None:
+    from tests.test_schema import _stack_file_problem
+
+    error = _stack_file_problem(
+        {"apim": {"apis": {"ai": {"backend": {"models": [{"account": "primary", "deployment": "gpt-9"}]}}}}}
+    )
+    (problem,) = [p for p in error.problems if p.path == "apim.apis.ai.backend.models.0"]
+    assert "names no deployment of aiServices" in problem.message and "primary/chat" in problem.message
+
+
+def test_no_policy_sets_an_api_key_header() -> None:
+    from azplatform.components.apim_policies import SetHeader
+
+    with pytest.raises(ValidationError, match="the gateway calls models with its identity"):
+        SetHeader(name="api-key", value="x")

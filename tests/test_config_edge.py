@@ -140,7 +140,7 @@ def test_without_apim_the_direct_app_needs_ingress() -> None:
 
 def test_backend_takes_exactly_one_target() -> None:
     backend = {"app": "api", "url": "https://x.example.com"}
-    assert "exactly one of app, url or pool" in _problem(
+    assert "exactly one of app, url, pool or models" in _problem(
         "prod", {"apim.apis.api.backend": backend}, "apim.apis.api.backend"
     )
 

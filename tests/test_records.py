@@ -249,12 +249,15 @@ def test_every_planned_resource_fills_its_id_from_its_own_inputs(plans: dict[str
 
 
 def test_api_operations_and_policies_hang_off_the_api(prod_plan: Plan) -> None:
-    (api,) = prod_plan.of_type("azure-native:apimanagement:Api")
-    api_id = arm_id(api.type, api.name, api.inputs)
-    assert api_id.endswith(f"/apis/{api.inputs['apiId']}")
-    children = [*prod_plan.of_type("azure-native:apimanagement:ApiOperation")]
-    children += prod_plan.of_type("azure-native:apimanagement:ApiPolicy")
-    assert children
-    for child in children:
-        assert child.inputs["apiId"] == api.inputs["apiId"]
-        assert arm_id(child.type, child.name, child.inputs).startswith(api_id + "/")
+    for api in prod_plan.of_type("azure-native:apimanagement:Api"):
+        api_id = arm_id(api.type, api.name, api.inputs)
+        assert api_id.endswith(f"/apis/{api.inputs['apiId']}")
+        children = [
+            child
+            for child_type in ("azure-native:apimanagement:ApiOperation", "azure-native:apimanagement:ApiPolicy")
+            for child in prod_plan.of_type(child_type)
+            if child.inputs["apiId"] == api.inputs["apiId"]
+        ]
+        assert children
+        for child in children:
+            assert arm_id(child.type, child.name, child.inputs).startswith(api_id + "/")

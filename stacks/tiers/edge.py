@@ -7,12 +7,13 @@ with the deploying tenant (:func:`backends`, :func:`policy_xml`, pure functions)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azure_native as azure_native
 
+from azplatform.components.ai_services import AiServices
 from azplatform.components.api_management import (
     HEALTH_PATH,
     ApiManagement,
@@ -23,7 +24,12 @@ from azplatform.components.api_management import (
     BackendSpec,
     PoolMember,
 )
-from azplatform.components.apim_policies import ApiPolicies, CachingType
+from azplatform.components.apim_policies import (
+    IDENTITY_CLIENT_ID_VALUE,
+    ApiPolicies,
+    CachingType,
+    ManagedIdentityAuth,
+)
 from azplatform.components.application_gateway import ApplicationGateway, ApplicationGatewayArgs, GatewayBackend
 from azplatform.components.interfaces import DiagnosticSettings
 from azplatform.components.key_vault import KeyVault
@@ -31,6 +37,9 @@ from azplatform.components.naming import Kind
 from azplatform.stacks.config import PlatformConfig
 from azplatform.stacks.config_edge import ApiConfig
 from azplatform.stacks.tiers.scope import Placement, TierScope
+
+MODEL_AUTH = ManagedIdentityAuth(client_id=f"{{{{{IDENTITY_CLIENT_ID_VALUE}}}}}")
+"""How a model route authenticates: API Management's user-assigned identity, named by its published client id."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ class EdgeInputs:
     """The azure-api.net private zone's name (the foundation creates the zone only when ``apim`` is configured)."""
     apps_default_domain: pulumi.Output[str]
     """The Container Apps environment's domain: the apps' host names end in it."""
+    ai_accounts: Mapping[str, AiServices] = field(default_factory=dict)
+    """The AI services accounts by key: model routes call their deployments."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,10 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
     def app_url(app: str) -> pulumi.Output[str]:
         return pulumi.Output.concat("https://", app_host(app))
 
+    def model_url(account: str, deployment: str) -> pulumi.Output[str]:
+        # The deployment's own path, so that a pool can mix deployments of different names behind one route.
+        return pulumi.Output.concat(inputs.ai_accounts[account].endpoint, "openai/deployments/", deployment)
+
     # Every edge component: diagnostics to the workspace; protect and a lock where the environment asks for them.
     diagnostics = [DiagnosticSettings(workspace_id=inputs.workspace_id)]
     api_management: ApiManagement | None = None
@@ -87,7 +102,7 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
         pools: list[BackendPoolSpec] = []
         apis: list[ApiSpec] = []
         for api_id, api in apim.apis.items():
-            api_singles, api_pools = backends(api_id, api, app_url)
+            api_singles, api_pools = backends(api_id, api, app_url, model_url)
             singles += api_singles
             pools += api_pools
             apis.append(
@@ -95,7 +110,14 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                     ApiSpec,
                     id=api_id,
                     backend_id=api_id,
-                    policy_xml=policy_xml(api_id, api.policies, inputs.tenant_id, caching),
+                    policy_xml=policy_xml(
+                        api_id,
+                        api.policies,
+                        inputs.tenant_id,
+                        caching,
+                        # Keyless: API Management calls the models as its own identity.
+                        MODEL_AUTH if api.backend.models is not None else None,
+                    ),
                 )
             )
         api_management = ApiManagement(
@@ -115,10 +137,15 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                 backends=singles,
                 pools=pools,
                 apis=apis,
+                publish_identity_client_id=any(api.backend.models for api in apim.apis.values()),
                 diagnostic_settings=diagnostics,
             ),
             opts=scope.opts(),
         )
+        # The gateway's identity may call the models of every account its routes name (and nothing else).
+        routed = sorted({m.account for api in apim.apis.values() for m in api.backend.models or []})
+        for key in routed:
+            inputs.ai_accounts[key].grant_openai_user(api_management.identity)
         backend = GatewayBackend(fqdn=api_management.gateway_hostname, probe_path=HEALTH_PATH)
     else:
         backend = GatewayBackend(fqdn=app_host(config.app_gateway.direct_backend_app))
@@ -171,11 +198,34 @@ def _apim_management_ip(scope: TierScope, placement: Placement) -> pulumi.Output
 
 
 def backends(
-    api_id: str, api: ApiConfig, app_url: Callable[[str], pulumi.Input[str]]
+    api_id: str,
+    api: ApiConfig,
+    app_url: Callable[[str], pulumi.Input[str]],
+    model_url: Callable[[str, str], pulumi.Input[str]] | None = None,
 ) -> tuple[list[BackendSpec], list[BackendPoolSpec]]:
-    """The API's single backends (each with the circuit breaker) and, for a pool, the pool named ``api_id``."""
+    """The API's single backends (each with the circuit breaker) and, for a pool or a model route of several
+    deployments, the pool named ``api_id``."""
     backend = api.backend
-    breaker = backend.circuit_breaker
+    breaker = backend.breaker
+    if backend.models is not None:
+        if model_url is None:
+            raise ValueError(f"api {api_id}: a model route needs the platform's AI services")
+        singles = [
+            BackendSpec(
+                id=api_id if len(backend.models) == 1 else f"{api_id}-{index}",
+                url=model_url(member.account, member.deployment),
+                circuit_breaker=breaker,
+                description=f"{api_id}: {member.account}/{member.deployment}",
+            )
+            for index, member in enumerate(backend.models)
+        ]
+        if len(singles) == 1:
+            return singles, []
+        members = [
+            PoolMember(backend_id=single.id, priority=member.priority, weight=member.weight)
+            for single, member in zip(singles, backend.models, strict=True)
+        ]
+        return singles, [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} model route")]
 
     def url(app: str | None, fixed: str | None) -> pulumi.Input[str]:
         if app is not None:
@@ -201,9 +251,13 @@ def backends(
 
 
 def policy_xml(
-    backend_id: str, policies: ApiPolicies, tenant_id: pulumi.Input[str], caching: CachingType
+    backend_id: str,
+    policies: ApiPolicies,
+    tenant_id: pulumi.Input[str],
+    caching: CachingType,
+    backend_auth: ManagedIdentityAuth | None = None,
 ) -> pulumi.Output[str]:
     """The API's policy document as XML, once the tenant (the default token issuer) is known."""
     return pulumi.Output.from_input(tenant_id).apply(
-        lambda tenant: policies.document(backend_id, tenant, caching).to_xml()
+        lambda tenant: policies.document(backend_id, tenant, caching, backend_auth).to_xml()
     )
