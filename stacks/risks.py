@@ -318,6 +318,15 @@ def assess(
     if old is not None and action in (Action.DELETE, Action.REPLACE) and item is not None and item.outage:
         how = f"replaces it ({'; '.join(replace_reasons)})" if action is Action.REPLACE else "deletes it"
         add(RiskKind.OUTAGE, f"{how}: {item.outage}")
+    reserved = item.reserved if item is not None else None
+    if old is not None and new is not None and reserved is not None and reserved.applies(old.inputs):
+        was, now = propertypath.get(old.inputs, reserved.path), propertypath.get(new.inputs, reserved.path)
+        if isinstance(was, int | float) and isinstance(now, int | float) and now < was:
+            add(
+                RiskKind.OUTAGE,
+                f"`{reserved.path}` {show(was)} → {show(now)}: {show(was - now)} {reserved.what} go back to the "
+                f"region, with no guarantee they can be had again ({reserved.source})",
+            )
     if old is not None and new is not None and action is Action.UPDATE and item is not None:
         for one_way in item.one_way:
             message = refused_change(one_way, old.inputs, new.inputs)

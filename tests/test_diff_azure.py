@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from azplatform.components.records import record
+from azplatform.components.records.ai import DEPLOYMENT
 from azplatform.components.records.compute import CONTAINER_APP, JOB, MANAGED_ENVIRONMENT
 from azplatform.components.records.data import COSMOS_ACCOUNT, KEY_VAULT, REDIS_CLUSTER
 from azplatform.components.records.edge import PUBLIC_IP
@@ -233,3 +234,33 @@ def test_the_cascade_keeps_the_diff_fast(base: dict[str, Any]) -> None:
         compare(old, head)
     cascading = time.perf_counter() - start
     assert cascading < plain * 1.5 + 0.05
+
+
+# --- model deployments ----------------------------------------------------------------------------------------------
+def test_deleting_a_model_deployment_is_an_outage_of_its_route(base: dict[str, Any]) -> None:
+    head = dict(base)
+    head["resources"] = [
+        r for r in base["resources"] if not (r["type"] == DEPLOYMENT and r["inputs"]["deploymentName"] == "chat-ptu")
+    ]
+    diff = compare(plan(base), plan(head))
+    outages = [r for r in diff.risks if r.kind is RiskKind.OUTAGE and r.type == DEPLOYMENT]
+    assert outages and "deletes it" in outages[0].message and "no guarantee" in outages[0].message
+
+
+def test_lowering_provisioned_throughput_is_flagged_and_pay_as_you_go_capacity_is_not(base: dict[str, Any]) -> None:
+    def ptu(res: dict[str, Any]) -> bool:
+        return res["type"] == DEPLOYMENT and res["inputs"]["deploymentName"] == "chat-ptu"
+
+    def standard(res: dict[str, Any]) -> bool:
+        return res["type"] == DEPLOYMENT and res["inputs"]["deploymentName"] == "chat"
+
+    lowered = edited(
+        base, lambda r: r["inputs"]["sku"].__setitem__("capacity", r["inputs"]["sku"]["capacity"] - 5), ptu
+    )
+    diff = compare(plan(base), plan(lowered))
+    (risk,) = [r for r in diff.risks if r.type == DEPLOYMENT]
+    assert risk.kind is RiskKind.OUTAGE and "5 provisioned throughput units go back to the region" in risk.message
+    raised = edited(base, lambda r: r["inputs"]["sku"].__setitem__("capacity", r["inputs"]["sku"]["capacity"] + 5), ptu)
+    assert not [r for r in compare(plan(base), plan(raised)).risks if r.type == DEPLOYMENT]
+    quota = edited(base, lambda r: r["inputs"]["sku"].__setitem__("capacity", 1), standard)
+    assert not [r for r in compare(plan(base), plan(quota)).risks if r.type == DEPLOYMENT]

@@ -84,6 +84,38 @@ def routed(*subnets: str, control_plane: bool = True) -> Callable[[Plan], Plan]:
     return breaks
 
 
+def model_route(*, identity: bool) -> Callable[[Plan], Plan]:
+    """The estate with an API Management backend on a model endpoint and an API policy routing to it, with or
+    without the managed-identity authentication."""
+
+    def breaks(plan: Plan) -> Plan:
+        changed = copy_plan(plan)
+        vnet = next(r for r in changed.resources if r.name == "vnet")
+        auth = '<authentication-managed-identity resource="https://cognitiveservices.azure.com" />' if identity else ""
+        backend = dataclasses.replace(
+            vnet,
+            urn=vnet.urn.replace("VirtualNetwork::vnet", "Backend::ai"),
+            type="azure-native:apimanagement:Backend",
+            name="ai",
+            inputs={"backendId": "ai", "url": "https://ais-x.cognitiveservices.azure.com/openai/deployments/chat"},
+        )
+        policy = dataclasses.replace(
+            vnet,
+            urn=vnet.urn.replace("VirtualNetwork::vnet", "ApiPolicy::ai-policy"),
+            type="azure-native:apimanagement:ApiPolicy",
+            name="ai-policy",
+            inputs={
+                "apiId": "ai",
+                "format": "xml",
+                "value": f'<policies><inbound><set-backend-service backend-id="ai" />{auth}</inbound></policies>',
+            },
+        )
+        changed.resources += [backend, policy]
+        return changed
+
+    return breaks
+
+
 VAULT_ZONE = (
     "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net"
 )
@@ -138,6 +170,7 @@ BROKEN: list[tuple[str, str, Callable[[Plan], Plan]]] = [
             setp("flowAnalyticsConfiguration", "networkWatcherFlowAnalyticsConfiguration", "enabled", value=False),
         ),
     ),
+    ("AZP-AI-004", "a model backend reached without the gateway's identity", model_route(identity=False)),
     ("AZP-COST-001", "no budget on the resource group", lambda p: drop(p, "budget")),
     (
         "AZP-COST-001",
@@ -166,6 +199,10 @@ def test_stack_rule_flags_the_broken_estate(
 ) -> None:
     findings = run(breaks(policy_estate), rule_id)
     assert findings and all(f.level == STACK_RULES[rule_id].level("prod") for f in findings), label
+
+
+def test_a_model_route_with_the_identity_passes(policy_estate: Plan) -> None:
+    assert run(model_route(identity=True)(policy_estate), "AZP-AI-004") == []
 
 
 def test_every_stack_rule_has_a_broken_case() -> None:

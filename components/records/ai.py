@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from azplatform.components.records.billing import Free, Priced, no_charges
-from azplatform.components.records.model import Immutable, Prerequisite, PrivateLink, Telemetry, Tier, TypeRecord
+from azplatform.components.records.model import (
+    Immutable,
+    Prerequisite,
+    PrivateLink,
+    Reserved,
+    Telemetry,
+    Tier,
+    TypeRecord,
+)
 from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
 
 ACCOUNT = "azure-native:cognitiveservices:Account"
@@ -63,6 +71,16 @@ RECORDS = (
             "price model deployments yet",
         ),
         label="model deployment",
+        outage="the model route loses this deployment; a provisioned deployment's throughput units go back to the "
+        "region, with no guarantee they can be had again",
+        # "Scaling down or deleting a deployment releases capacity back to the region. There's no guarantee that the
+        # capacity is available if the deployment is scaled up or re-created later."
+        reserved=Reserved(
+            "sku.capacity",
+            lambda inputs: str((inputs.get("sku") or {}).get("name", "")).endswith("ProvisionedManaged"),
+            "provisioned throughput units",
+            "https://learn.microsoft.com/azure/ai-foundry/openai/concepts/provisioned-throughput",
+        ),
         tier=Tier.PLUMBING,
         arm_id="{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}/deployments/{deploymentName}",
         parent=ACCOUNT,

@@ -102,6 +102,20 @@ def decreases(old: Any, new: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Reserved:
+    """Capacity Azure reserves for a resource and gives back when it shrinks or goes: lowering it (or deleting the
+    resource) succeeds, but nothing guarantees the capacity can be had again."""
+
+    path: str
+    """The property holding the reserved amount."""
+    applies: Callable[[Mapping[str, Any]], bool]
+    """Given a resource's inputs, whether its amount is reserved (a provisioned deployment's, not a quota's)."""
+    what: str
+    """What the amount is, for the risk line (``provisioned throughput units``)."""
+    source: str
+
+
+@dataclass(frozen=True)
 class InPlace:
     """A property examined and found updatable in place, so the diff reports an update, not a replacement."""
 
@@ -209,6 +223,8 @@ class TypeRecord:
     outage: str | None = None
     """What replacing (or deleting) a resource of this type interrupts, for a type that serves traffic; None for
     one whose replacement nobody's requests notice."""
+    reserved: Reserved | None = None
+    """Capacity Azure reserves for it, which the diff flags when it drops."""
     computed: Computed | None = None
     """The outputs the offline harness answers with, besides the id."""
 

@@ -129,6 +129,8 @@ _DEDICATED_PNA_RULES = {
     catalog.REDIS_CLUSTER,
     # Internal VNet injection is APIM's control; Azure rejects disabling public access on an injected instance.
     catalog.APIM,
+    # AZP-AI-002.
+    "azure-native:cognitiveservices:Account",
 }
 
 
