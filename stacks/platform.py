@@ -10,7 +10,7 @@ from typing import Any
 
 import pulumi
 
-from azplatform.components.api_management import AppInsightsLink
+from azplatform.components.api_management import ApiManagement, AppInsightsLink
 from azplatform.components.budget import Budget
 from azplatform.components.private_network import SubnetRole
 from azplatform.plan.environments import traits
@@ -169,6 +169,17 @@ class Platform(pulumi.ComponentResource):
         self.register_outputs({})
 
 
+def _ai_routes(config: PlatformConfig, apim: ApiManagement | None) -> dict[str, pulumi.Output[str]]:
+    """The model routes' URLs on the gateway, by API id."""
+    if apim is None or config.apim is None:
+        return {}
+    return {
+        api_id: pulumi.Output.concat(apim.gateway_url, "/", api.path)
+        for api_id, api in config.apim.apis.items()
+        if api.backend.models is not None
+    }
+
+
 def _outputs(
     config: PlatformConfig,
     foundation: Foundation,
@@ -207,4 +218,5 @@ def _outputs(
         postgres_roles_job=postgres.principals.name if postgres.principals is not None else None,
         service_bus_namespace=servicebus.host_name,
         ai_services_endpoints={key: account.endpoint for key, account in ai.accounts.items()},
+        ai_routes=_ai_routes(config, apim),
     )

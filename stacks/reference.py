@@ -26,7 +26,7 @@ import pulumi
 from azplatform.components.records.offline import SUBSCRIPTION_ID
 from azplatform.stacks.config import required_private_dns_zones
 
-CONTRACT_VERSION = "1.3"
+CONTRACT_VERSION = "1.4"
 """The version of the outputs below (``major.minor``)."""
 
 T = TypeVar("T")
@@ -243,6 +243,14 @@ class PlatformReference:
         "The AI gateway's model accounts' endpoints by key (https://<account>.cognitiveservices.azure.com/; "
         "Entra ID only, resolvable inside the VNet through their private endpoints). Empty without AI services.",
         example=lambda env: {"primary": f"https://ais-azp-primary-{env.code}-weu-test.cognitiveservices.azure.com/"},
+    )
+    ai_routes: Output[dict[str, str]] = Output(
+        "aiRoutes",
+        "The AI gateway's model routes by API id: https://<apim>.azure-api.net/<path>, resolvable inside the VNet. A "
+        "caller sends an Entra token for the route's audience (its validate-jwt) and, when the route requires one, "
+        "a subscription key; API Management reaches the models as its own identity. Empty without API Management "
+        "or model routes.",
+        example=lambda env: {"ai": f"https://apim-azp-{env.code}-weu-test.azure-api.net/ai"},
     )
 
     def __init__(self, stack_name: str, *, name: str | None = None, opts: pulumi.ResourceOptions | None = None):

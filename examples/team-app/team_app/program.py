@@ -3,7 +3,9 @@
 - read the platform stack's outputs through ``PlatformReference`` (typed, versioned);
 - run the service as a ``ContainerApp`` in the platform's internal environment, under its own identity, pulling
   from the platform registry (``ExistingContainerRegistry(...).grant_pull``: a grant on another stack's registry);
-- publish it on the platform's API Management as a ``PublishedApi`` with a typed policy (rate limit, retry).
+- publish it on the platform's API Management as a ``PublishedApi`` with a typed policy (rate limit, retry);
+- call a model through the platform's AI gateway (``aiRoutes``) as its own managed identity: the app gets the
+  route's URL in ``AI_GATEWAY_URL`` and ``AZURE_CLIENT_ID`` for DefaultAzureCredential; no model key exists.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ def main() -> None:
             # The environment is the platform's (internal, by the platform's own policy), which this stack's
             # policy check cannot see: the app declares that exception instead of failing AZP-STACK-005.
             tags={**tags, "policyExemptions": "AZP-STACK-005"},
+            # The AI gateway's model route: the app calls it with an Entra token of its identity (the route's
+            # validate-jwt audience), and API Management calls the model as its own identity.
+            env={"AI_GATEWAY_URL": platform.ai_routes.apply(lambda routes: routes.get("ai", ""))},
             target_port=80,
             # Reachable from API Management's subnet through the environment's internal load balancer only.
             ingress_scope="vnet",

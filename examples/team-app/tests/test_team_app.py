@@ -32,6 +32,16 @@ def test_the_app_runs_in_the_platforms_environment_and_resource_group(plan: Plan
     assert app.inputs["resourceGroupName"] == PLATFORM["resourceGroupName"]
 
 
+def test_the_app_calls_the_ai_gateway_as_its_identity_without_a_key(plan: Plan) -> None:
+    app = plan.one(APP).inputs
+    (container,) = app["template"]["containers"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["AI_GATEWAY_URL"] == PLATFORM["aiRoutes"]["ai"]
+    assert env["AZURE_CLIENT_ID"]  # DefaultAzureCredential picks the app's user-assigned identity
+    assert not [e for e in container["env"] if "key" in e["name"].lower()]
+    assert not app["configuration"].get("secrets")
+
+
 def test_the_app_is_never_public_and_https_only(plan: Plan) -> None:
     ingress = plan.one(APP).inputs["configuration"]["ingress"]
     assert ingress["allowInsecure"] is False
