@@ -6,7 +6,7 @@ Classic injection (Developer, Premium): https://learn.microsoft.com/azure/api-ma
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Literal
 
 import pulumi
@@ -15,8 +15,8 @@ from annotated_types import Len
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from azplatform.components.aliases import renamed_from
-from azplatform.components.apim_policies import IDENTITY_CLIENT_ID_VALUE
-from azplatform.components.args import Args, Input
+from azplatform.components.apim_policies import IDENTITY_CLIENT_ID_VALUE, ApimPolicyDocument, CounterKey, TokenLimit
+from azplatform.components.args import Args, Input, ProblemList
 from azplatform.components.identity import component_identity
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
@@ -44,6 +44,7 @@ __all__ = [
     "OperationSpec",
     "PoolMember",
     "PoolMemberSettings",
+    "ProductSettings",
     "PublishedApi",
     "PublishedApiArgs",
     "StatusCodeRange",
@@ -294,6 +295,62 @@ _PREMIUM_V2 = (
 )
 
 
+ProductId = Annotated[
+    str,
+    matching(
+        r"[a-z][a-z0-9-]{0,79}",
+        "product and subscription ids are lowercase letters, digits and hyphens, starting with a letter (at most 80)",
+    ),
+]
+"""A product's (or subscription's) id in the service."""
+
+
+class ProductSettings(Args):
+    """A product: the consumers (subscriptions) of some APIs and the token budget each subscription gets.
+
+    https://learn.microsoft.com/azure/api-management/api-management-howto-add-products
+    """
+
+    display_name: str | None = Field(default=None, max_length=300, description="Portal name. Default: the id.")
+    apis: list[ApiId] = Field(min_length=1, description="The APIs the product's subscriptions may call (by id).")
+    tokens_per_minute: int | None = Field(
+        default=None, ge=1, description="Each subscription's model tokens (prompt plus completion) a minute."
+    )
+    token_quota: int | None = Field(default=None, ge=1, description="Each subscription's tokens per quota period.")
+    token_quota_period: Literal["Hourly", "Daily", "Weekly", "Monthly", "Yearly"] | None = Field(
+        default=None, description="The token quota's window (with token_quota)."
+    )
+    subscriptions: list[ProductId] = Field(
+        default_factory=list,
+        description="The product's subscriptions (one per consuming team or app), each with its own counters; "
+        "API Management generates their keys (secrets in the state, never in config). Default: none.",
+    )
+
+    @model_validator(mode="after")
+    def _budget(self) -> ProductSettings:
+        if (self.token_quota is None) != (self.token_quota_period is None):
+            raise ValueError("give token_quota and token_quota_period together")
+        if self.tokens_per_minute is None and self.token_quota is None:
+            raise ValueError("give tokens_per_minute, or token_quota with token_quota_period: a product sets a budget")
+        repeated = sorted({sub for sub in self.subscriptions if self.subscriptions.count(sub) > 1})
+        if repeated:
+            raise ValueError(f"subscriptions lists {repeated} more than once")
+        return self
+
+
+def product_api_problems(
+    products: Mapping[str, ProductSettings], api_ids: Iterable[str]
+) -> list[tuple[tuple[str | int, ...], str, object]]:
+    """Products that name an API the service does not have, as (location, message, value)."""
+    known = set(api_ids)
+    return [
+        (("products", product_id, "apis", index), f"names no API of the service; APIs: {sorted(known)}", api)
+        for product_id, product in products.items()
+        for index, api in enumerate(product.apis)
+        if api not in known
+    ]
+
+
 class ApiManagementSettings(Args):
     """What a user chooses about API Management (the stack file's ``apim``, less its APIs)."""
 
@@ -342,6 +399,10 @@ class ApiManagementSettings(Args):
     )
     external_cache: ExternalCache | None = Field(
         default=None, description="External Redis cache. Default: the built-in cache (see ExternalCache)."
+    )
+    products: dict[ProductId, ProductSettings] = Field(
+        default_factory=dict,
+        description="Products by id: token budgets per consumer subscription on the APIs they name. Default: none.",
     )
 
     @field_validator("sku", mode="before")
@@ -437,6 +498,13 @@ class ApiManagementArgs(ApiManagementSettings, CommonArgs):
         default_factory=ManagedIdentities,
         description="Identities besides the gateway's own user-assigned one (which it always has). Default: none.",
     )
+
+    @model_validator(mode="after")
+    def _product_apis(self) -> ApiManagementArgs:
+        problems = product_api_problems(self.products, (api.id for api in self.apis))
+        if problems:
+            raise ProblemList(problems)
+        return self
 
     @field_validator("public_ip_address_id")
     @classmethod
@@ -600,6 +668,9 @@ class ApiManagement(pulumi.ComponentResource):
         if self.cache is not None:
             waits_for.append(self.cache)
         self.apis = {api.id: self._api(name, args, api, waits_for) for api in args.apis}
+        self.products = {
+            product_id: self._product(name, args, product_id, product) for product_id, product in args.products.items()
+        }
 
         self.interfaces = apply_interfaces(
             self,
@@ -615,6 +686,64 @@ class ApiManagement(pulumi.ComponentResource):
         self.register_outputs(
             {"id": self.id, "gatewayUrl": self.gateway_url, "privateIpAddress": self.private_ip_address}
         )
+
+    # --- products -----------------------------------------------------------------------------------------
+
+    def _product(
+        self, name: str, args: ApiManagementArgs, product_id: str, product: ProductSettings
+    ) -> azure_native.apimanagement.Product:
+        """A published product on its APIs, its per-subscription token budget (``llm-token-limit`` counted per
+        subscription, at product scope) and its subscriptions."""
+        apim = azure_native.apimanagement
+        service, group = self.service.name, args.resource_group_name
+        created = apim.Product(
+            f"{name}-product-{product_id}",
+            product_id=product_id,
+            display_name=product.display_name or product_id,
+            subscription_required=True,
+            approval_required=False,
+            state=apim.ProductState.PUBLISHED,
+            service_name=service,
+            resource_group_name=group,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for api_id in product.apis:
+            apim.ProductApi(
+                f"{name}-product-{product_id}-api-{api_id}",
+                product_id=created.name,
+                api_id=self.apis[api_id].name,
+                service_name=service,
+                resource_group_name=group,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        budget = TokenLimit(
+            key=CounterKey.SUBSCRIPTION,
+            tokens_per_minute=product.tokens_per_minute,
+            token_quota=product.token_quota,
+            token_quota_period=product.token_quota_period,
+        )
+        apim.ProductPolicy(
+            f"{name}-product-{product_id}-policy",
+            product_id=created.name,
+            policy_id="policy",
+            format=apim.PolicyContentFormat.XML,
+            value=ApimPolicyDocument([budget]).to_xml(),
+            service_name=service,
+            resource_group_name=group,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for subscription in product.subscriptions:
+            apim.Subscription(
+                f"{name}-product-{product_id}-sub-{subscription}",
+                sid=subscription,
+                display_name=subscription,
+                scope=pulumi.Output.concat("/products/", created.name),
+                state=apim.SubscriptionState.ACTIVE,
+                service_name=service,
+                resource_group_name=group,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        return created
 
     # --- DNS ----------------------------------------------------------------------------------------------
 

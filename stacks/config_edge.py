@@ -24,6 +24,7 @@ from azplatform.components.api_management import (
     PoolMemberSettings,
     StatusCodeRange,
     duplicate_paths,
+    product_api_problems,
 )
 from azplatform.components.apim_policies import ApiPolicies
 from azplatform.components.application_gateway import ApplicationGatewaySettings
@@ -135,6 +136,13 @@ class ApimConfig(_PlatformKeys, ApiManagementSettings):
     """API Management, the AI gateway (internal VNet mode)."""
 
     apis: dict[ApiId, ApiConfig] = Field(default_factory=dict, description="APIs by id. Default: none.")
+
+    @model_validator(mode="after")
+    def _product_apis(self) -> ApimConfig:
+        problems = product_api_problems(self.products, self.apis)
+        if problems:
+            raise ProblemList(problems)
+        return self
 
     @field_validator("apis")
     @classmethod

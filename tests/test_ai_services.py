@@ -19,6 +19,7 @@ from azplatform.components.ai_services import (
     AiServicesRole,
     account_name,
 )
+from azplatform.components.api_management import ProductSettings
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
 from azplatform.components.interfaces import DiagnosticSettings, Lock, PrivateEndpointSpec
 from azplatform.components.records import private_dns_zone_sets
@@ -390,3 +391,62 @@ def test_no_policy_sets_an_api_key_header() -> None:
 
     with pytest.raises(ValidationError, match="the gateway calls models with its identity"):
         SetHeader(name="api-key", value="x")
+
+
+# --- per-consumer token budgets --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_each_product_gives_its_subscriptions_their_own_token_budget(plans: dict[str, Plan], stack: str) -> None:
+    plan = plans[stack]
+    config = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml")
+    assert config.apim is not None and config.apim.products
+    products = {p.inputs["productId"]: p for p in plan.of_type("azure-native:apimanagement:Product")}
+    assert set(products) == set(config.apim.products)
+    for product_id, settings in config.apim.products.items():
+        assert products[product_id].inputs["subscriptionRequired"] is True
+        links = [
+            link.inputs["apiId"]
+            for link in plan.of_type("azure-native:apimanagement:ProductApi")
+            if link.inputs["productId"] == product_id
+        ]
+        assert links == settings.apis
+        (policy,) = [
+            p for p in plan.of_type("azure-native:apimanagement:ProductPolicy") if p.inputs["productId"] == product_id
+        ]
+        limit = ET.fromstring(policy.inputs["value"]).find("inbound/llm-token-limit")
+        assert limit is not None and limit.attrib["counter-key"].startswith("@(context.Subscription?.Id")
+        assert limit.attrib.get("tokens-per-minute") == (
+            str(settings.tokens_per_minute) if settings.tokens_per_minute else None
+        )
+        assert limit.attrib.get("token-quota") == (str(settings.token_quota) if settings.token_quota else None)
+        subscriptions = sorted(
+            s.inputs["sid"]
+            for s in plan.of_type("azure-native:apimanagement:Subscription")
+            if s.inputs["scope"] == f"/products/{product_id}"
+        )
+        assert subscriptions == sorted(settings.subscriptions)
+    # Subscription keys are API Management's to generate: none is in the plan.
+    assert all("primaryKey" not in s.inputs for s in plan.of_type("azure-native:apimanagement:Subscription"))
+
+
+PRODUCT_CASES = [
+    Case(
+        "a token quota without its window",
+        {"apim": {"products": {"ai-teams": {"tokenQuota": 1000, "tokenQuotaPeriod": None}}}},
+        "apim.products.ai-teams",
+        lambda: ProductSettings.model_validate({"apis": ["ai"], "tokenQuota": 1000}),
+        "together",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", PRODUCT_CASES, ids=lambda c: c.id)
+def test_product_mistakes_are_refused_by_stack_file_and_component(case: Case) -> None:
+    refused_alike(case)
+
+
+def test_a_product_on_an_api_the_gateway_lacks_names_the_key() -> None:
+    from tests.test_schema import _stack_file_problem
+
+    error = _stack_file_problem({"apim": {"products": {"ai-teams": {"apis": ["ai", "nope"]}}}})
+    (problem,) = [p for p in error.problems if p.path == "apim.products.ai-teams.apis.1"]
+    assert "names no API of the service" in problem.message

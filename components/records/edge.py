@@ -35,6 +35,10 @@ APIM_BACKEND = "azure-native:apimanagement:Backend"
 APIM_DIAGNOSTIC = "azure-native:apimanagement:Diagnostic"
 APIM_LOGGER = "azure-native:apimanagement:Logger"
 APIM_NAMED_VALUE = "azure-native:apimanagement:NamedValue"
+APIM_PRODUCT = "azure-native:apimanagement:Product"
+APIM_PRODUCT_API = "azure-native:apimanagement:ProductApi"
+APIM_PRODUCT_POLICY = "azure-native:apimanagement:ProductPolicy"
+APIM_SUBSCRIPTION = "azure-native:apimanagement:Subscription"
 APIM_CACHE = "azure-native:apimanagement:Cache"
 
 _SERVICE = "{rg}/providers/Microsoft.ApiManagement/service/{serviceName}"
@@ -61,11 +65,17 @@ _RESOLVES_NAMED_VALUES = Prerequisite(APIM_NAMED_VALUE, "policies and loggers re
 
 
 def _apim_child(
-    token: str, label: str, path: str, *prerequisites: Prerequisite, cost: str = "included in the API Management units"
+    token: str,
+    label: str,
+    path: str,
+    *prerequisites: Prerequisite,
+    cost: str = "included in the API Management units",
+    outage: str | None = None,
 ) -> TypeRecord:
     """A configuration entity of the service: a data-plane-like PUT, no tags, no telemetry of its own, no charge
     beyond the service's units (``cost`` says otherwise)."""
     return TypeRecord(
+        outage=outage,
         token=token,
         cost=Free(cost),
         label=label,
@@ -387,5 +397,28 @@ RECORDS = (
         "cache",
         "caches/{cacheId}",
         cost="included in the API Management units (the Redis it points at is priced as its own resource)",
+    ),
+    # Products and subscriptions: https://learn.microsoft.com/rest/api/apimanagement/ (Product, Product Api, Product
+    # Policy, Subscription: "Create Or Update").
+    _apim_child(APIM_PRODUCT, "product", "products/{productId}"),
+    _apim_child(
+        APIM_PRODUCT_API,
+        "product API",
+        "products/{productId}/apis/{apiId}",
+        Prerequisite(APIM_PRODUCT, "the product must exist"),
+        Prerequisite(APIM_API, "the API must exist"),
+    ),
+    _apim_child(
+        APIM_PRODUCT_POLICY,
+        "product policy",
+        "products/{productId}/policies/{policyId}",
+        Prerequisite(APIM_PRODUCT, "the product must exist"),
+    ),
+    _apim_child(
+        APIM_SUBSCRIPTION,
+        "subscription",
+        "subscriptions/{sid}",
+        Prerequisite(APIM_PRODUCT, "a product subscription's scope is an existing product"),
+        outage="a new subscription: new keys, and its consumers' keys stop working until they are given the new ones",
     ),
 )
