@@ -364,7 +364,9 @@ class AiServices(pulumi.ComponentResource, AiServicesGrants):
             lock_notes="The AI gateway's models are deployed on this account",
         )
         self.id = self.account.id
-        self.endpoint = pulumi.Output.from_input(f"https://{args.name.lower()}.cognitiveservices.azure.com/")
+        self.endpoint_url = f"https://{args.name.lower()}.cognitiveservices.azure.com/"
+        """The endpoint, known from the name alone (a policy can name it before the account exists)."""
+        self.endpoint = pulumi.Output.from_input(self.endpoint_url)
         self.register_outputs({"id": self.id, "endpoint": self.endpoint})
 
 

@@ -517,6 +517,46 @@ class ManagedIdentityAuth(_FixedSection):
         return _element("authentication-managed-identity", resource=self.resource, client_id=self.client_id)
 
 
+class ShadowRequest(_FixedSection):
+    """Shadow traffic for a model rollout: a share of the requests, copied and sent one way to a candidate
+    deployment as API Management's identity, without waiting for it or changing the response.
+
+    https://learn.microsoft.com/azure/api-management/send-one-way-request-policy (mode copy: a copy of the current
+    request) and https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy (the token
+    into a variable, for a request the policy builds itself).
+    """
+
+    SECTION: ClassVar[Section] = Section.INBOUND
+    RANK: ClassVar[int] = 70
+
+    url: str = Field(
+        pattern=r"^https://[^\s\"]+$",
+        description="The candidate deployment's URL (https://<account>.cognitiveservices.azure.com/openai/deployments"
+        "/<name>); the request's path below the API and its query string follow it.",
+    )
+    percent: int = Field(ge=1, le=100, description="Share of the requests mirrored, 1-100.")
+    client_id: str | None = Field(default=None, description="The identity's client id (user-assigned).")
+    resource: str = Field(default=COGNITIVE_SERVICES, min_length=1, description="The token's audience.")
+
+    def element(self) -> ET.Element:
+        choose = ET.Element("choose")
+        when = ET.SubElement(choose, "when", {"condition": f"@(new Random().Next(100) < {self.percent})"})
+        when.append(
+            _element(
+                "authentication-managed-identity",
+                resource=self.resource,
+                client_id=self.client_id,
+                output_token_variable_name="shadow-token",
+            )
+        )
+        send = ET.SubElement(when, "send-one-way-request", {"mode": "copy"})
+        path = "context.Request.OriginalUrl.Path.Substring(context.Api.Path.Length + 1)"
+        ET.SubElement(send, "set-url").text = f'@("{self.url}" + {path} + context.Request.OriginalUrl.QueryString)'
+        header = ET.SubElement(send, "set-header", {"name": "Authorization", "exists-action": "override"})
+        ET.SubElement(header, "value").text = '@("Bearer " + (string)context.Variables["shadow-token"])'
+        return choose
+
+
 # --- caching ------------------------------------------------------------------------------------------------
 
 
@@ -808,6 +848,7 @@ class ApiPolicies(Args):
         tenant_id: str,
         caching: CachingType,
         backend_auth: ManagedIdentityAuth | None = None,
+        shadow: ShadowRequest | None = None,
     ) -> ApimPolicyDocument:
         """The API-scope policy document: auth, limits, AI gateway token policies, routing to ``backend_id`` (with
         ``backend_auth``, as API Management's own identity), caching (in the service's ``caching`` cache), retry and
@@ -815,6 +856,8 @@ class ApiPolicies(Args):
         statements: list[Statement] = [SetBackendService(backend_id=backend_id)]
         if backend_auth is not None:
             statements.append(backend_auth)
+        if shadow is not None:
+            statements.append(shadow)
         if self.auth is not None:
             statements.append(self.auth.statement(tenant_id))
         if self.cache is not None:
@@ -830,7 +873,16 @@ class ApiPolicies(Args):
 
 # --- the document -------------------------------------------------------------------------------------------
 
-_ONCE = (ValidateJwt, RateLimitByKey, QuotaByKey, SetBackendService, ManagedIdentityAuth, ResponseCache, Retry)
+_ONCE = (
+    ValidateJwt,
+    RateLimitByKey,
+    QuotaByKey,
+    SetBackendService,
+    ManagedIdentityAuth,
+    ShadowRequest,
+    ResponseCache,
+    Retry,
+)
 
 
 def _require(condition: bool, message: str) -> None:

@@ -79,6 +79,15 @@ class ModelMemberConfig(PoolMemberSettings):
     deployment: str = Field(min_length=1, description="The deployment's name on that account.")
 
 
+class ShadowConfig(Args):
+    """Shadow traffic for a model rollout: a share of a model route's requests mirrored to a candidate deployment,
+    whose answers are discarded."""
+
+    account: str = Field(min_length=1, description="The candidate's account key in aiServices.accounts.")
+    deployment: str = Field(min_length=1, description="The candidate deployment's name on that account.")
+    percent: int = Field(ge=1, le=100, description="Share of the route's requests mirrored, 1-100.")
+
+
 # A model route's breaker also trips on 429 (a provisioned deployment that is full) and keeps the backend out for as
 # long as its Retry-After says, so the pool moves on to the next priority instead of queueing behind it.
 # https://learn.microsoft.com/azure/api-management/backends#circuit-breaker
@@ -105,6 +114,11 @@ class BackendConfig(Args):
         description="A model route: 1-30 model deployments (aiServices), by priority and weight; API Management calls "
         "them with its managed identity, never a key.",
     )
+    shadow: ShadowConfig | None = Field(
+        default=None,
+        description="A model route's shadow traffic to a candidate deployment (same identity, answers discarded). "
+        "Default: none.",
+    )
     circuit_breaker: CircuitBreaker | None = Field(
         default=None,
         description="Circuit breaker of each single backend. Default: 5 server errors a minute trip it for a minute; "
@@ -115,6 +129,8 @@ class BackendConfig(Args):
     def _one_target(self) -> BackendConfig:
         if sum(x is not None for x in (self.app, self.url, self.pool, self.models)) != 1:
             raise ValueError("give exactly one of app, url, pool or models")
+        if self.shadow is not None and self.models is None:
+            raise ValueError("shadow traffic mirrors a model route: give models")
         return self
 
     @property
@@ -184,12 +200,14 @@ def edge_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     for api_id, api in apis.items() if isinstance(apis, Mapping) else []:
         backend = _get(api, "backend")
         models = _get(backend, "models")
-        for i, member in enumerate(models if isinstance(models, list) else []):
+        named = [(f"backend.models.{i}", m) for i, m in enumerate(models if isinstance(models, list) else [])]
+        named += [("backend.shadow", _get(backend, "shadow"))] if isinstance(_get(backend, "shadow"), Mapping) else []
+        for path, member in named:
             target = (_get(member, "account"), _get(member, "deployment"))
             if all(isinstance(part, str) for part in target) and target not in deployments:
                 problems.append(
                     ConfigProblem(
-                        f"apim.apis.{api_id}.backend.models.{i}",
+                        f"apim.apis.{api_id}.{path}",
                         f"names no deployment of aiServices; deployments: {sorted('/'.join(d) for d in deployments)}",
                         "/".join(str(part) for part in target),
                     )

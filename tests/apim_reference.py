@@ -13,6 +13,8 @@ Sources (one per element; "Policy statement", "Attributes", "Elements" and "Usag
 - azure-openai-emit-token-metric: https://learn.microsoft.com/azure/api-management/azure-openai-emit-token-metric-policy
 - set-backend-service: https://learn.microsoft.com/azure/api-management/set-backend-service-policy
 - authentication-managed-identity: https://learn.microsoft.com/azure/api-management/authentication-managed-identity-policy
+- choose, when, otherwise: https://learn.microsoft.com/azure/api-management/choose-policy
+- send-one-way-request, set-url: https://learn.microsoft.com/azure/api-management/send-one-way-request-policy
 - cache-lookup: https://learn.microsoft.com/azure/api-management/cache-lookup-policy
 - cache-store: https://learn.microsoft.com/azure/api-management/cache-store-policy
 - retry: https://learn.microsoft.com/azure/api-management/retry-policy
@@ -153,6 +155,16 @@ REFERENCE: dict[str, Spec] = {
         required=_s("resource"),
         values={"ignore-error": BOOL},
     ),
+    "choose": Spec(ALL, children=_s("when", "otherwise")),
+    "when": Spec(frozenset(), attributes=_s("condition"), required=_s("condition"), children=_s("*")),
+    "otherwise": Spec(frozenset(), children=_s("*")),
+    "send-one-way-request": Spec(
+        ALL,
+        attributes=_s("mode", "timeout"),
+        children=_s("set-url", "set-method", "set-header", "set-body", "authentication-certificate", "proxy"),
+        values={"mode": _s("new", "copy")},
+    ),
+    "set-url": Spec(frozenset(), text=True),
     "set-backend-service": Spec(
         _s("inbound", "backend"),
         attributes=_s(

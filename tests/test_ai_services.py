@@ -450,3 +450,47 @@ def test_a_product_on_an_api_the_gateway_lacks_names_the_key() -> None:
     error = _stack_file_problem({"apim": {"products": {"ai-teams": {"apis": ["ai", "nope"]}}}})
     (problem,) = [p for p in error.problems if p.path == "apim.products.ai-teams.apis.1"]
     assert "names no API of the service" in problem.message
+
+
+# --- shadow traffic -------------------------------------------------------------------------------------------------
+def test_staging_mirrors_a_share_of_the_route_to_the_candidate_as_the_gateways_identity(plans: dict[str, Plan]) -> None:
+    plan = plans["staging"]
+    config = load_platform_config(stack_values("staging"), "Pulumi.staging.yaml")
+    assert config.apim is not None and config.ai_services is not None
+    shadow = config.apim.apis["ai"].backend.shadow
+    assert shadow is not None
+    inbound = _ai_policy(plan).find("inbound")
+    assert inbound is not None
+    when = inbound.find("choose/when")
+    assert when is not None and when.attrib["condition"] == f"@(new Random().Next(100) < {shadow.percent})"
+    token = when.find("authentication-managed-identity")
+    assert token is not None and token.attrib["output-token-variable-name"] == "shadow-token"
+    assert token.attrib["client-id"] == "{{apim-identity-client-id}}"
+    send = when.find("send-one-way-request")
+    assert send is not None and send.attrib == {"mode": "copy"}
+    account = account_name(config.namer, shadow.account, config.location, config.location)
+    url = send.findtext("set-url") or ""
+    assert f"https://{account}.cognitiveservices.azure.com/openai/deployments/{shadow.deployment}" in url
+    assert send.findtext("set-header/value") == '@("Bearer " + (string)context.Variables["shadow-token"])'
+    # The mirror comes after routing and the route's own authentication, and changes neither.
+    tags = [child.tag for child in inbound]
+    assert tags.index("choose") > tags.index("authentication-managed-identity") > tags.index("set-backend-service")
+    assert not [d for d in plans["prod"].of_type(DEPLOYMENT) if d.inputs["deploymentName"] == "chat-next"]
+
+
+def test_shadow_traffic_needs_a_model_route_and_an_existing_candidate() -> None:
+    from tests.test_schema import _stack_file_problem
+
+    error = _stack_file_problem(
+        {"apim": {"apis": {"api": {"backend": {"shadow": {"account": "primary", "deployment": "chat", "percent": 5}}}}}}
+    )
+    assert any(
+        "shadow traffic mirrors a model route" in p.message
+        for p in error.problems
+        if p.path.startswith("apim.apis.api")
+    )
+    error = _stack_file_problem(
+        {"apim": {"apis": {"ai": {"backend": {"shadow": {"account": "primary", "deployment": "gpt-9", "percent": 5}}}}}}
+    )
+    (problem,) = [p for p in error.problems if p.path == "apim.apis.ai.backend.shadow"]
+    assert "names no deployment of aiServices" in problem.message

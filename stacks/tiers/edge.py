@@ -29,6 +29,7 @@ from azplatform.components.apim_policies import (
     ApiPolicies,
     CachingType,
     ManagedIdentityAuth,
+    ShadowRequest,
 )
 from azplatform.components.application_gateway import ApplicationGateway, ApplicationGatewayArgs, GatewayBackend
 from azplatform.components.interfaces import DiagnosticSettings
@@ -116,7 +117,8 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                         inputs.tenant_id,
                         caching,
                         # Keyless: API Management calls the models as its own identity.
-                        MODEL_AUTH if api.backend.models is not None else None,
+                        backend_auth=MODEL_AUTH if api.backend.models is not None else None,
+                        shadow=shadow_request(api, inputs.ai_accounts),
                     ),
                 )
             )
@@ -143,7 +145,10 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
             opts=scope.opts(),
         )
         # The gateway's identity may call the models of every account its routes name (and nothing else).
-        routed = sorted({m.account for api in apim.apis.values() for m in api.backend.models or []})
+        routed = sorted(
+            {m.account for api in apim.apis.values() for m in api.backend.models or []}
+            | {api.backend.shadow.account for api in apim.apis.values() if api.backend.shadow is not None}
+        )
         for key in routed:
             inputs.ai_accounts[key].grant_openai_user(api_management.identity)
         backend = GatewayBackend(fqdn=api_management.gateway_hostname, probe_path=HEALTH_PATH)
@@ -250,14 +255,28 @@ def backends(
     return singles, [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} pool")]
 
 
+def shadow_request(api: ApiConfig, accounts: Mapping[str, AiServices]) -> ShadowRequest | None:
+    """The route's shadow traffic to its candidate deployment, as the gateway's identity (None without one)."""
+    shadow = api.backend.shadow
+    if shadow is None:
+        return None
+    return ShadowRequest(
+        url=f"{accounts[shadow.account].endpoint_url}openai/deployments/{shadow.deployment}",
+        percent=shadow.percent,
+        client_id=MODEL_AUTH.client_id,
+    )
+
+
 def policy_xml(
     backend_id: str,
     policies: ApiPolicies,
     tenant_id: pulumi.Input[str],
     caching: CachingType,
+    *,
     backend_auth: ManagedIdentityAuth | None = None,
+    shadow: ShadowRequest | None = None,
 ) -> pulumi.Output[str]:
     """The API's policy document as XML, once the tenant (the default token issuer) is known."""
     return pulumi.Output.from_input(tenant_id).apply(
-        lambda tenant: policies.document(backend_id, tenant, caching, backend_auth).to_xml()
+        lambda tenant: policies.document(backend_id, tenant, caching, backend_auth, shadow).to_xml()
     )
