@@ -1,5 +1,7 @@
-"""The Container Apps environment: workload profiles, internal only, injected into the platform's VNet, with
-logs through Azure Monitor and a private DNS zone for its default domain.
+"""The Container Apps environment: workload profiles, injected into the platform's VNet, never reachable from the
+internet, with logs through Azure Monitor. The VNet reaches its apps either through an internal load balancer and a
+private DNS zone for its default domain (``access: internal``), or through a private endpoint registered in the
+per-region privatelink zone (``access: privateEndpoint``, for a landing zone's central DNS).
 
 Sources:
 - workload profiles and sizes: https://learn.microsoft.com/azure/container-apps/workload-profiles-overview
@@ -9,6 +11,12 @@ Sources:
   https://learn.microsoft.com/azure/container-apps/networking (custom VNet configuration)
 - zone redundancy is set only at creation: https://learn.microsoft.com/azure/reliability/reliability-azure-container-apps
 - logs via Azure Monitor diagnostic settings: https://learn.microsoft.com/azure/container-apps/log-options
+- private endpoints need public network access Disabled; an internal environment's is Disabled and cannot be set
+  otherwise, an external one's can be either ("Public network access"):
+  https://learn.microsoft.com/azure/container-apps/networking
+- the endpoint's zone ``privatelink.{regionName}.azurecontainerapps.io``, and that the endpoint's VNet may be the
+  environment's own: https://learn.microsoft.com/azure/container-apps/private-endpoints-with-dns; the group id
+  ``managedEnvironments``: https://learn.microsoft.com/azure/container-apps/how-to-use-private-endpoint
 - managed identity types (``SystemAssigned,UserAssigned`` without a space in Microsoft.App):
   the SDK's ``app.ManagedServiceIdentityType``
 """
@@ -23,7 +31,7 @@ import pulumi_azure_native as azure_native
 from pydantic import AfterValidator, Field, model_validator
 
 from azplatform.components.args import Args, Input, raise_problems
-from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
+from azplatform.components.interfaces import CommonArgs, ManagedIdentities, PrivateEndpointSpec, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.private_network import linked_private_zone
 from azplatform.components.replacements import replace_on_changes
@@ -68,6 +76,12 @@ def _profile_names(value: dict[str, WorkloadProfile]) -> dict[str, WorkloadProfi
     return value
 
 
+EnvironmentAccess = Literal["internal", "privateEndpoint"]
+"""How the VNet reaches an environment's apps (see :attr:`ContainerAppsEnvironmentSettings.access`)."""
+
+PRIVATE_LINK_GROUP = "managedEnvironments"
+
+
 class ContainerAppsEnvironmentSettings(Args):
     """What a user chooses about the Container Apps environment (the stack file's ``containerApps`` section). The
     environment is always internal and VNet-injected, and always has the Consumption profile."""
@@ -83,11 +97,20 @@ class ContainerAppsEnvironmentSettings(Args):
     peer_traffic_encryption: bool = Field(
         default=True, description="Encrypt app-to-app traffic inside the environment. Default on."
     )
+    access: EnvironmentAccess = Field(
+        default="internal",
+        description="How the VNet reaches the apps; fixed at creation. 'internal' (default): an internal load "
+        "balancer in the environment's subnet and a private DNS zone named after the default domain, created in "
+        "this stack. 'privateEndpoint': public network access off and a private endpoint registered in "
+        "privatelink.<region>.azurecontainerapps.io, a zone a landing zone's central DNS can hold (use it with "
+        "network.privateDnsZoneIds).",
+    )
 
 
 class ContainerAppsEnvironmentArgs(ContainerAppsEnvironmentSettings, CommonArgs):
     """Arguments for :class:`ContainerAppsEnvironment`: its settings plus placement and the shared interfaces.
-    An internal environment takes no private endpoint (those serve an external environment's public endpoint)."""
+    Private endpoints go with ``access='privateEndpoint'`` only (Azure creates them only on an environment whose
+    public network access is off, which an internal one has no setting for)."""
 
     name: Annotated[str, AfterValidator(name_check(Kind.CONTAINER_APPS_ENVIRONMENT))] = Field(
         description="Environment name (CAF cae-...; 2-60 lowercase letters, digits and single hyphens)."
@@ -96,12 +119,50 @@ class ContainerAppsEnvironmentArgs(ContainerAppsEnvironmentSettings, CommonArgs)
         description="The subnet the environment is injected into: delegated to Microsoft.App/environments, /27 or "
         "larger; fixed at creation."
     )
-    vnet_id: Input[str] = Field(description="The VNet the environment's private DNS zone is linked to.")
+    vnet_id: Input[str] | None = Field(
+        default=None,
+        description="The VNet the environment's default-domain private DNS zone is linked to; required with "
+        "access 'internal', unused with 'privateEndpoint'.",
+    )
     managed_identities: ManagedIdentities = Field(
         default_factory=ManagedIdentities,
         description="Identities the environment itself uses (Key Vault certificates, registry pulls at the "
         "environment level). Default: none.",
     )
+    private_endpoints: list[PrivateEndpointSpec] = Field(
+        default_factory=list,
+        description="With access 'privateEndpoint': the endpoints (sub-resource managedEnvironments) the VNet "
+        "reaches the apps through, at least one. Default: none.",
+    )
+
+    @model_validator(mode="after")
+    def _access(self) -> ContainerAppsEnvironmentArgs:
+        problems: list[tuple[str, str, Any]] = []
+        if self.access == "internal":
+            if self.private_endpoints:
+                problems.append(
+                    (
+                        "private_endpoints",
+                        "are only for access 'privateEndpoint': Azure creates an environment's private endpoints "
+                        "only when its public network access is off, and an internal environment has none to turn off",
+                        len(self.private_endpoints),
+                    )
+                )
+            if self.vnet_id is None:
+                problems.append(
+                    ("vnet_id", "is required with access 'internal' (the default-domain zone's link)", None)
+                )
+        elif not self.private_endpoints:
+            problems.append(
+                (
+                    "private_endpoints",
+                    "needs at least one endpoint with access 'privateEndpoint': with public network access off, "
+                    "nothing else reaches the apps",
+                    [],
+                )
+            )
+        raise_problems(problems)
+        return self
 
 
 def app_identity(
@@ -117,11 +178,13 @@ def app_identity(
 
 
 class ContainerAppsEnvironment(pulumi.ComponentResource):
-    """An internal, VNet-injected, workload-profiles Container Apps environment.
+    """A VNet-injected, workload-profiles Container Apps environment that the internet cannot reach.
 
-    It has no public endpoint: its ingress is an internal load balancer at ``static_ip`` in the containerApps
-    subnet. A private DNS zone named after ``default_domain`` (wildcard and apex A records to the static IP,
-    linked to the VNet) makes apps with VNet-scope ingress resolvable from the rest of the VNet (API Management).
+    With ``access='internal'`` (the default) its ingress is an internal load balancer at ``static_ip`` in the
+    containerApps subnet, and a private DNS zone named after ``default_domain`` (wildcard and apex A records to the
+    static IP, linked to the VNet) makes apps with VNet-scope ingress resolvable from the rest of the VNet (API
+    Management). With ``access='privateEndpoint'`` its public network access is off and the VNet reaches it through
+    private endpoints, whose names live in the per-region privatelink zone (``static_ip`` is then not a route in).
     """
 
     id: pulumi.Output[str]
@@ -151,11 +214,13 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
             workload_profiles=profiles,
             vnet_configuration=azure_native.app.VnetConfigurationArgs(
                 infrastructure_subnet_id=args.infrastructure_subnet_id,
-                # Internal: the environment's only ingress is an internal load balancer; no public IP.
-                # publicNetworkAccess is left unset: it governs an external environment's public endpoint
-                # and its private endpoints, neither of which an internal environment has.
-                internal=True,
+                # internal: the environment's only ingress is an internal load balancer, no public IP; its public
+                # network access is Disabled by construction and cannot be set. privateEndpoint: the environment's
+                # virtual IP is external, but public network access is off, so it accepts traffic only through
+                # private endpoints ("Public network access", learn.microsoft.com/azure/container-apps/networking).
+                internal=args.access == "internal",
             ),
+            public_network_access="Disabled" if args.access == "privateEndpoint" else None,
             zone_redundant=bool(args.zone_redundant),
             identity=app_identity(args.managed_identities),
             # Logs leave through Azure Monitor (the diagnostic settings below), so the environment never holds
@@ -171,7 +236,8 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
                 replace_on_changes=replace_on_changes("azure-native:app:ManagedEnvironment"),
             ),
         )
-        # Logs (console and system) and metrics; an internal environment takes no private endpoint.
+        # Logs (console and system) and metrics; private endpoints in privateEndpoint mode (their DNS zone group
+        # registers the default domain's name in privatelink.<region>.azurecontainerapps.io).
         # https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-app-managedenvironments-logs
         self.interfaces = apply_interfaces(
             self,
@@ -179,33 +245,38 @@ class ContainerAppsEnvironment(pulumi.ComponentResource):
             args,
             self.environment,
             azure_name=args.name,
+            group_id=PRIVATE_LINK_GROUP,
             lock_notes="The Container Apps environment runs every workload of the platform",
         )
 
-        # VNet-scope ingress resolves through a private zone named after the default domain.
-        self.dns_zone = linked_private_zone(
-            self,
-            f"{name}-zone",
-            f"{name}-zone-link",
-            zone_name=self.environment.default_domain,
-            resource_group_name=args.resource_group_name,
-            vnet_id=args.vnet_id,
-            link_name=f"link-{args.name}",
-            tags=args.tags,
-        )
-        self.dns_records = [
-            azure_native.privatedns.PrivateRecordSet(
-                f"{name}-{label}",
-                private_zone_name=self.dns_zone.name,
+        self.dns_zone: azure_native.privatedns.PrivateZone | None = None
+        self.dns_records: list[azure_native.privatedns.PrivateRecordSet] = []
+        if args.access == "internal" and args.vnet_id is not None:
+            # VNet-scope ingress resolves through a private zone named after the default domain, which exists only
+            # once the environment does: so it is created here, in this stack, whatever DNS a landing zone keeps.
+            self.dns_zone = linked_private_zone(
+                self,
+                f"{name}-zone",
+                f"{name}-zone-link",
+                zone_name=self.environment.default_domain,
                 resource_group_name=args.resource_group_name,
-                record_type="A",
-                relative_record_set_name=record,
-                ttl=300,
-                a_records=[azure_native.privatedns.ARecordArgs(ipv4_address=self.environment.static_ip)],
-                opts=pulumi.ResourceOptions(parent=self),
+                vnet_id=args.vnet_id,
+                link_name=f"link-{args.name}",
+                tags=args.tags,
             )
-            for label, record in (("wildcard", "*"), ("apex", "@"))
-        ]
+            self.dns_records = [
+                azure_native.privatedns.PrivateRecordSet(
+                    f"{name}-{label}",
+                    private_zone_name=self.dns_zone.name,
+                    resource_group_name=args.resource_group_name,
+                    record_type="A",
+                    relative_record_set_name=record,
+                    ttl=300,
+                    a_records=[azure_native.privatedns.ARecordArgs(ipv4_address=self.environment.static_ip)],
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+                for label, record in (("wildcard", "*"), ("apex", "@"))
+            ]
 
         self.id = self.environment.id
         self.name = self.environment.name

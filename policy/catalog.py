@@ -36,10 +36,13 @@ REDIS_DATABASE = data.REDIS_DATABASE
 COSMOS_ACCOUNT = data.COSMOS_ACCOUNT
 APIM = edge.APIM
 
-# Data stores (the Private Link targets): private endpoint + DNS zone group required, CanNotDelete lock in prod.
-# Value: the Private Link group id and its privatelink zone.
+# Data stores (the stateful Private Link targets): private endpoint + DNS zone group required, CanNotDelete lock in
+# prod. Value: the Private Link group id and its privatelink zone. (The Container Apps environment takes an endpoint
+# only in private-endpoint mode; AZP-ACA-001 checks it there.)
 DATA_STORES: dict[str, tuple[str, str]] = {
-    token: (r.private_link.group_id, r.private_link.zone) for token, r in RECORDS.items() if r.private_link is not None
+    token: (r.private_link.group_id, r.private_link.zone)
+    for token, r in RECORDS.items()
+    if r.private_link is not None and r.stateful
 }
 
 # Stateful resources: ``protect`` in prod. The top-level types that hold data (a child's data goes with its parent,

@@ -23,7 +23,7 @@ from pydantic.alias_generators import to_camel
 
 from azplatform.components.api_management import PRIVATE_DNS_ZONE as APIM_ZONE
 from azplatform.components.args import ProblemList
-from azplatform.components.container_apps_environment import ContainerAppsEnvironmentSettings
+from azplatform.components.container_apps_environment import PRIVATE_LINK_GROUP, ContainerAppsEnvironmentSettings
 from azplatform.components.container_registry import ContainerRegistrySettings
 from azplatform.components.cosmos_db import CosmosDbSettings
 from azplatform.components.flow_logs import FlowLogSettings
@@ -468,17 +468,19 @@ def _network_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
 
 def required_private_dns_zones(data: Mapping[str, Any]) -> list[str]:
     """The private DNS zones the stack's services resolve through: each private endpoint's privatelink zone (Key
-    Vault, the registry, Redis and Cosmos DB always; PostgreSQL, a Premium Service Bus and AI services (three zones)
-    when present) and, with
-    API Management, azure-api.net."""
+    Vault, the registry, Redis and Cosmos DB always; PostgreSQL, a Premium Service Bus, AI services (three zones)
+    and the Container Apps environment in private-endpoint mode (its region's zone) when present) and, with API
+    Management, azure-api.net."""
     groups = ["vault", "registry", "redisEnterprise", "Sql"]
+    if _get(data, "containerApps", "access") == "privateEndpoint":
+        groups.append(PRIVATE_LINK_GROUP)
     if data.get("postgres") is not None:
         groups.append("postgresqlServer")
     if _get(data, "serviceBus", "sku") == "Premium":
         groups.append("namespace")
     if data.get("aiServices") is not None:
         groups.append("account")
-    zones = private_dns_zone_sets()
+    zones = private_dns_zone_sets(str(data.get("location")))
     return [zone for group in groups for zone in zones[group]] + ([APIM_ZONE] if data.get("apim") is not None else [])
 
 
@@ -486,17 +488,32 @@ def _central_dns_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     central = _get(data, "network", "privateDnsZoneIds")
     if not isinstance(central, Mapping) or not central:
         return []
-    missing = [zone for zone in required_private_dns_zones(data) if zone not in central]
-    if not missing:
-        return []
-    return [
-        ConfigProblem(
-            "network.privateDnsZoneIds",
-            f"gives central zones but not {missing}, which the enabled services need; with central zones the "
-            "platform creates none of its own, so give each of these zones' ids",
-            sorted(central),
+    problems: list[ConfigProblem] = []
+    access = _get(data, "containerApps", "access")
+    if access in (None, "internal"):
+        # Root cause first: the internal environment's zone is named after a default domain Azure assigns at
+        # creation, so no central team can hold it; the per-region privatelink zone of private-endpoint mode can.
+        problems.append(
+            ConfigProblem(
+                "containerApps.access",
+                "is 'internal', whose private DNS zone (named after the environment's default domain, known only "
+                "once it exists) would be created in this spoke beside the central zones; set it to "
+                "'privateEndpoint', which registers the environment in the central "
+                f"privatelink.{data.get('location')}.azurecontainerapps.io",
+                access or "internal",
+            )
         )
-    ]
+    missing = [zone for zone in required_private_dns_zones(data) if zone not in central]
+    if missing:
+        problems.append(
+            ConfigProblem(
+                "network.privateDnsZoneIds",
+                f"gives central zones but not {missing}, which the enabled services need; with central zones the "
+                "platform creates none of its own, so give each of these zones' ids",
+                sorted(central),
+            )
+        )
+    return problems
 
 
 def _sku_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:

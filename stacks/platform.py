@@ -114,7 +114,7 @@ class Platform(pulumi.ComponentResource):
                 vnet_id=foundation.network.id,
                 apps_subnet_id=subnet_ids[SubnetRole.CONTAINER_APPS.value],
                 environment_after=(foundation.network, foundation.observability),
-                registry_endpoint=foundation.private_endpoint("registry"),
+                private_endpoint=foundation.private_endpoint,
                 key_vault=foundation.key_vault,
                 redis=data.redis,
                 cosmos=data.cosmos,

@@ -34,7 +34,7 @@ from tests.test_schema import test_stack_file_and_component_refuse_alike as refu
 
 RG = "rg-unit"
 SUB = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-unit/providers"
-ZONES = [f"{SUB}/Microsoft.Network/privateDnsZones/{zone}" for zone in private_dns_zone_sets()["account"]]
+ZONES = [f"{SUB}/Microsoft.Network/privateDnsZones/{zone}" for zone in private_dns_zone_sets("westeurope")["account"]]
 DEPLOYMENTS: dict[str, Any] = {
     "chat-ptu": {
         "model": "gpt-4o",

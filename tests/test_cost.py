@@ -25,6 +25,7 @@ from azplatform.components.estimate import (
 )
 from azplatform.components.pricing import (
     FREE_TYPES,
+    HOURS_PER_MONTH,
     PRICING,
     SECONDS_PER_MONTH,
     UsageAssumptions,
@@ -184,6 +185,21 @@ def test_container_apps_free_grant_is_taken_once_per_subscription() -> None:
     expected = (vcpu_s - 180_000) * 0.000024 + (gib_s - 360_000) * 0.000003 + (3 - 2) * 0.4
     assert found.total == pytest.approx(expected)
     assert [line.resource for line in found.lines].count(SUBSCRIPTION) == 3
+
+
+def test_an_environment_with_a_private_endpoint_pays_plan_management_without_dedicated_profiles() -> None:
+    # Billing on learn.microsoft.com/azure/container-apps/private-endpoints-with-dns: the private endpoint
+    # infrastructure appears as "Dedicated Plan Management", on Consumption-only environments too.
+    consumption = [{"name": "Consumption", "workloadProfileType": "Consumption"}]
+    internal = {"location": "eastus", "workloadProfiles": consumption, "vnetConfiguration": {"internal": True}}
+    private = {**internal, "vnetConfiguration": {"internal": False}, "publicNetworkAccess": "Disabled"}
+    prices = {"aca.dedicated.management": 0.1}
+    rg = R("azure-native:resources:ResourceGroup", "rg", {"location": "eastus"})
+    for inputs, expected in ((internal, 0.0), (private, 0.1 * HOURS_PER_MONTH)):
+        found = estimate(
+            [rg, R("azure-native:app:ManagedEnvironment", "cae", inputs)], UsageAssumptions(), _table(prices)
+        )
+        assert found.total == pytest.approx(expected)
 
 
 def test_cosmos_autoscale_bills_at_least_ten_percent_of_the_maximum_in_every_region() -> None:

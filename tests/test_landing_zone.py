@@ -12,12 +12,14 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from azplatform.components.container_apps_environment import ContainerAppsEnvironmentArgs
 from azplatform.components.private_network import PrivateNetworkArgs, SubnetRole
 from azplatform.plan import Plan, PlannedResource
 from azplatform.stacks.cli import main
 from azplatform.stacks.config import required_private_dns_zones
 from azplatform.stacks.graph import topology
 from azplatform.stacks.offline import render_stack
+from tests.conftest import stack_values
 from tests.test_schema import RG, Case
 from tests.test_schema import _stack_file_problem as stack_file_problem
 from tests.test_schema import test_stack_file_and_component_refuse_alike as refused_alike
@@ -68,19 +70,43 @@ def test_no_zone_of_the_central_ones_is_created_and_endpoints_use_the_central_zo
     landing_zone: Plan, example_network: dict[str, Any]
 ) -> None:
     central = example_network["privateDnsZoneIds"]
-    created = {zone.inputs["privateZoneName"] for zone in landing_zone.of_type(ZONE)}
-    assert not created & set(central)
-    # The one zone left is the Container Apps environment's own: its name is the default domain Azure generates
-    # when it creates the environment, so no central team can create it beforehand.
-    (environment,) = landing_zone.of_type("azure-native:app:ManagedEnvironment")
-    assert all(name.endswith(".azurecontainerapps.io") for name in created)
-    assert environment.name == "platform-cae"
+    # No zone at all in the spoke: not the central ones, and not the Container Apps environment's default-domain
+    # zone, which private-endpoint mode replaces with the central per-region privatelink zone.
+    assert landing_zone.of_type(ZONE) == []
+    assert landing_zone.of_type("azure-native:privatedns:VirtualNetworkLink") == []
     groups = landing_zone.of_type("azure-native:network:PrivateDnsZoneGroup")
-    # Key Vault, registry, Redis, Cosmos DB, PostgreSQL, Service Bus and prod's two AI services accounts.
-    assert len(groups) == 8
+    # Key Vault, registry, Redis, Cosmos DB, PostgreSQL, Service Bus, prod's two AI services accounts and the
+    # Container Apps environment.
+    assert len(groups) == 9
     for group in groups:
         for config in group.inputs["privateDnsZoneConfigs"]:
             assert config["privateDnsZoneId"] in central.values(), group.name
+
+
+def test_the_environment_is_reached_through_its_private_endpoint_in_the_central_zone(
+    landing_zone: Plan, example_network: dict[str, Any]
+) -> None:
+    (environment,) = landing_zone.of_type("azure-native:app:ManagedEnvironment")
+    # Closed to the internet (public network access off), so Azure lets it take private endpoints.
+    assert environment.inputs["publicNetworkAccess"] == "Disabled"
+    assert environment.inputs["vnetConfiguration"]["internal"] is False
+    (endpoint,) = [
+        e
+        for e in landing_zone.of_type("azure-native:network:PrivateEndpoint")
+        if e.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["managedEnvironments"]
+    ]
+    connection = endpoint.inputs["privateLinkServiceConnections"][0]["privateLinkServiceId"]
+    assert connection.endswith(f"/managedEnvironments/{environment.inputs['environmentName']}")
+    assert endpoint.inputs["subnet"]["id"].endswith("/subnets/snet-azp-pep-prod-weu")
+    (group,) = [
+        g
+        for g in landing_zone.of_type("azure-native:network:PrivateDnsZoneGroup")
+        if g.inputs["privateEndpointName"] == endpoint.inputs["privateEndpointName"]
+    ]
+    zone = "privatelink.westeurope.azurecontainerapps.io"
+    assert [c["privateDnsZoneId"] for c in group.inputs["privateDnsZoneConfigs"]] == [
+        example_network["privateDnsZoneIds"][zone]
+    ]
 
 
 def test_api_management_registers_its_names_in_the_central_zone(
@@ -281,3 +307,57 @@ def test_a_bad_landing_zone_exits_2_naming_the_key(tmp_path: Path, capsys: pytes
     err = capsys.readouterr().err
     assert "network.hub.addressPrefixes" in err and "overlap" in err and "Traceback" not in err
     assert SubnetRole.GATEWAY.value == "gateway"
+
+
+def test_central_dns_with_an_internal_environment_names_the_way_out() -> None:
+    given = {
+        zone: _ZONE_ID + f"privateDnsZones/{zone}"
+        for zone in required_private_dns_zones({**stack_values("prod"), "containerApps": {"access": "privateEndpoint"}})
+    }
+    error = stack_file_problem({"network": {"privateDnsZoneIds": given}, "containerApps": {"access": "internal"}})
+    problem = error.problems[0]  # the root cause first
+    assert problem.path == "containerApps.access"
+    assert "set it to 'privateEndpoint'" in problem.message
+    assert "privatelink.westeurope.azurecontainerapps.io" in problem.message
+
+
+def test_private_endpoint_mode_needs_its_regions_zone() -> None:
+    zones = required_private_dns_zones({"location": "swedencentral", "containerApps": {"access": "privateEndpoint"}})
+    assert "privatelink.swedencentral.azurecontainerapps.io" in zones
+    assert not [z for z in required_private_dns_zones({"location": "swedencentral"}) if "azurecontainerapps" in z]
+
+
+def _environment(**kwargs: Any) -> ContainerAppsEnvironmentArgs:
+    base = {
+        "name": "cae-unit",
+        "resource_group_name": RG,
+        "location": "westeurope",
+        "infrastructure_subnet_id": f"{RG}/providers/Microsoft.Network/virtualNetworks/v/subnets/snet-aca",
+    }
+    return ContainerAppsEnvironmentArgs.model_validate({**base, **kwargs})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument", "message"),
+    [
+        (
+            {"vnet_id": "v", "private_endpoints": [{"subnet_id": "s", "private_dns_zone_ids": ["z"]}]},
+            "private_endpoints",
+            "only for access",
+        ),
+        ({}, "vnet_id", "is required with access 'internal'"),
+        ({"access": "privateEndpoint"}, "private_endpoints", "needs at least one endpoint"),
+    ],
+)
+def test_the_environment_component_refuses_an_access_mode_it_cannot_serve(
+    kwargs: dict[str, Any], argument: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        _environment(**kwargs)
+    (error,) = info.value.errors()
+    assert f"{argument}: " in error["msg"] and message in error["msg"]
+
+
+def test_the_environment_component_in_private_endpoint_mode() -> None:
+    args = _environment(access="privateEndpoint", private_endpoints=[{"subnet_id": "s", "private_dns_zone_ids": ["z"]}])
+    assert args.vnet_id is None and len(args.private_endpoints) == 1

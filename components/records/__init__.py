@@ -128,9 +128,11 @@ def private_dns_zones() -> dict[str, str]:
     return {r.private_link.group_id: r.private_link.zone for r in RECORDS.values() if r.private_link is not None}
 
 
-def private_dns_zone_sets() -> dict[str, tuple[str, ...]]:
-    """Private Link group id -> every privatelink zone an endpoint to it registers in (most have one)."""
-    return {r.private_link.group_id: r.private_link.zones for r in RECORDS.values() if r.private_link is not None}
+def private_dns_zone_sets(region: str) -> dict[str, tuple[str, ...]]:
+    """Private Link group id -> every privatelink zone an endpoint in ``region`` registers in (most have one)."""
+    return {
+        r.private_link.group_id: r.private_link.zones_in(region) for r in RECORDS.values() if r.private_link is not None
+    }
 
 
 def private_link_ports() -> list[str]:

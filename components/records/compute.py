@@ -21,7 +21,15 @@ from azplatform.components.records.billing import (
 )
 from azplatform.components.records.data import REGISTRY
 from azplatform.components.records.foundation import IDENTITY, ROLE_ASSIGNMENT, WORKSPACE
-from azplatform.components.records.model import Immutable, Prerequisite, Telemetry, Tier, TypeRecord
+from azplatform.components.records.model import (
+    REGION_PLACEHOLDER,
+    Immutable,
+    Prerequisite,
+    PrivateLink,
+    Telemetry,
+    Tier,
+    TypeRecord,
+)
 from azplatform.components.records.network import SUBNET, VIRTUAL_NETWORK
 from azplatform.components.records.offline import digest, stable_ip
 from azplatform.components.records.sources import QUICK
@@ -84,12 +92,15 @@ def _price_environment(inputs: Mapping[str, Any], usage: UsageAssumptions, relat
         for p in inputs.get("workloadProfiles") or []
         if isinstance(p, Mapping) and p.get("workloadProfileType") not in (None, "Consumption")
     ]
-    if not dedicated:
+    # A private endpoint on the environment bills the dedicated plan's management meter on Consumption too.
+    # https://learn.microsoft.com/azure/container-apps/private-endpoints-with-dns (Billing)
+    private_endpoint = str(inputs.get("publicNetworkAccess", "")).lower() == "disabled"
+    if not dedicated and not private_endpoint:
         return []  # a Consumption-only environment has no charge of its own; its apps are billed
     charges = [
         Charge(
             "aca.dedicated.management",
-            "dedicated plan management",
+            "dedicated plan management" + ("" if dedicated else " (private endpoint infrastructure)"),
             HOURS_PER_MONTH,
             "1 environment x 730 h",
             "fixed",
@@ -151,7 +162,8 @@ _MANAGED_ENVIRONMENT_COST = Priced(
         ),
     ),
     _price_environment,
-    "Consumption-only: no charge of its own; dedicated profiles: minimum instances + plan management",
+    "Consumption-only: no charge of its own; dedicated profiles: minimum instances + plan management; a private "
+    "endpoint: plan management",
 )
 
 
@@ -297,6 +309,16 @@ RECORDS = (
         ),
         outage="every app and job in the environment is recreated in the new one (an app cannot move between "
         "environments): all workloads stop, and their FQDNs, the environment's static IP and default domain change",
+        # Only with containerApps.access: privateEndpoint (an environment whose public network access is off); the
+        # zone is named per region, so a landing zone's central DNS team can hold it before the environment exists.
+        private_link=PrivateLink(
+            group_id="managedEnvironments",
+            zone=f"privatelink.{REGION_PLACEHOLDER}.azurecontainerapps.io",
+            source="https://learn.microsoft.com/azure/container-apps/private-endpoints-with-dns; group id: "
+            "https://learn.microsoft.com/azure/container-apps/how-to-use-private-endpoint",
+            ports=("443",),
+            ports_source=_NETWORKING,
+        ),
         computed=_managed_environment,
     ),
     TypeRecord(

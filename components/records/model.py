@@ -123,6 +123,10 @@ class InPlace:
     source: str
 
 
+REGION_PLACEHOLDER = "{region}"
+"""Stands for the endpoint's region in a privatelink zone Azure names per region."""
+
+
 @dataclass(frozen=True)
 class PrivateLink:
     """How a private endpoint reaches the resource: the Private Link sub-resource, the privatelink zone its A
@@ -141,8 +145,13 @@ class PrivateLink:
 
     @property
     def zones(self) -> tuple[str, ...]:
-        """Every zone an endpoint to this sub-resource registers in, the primary one first."""
+        """Every zone an endpoint to this sub-resource registers in, the primary one first. A zone named per
+        region carries ``{region}`` (Container Apps: ``privatelink.{region}.azurecontainerapps.io``)."""
         return (self.zone, *self.also)
+
+    def zones_in(self, region: str) -> tuple[str, ...]:
+        """:attr:`zones` for an endpoint in ``region`` (the region named in a per-region zone)."""
+        return tuple(zone.replace(REGION_PLACEHOLDER, region) for zone in self.zones)
 
 
 @dataclass(frozen=True)

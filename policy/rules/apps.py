@@ -12,18 +12,32 @@ from azplatform.policy.registry import resource_rule
 _WORKLOADS = (catalog.CONTAINER_APP, catalog.CONTAINER_APP_JOB)
 
 
+def closed_to_internet(environment: Resource) -> bool:
+    """An environment the internet cannot reach: internal, or external with public network access off."""
+    return (
+        get(environment.inputs, "vnetConfiguration", "internal") is True
+        or lower(environment.inputs.get("publicNetworkAccess")) == "disabled"
+    )
+
+
 @resource_rule(
     id="AZP-ACA-001",
-    description="The Container Apps environment is internal: injected into its subnet with no public endpoint.",
+    description="The Container Apps environment is injected into its subnet and closed to the internet: internal, "
+    "or with public network access Disabled (reached through private endpoints).",
     severity=Severity.CRITICAL,
     reference="MCSB NS-2; Azure Policy: Container Apps environment should use network injection",
     enforcement=Enforcement.BASELINE,
     types=(catalog.CONTAINER_APPS_ENVIRONMENT,),
 )
 def environment_internal(resource: Resource, _: Environment) -> Iterator[str]:
-    """vnetConfiguration.internal true puts the environment's load balancer on a private IP in the VNet."""
-    if get(resource.inputs, "vnetConfiguration", "internal") is not True:
-        yield "vnetConfiguration.internal is not true: the environment gets a public endpoint"
+    """vnetConfiguration.internal true puts the environment's load balancer on a private IP in the VNet; an external
+    one with publicNetworkAccess Disabled accepts traffic only through its private endpoints.
+    https://learn.microsoft.com/azure/container-apps/networking (public network access)"""
+    if not closed_to_internet(resource):
+        yield (
+            "vnetConfiguration.internal is not true and publicNetworkAccess is not 'Disabled': the environment "
+            "accepts traffic from the internet"
+        )
     if not get(resource.inputs, "vnetConfiguration", "infrastructureSubnetId"):
         yield "vnetConfiguration.infrastructureSubnetId is not set"
 

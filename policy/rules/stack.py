@@ -30,6 +30,7 @@ from azplatform.policy.model import (
     tags_of,
 )
 from azplatform.policy.registry import stack_rule
+from azplatform.policy.rules.apps import closed_to_internet
 
 
 def _refers(source: Resource, key: str, value: Any, target: Resource) -> bool:
@@ -189,14 +190,16 @@ def stateful_resources_locked(resources: Sequence[Resource], _: Environment) -> 
 
 @stack_rule(
     id="AZP-STACK-005",
-    description="A container app exposes ingress beyond its environment (external) only on an internal environment.",
+    description="A container app exposes ingress beyond its environment (external) only on an environment closed to "
+    "the internet (internal, or public network access Disabled).",
     severity=Severity.CRITICAL,
     reference="MCSB NS-2",
     enforcement=Enforcement.BASELINE,
 )
 def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environment) -> Iterator[StackProblem]:
-    """On an internal environment 'external' means reachable from the VNet (API Management needs that); on a
-    public one it means reachable from the internet. https://learn.microsoft.com/azure/container-apps/ingress-overview"""
+    """On an internal environment (or one whose public network access is off) 'external' means reachable from the
+    VNet (API Management needs that); on a public one it means reachable from the internet.
+    https://learn.microsoft.com/azure/container-apps/ingress-overview"""
     environments = of_types(resources, catalog.CONTAINER_APPS_ENVIRONMENT)
     for app in of_types(resources, catalog.CONTAINER_APP):
         if get(app.inputs, "configuration", "ingress", "external") is not True:
@@ -210,8 +213,12 @@ def external_ingress_only_inside_vnet(resources: Sequence[Resource], _: Environm
                 "has external ingress and its environment is not in the stack to prove it internal",
                 exempt=exempted(app, "AZP-STACK-005"),
             )
-        elif get(home[0].inputs, "vnetConfiguration", "internal") is not True:
-            yield StackProblem(app.urn, "has external ingress on an environment that is not internal: internet-facing")
+        elif not closed_to_internet(home[0]):
+            yield StackProblem(
+                app.urn,
+                "has external ingress on an environment that is neither internal nor closed to public network "
+                "access: internet-facing",
+            )
 
 
 @stack_rule(

@@ -9,17 +9,19 @@ from dataclasses import dataclass
 import pulumi
 
 from azplatform.components.container_app import ContainerApp, ContainerAppArgs, ContainerAppJob, ContainerAppJobArgs
+from azplatform.components.container_apps_environment import PRIVATE_LINK_GROUP as ENVIRONMENT_GROUP
 from azplatform.components.container_apps_environment import ContainerAppsEnvironment, ContainerAppsEnvironmentArgs
 from azplatform.components.container_registry import ContainerRegistry, ContainerRegistryArgs
 from azplatform.components.cosmos_db import CosmosDb
 from azplatform.components.identity import UserIdentity, UserIdentityArgs
-from azplatform.components.interfaces import DiagnosticSettings, PrivateEndpointSpec
+from azplatform.components.interfaces import DiagnosticSettings
 from azplatform.components.key_vault import KeyVault
 from azplatform.components.managed_redis import ManagedRedis
 from azplatform.components.naming import Kind
 from azplatform.components.scale_rules import RedisStreamsScaleRule, ScaleRule
 from azplatform.stacks.config import REDIS_KEDA_SECRET, PlatformConfig
 from azplatform.stacks.config_compute import AppConfig
+from azplatform.stacks.tiers.foundation import PrivateEndpointFactory
 from azplatform.stacks.tiers.postgres import postgres_app_env
 from azplatform.stacks.tiers.scope import Placement, TierScope
 from azplatform.stacks.tiers.servicebus import AppServiceBusAccess, ServiceBusTier
@@ -37,7 +39,9 @@ class ComputeInputs:
     """The Container Apps environment's (delegated) subnet."""
     environment_after: Sequence[pulumi.Resource]
     """What the environment waits for (the network and the workspace it sends logs to)."""
-    registry_endpoint: PrivateEndpointSpec
+    private_endpoint: PrivateEndpointFactory
+    """Endpoints in the platform's endpoint subnet and zones: the registry's, and the environment's in
+    private-endpoint mode."""
     key_vault: KeyVault
     """Each workload reads its secrets here (Key Vault Secrets User)."""
     redis: ManagedRedis
@@ -75,7 +79,8 @@ def build_compute(scope: TierScope, config: PlatformConfig, inputs: ComputeInput
             **placement,
             name=namer.name(Kind.CONTAINER_APPS_ENVIRONMENT),
             infrastructure_subnet_id=inputs.apps_subnet_id,
-            vnet_id=inputs.vnet_id,
+            vnet_id=inputs.vnet_id if environment.access == "internal" else None,
+            private_endpoints=[inputs.private_endpoint(ENVIRONMENT_GROUP)] if environment.access != "internal" else [],
             zone_redundant=config.zone_redundant if environment.zone_redundant is None else environment.zone_redundant,
             diagnostic_settings=diagnostics,
         ),
@@ -89,7 +94,7 @@ def build_compute(scope: TierScope, config: PlatformConfig, inputs: ComputeInput
             **scope.protection(),
             name=namer.name(Kind.CONTAINER_REGISTRY),
             zone_redundant=config.zone_redundant,
-            private_endpoints=[inputs.registry_endpoint],
+            private_endpoints=[inputs.private_endpoint("registry")],
             diagnostic_settings=diagnostics,
         ),
         opts=scope.opts(),

@@ -130,7 +130,9 @@ def build_foundation(scope: TierScope, config: PlatformConfig) -> Foundation:
             subnet_id=pe_subnet,
             # In the VNet's region, whatever the target's (an AI services account may sit in another region).
             location=config.location,
-            private_dns_zone_ids=[network.dns_zone_ids[zone] for zone in private_dns_zone_sets()[group_id]],
+            private_dns_zone_ids=[
+                network.dns_zone_ids[zone] for zone in private_dns_zone_sets(config.location)[group_id]
+            ],
         )
 
     key_vault = KeyVault(
