@@ -21,7 +21,7 @@ from azplatform.components.identity import component_identity
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.private_network import ZONE_ID, id_parts
-from azplatform.components.rbac import BuiltInRole, assign_role
+from azplatform.components.rbac import BuiltInRole, SystemIdentity, assign_role
 from azplatform.components.records import record
 from azplatform.components.secret_store import SecretName, SecretStore, matching
 
@@ -273,6 +273,10 @@ class AppInsightsLink(Args):
     )
 
 
+CACHE_CONNECTION_VALUE = "redis-cache-connection"
+"""The Key Vault named value the external cache's connection string is read from (``{{redis-cache-connection}}``)."""
+
+
 class ExternalCache(Args):
     """An external Redis cache. API Management connects with an access-key connection string only (no Entra auth to
     Azure Managed Redis), so this is an explicit exception to identity-only Redis; the string stays in Key Vault.
@@ -281,6 +285,12 @@ class ExternalCache(Args):
 
     connection_string_secret: SecretName = Field(
         description="Key Vault secret holding <host>:10000,password=...,ssl=True."
+    )
+    secret_uri: Input[str] | None = Field(
+        default=None,
+        description="The secret's versionless URI when this deployment writes it (ManagedRedis."
+        "connection_string_secret_uri): the named value then waits for the secret, which Azure reads when it "
+        "creates the named value. Default: the secret store's URI for connection_string_secret (it must exist).",
     )
 
 
@@ -683,6 +693,16 @@ class ApiManagement(pulumi.ComponentResource):
         self.id = self.service.id
         self.name = self.service.name
         self.principal_id = self.identity.principal_id
+        # The system-assigned identity, when asked for: what llm-semantic-cache-lookup calls its embeddings backend
+        # as (its only authentication), so grants for that go to it.
+        self.system_identity: SystemIdentity | None = (
+            SystemIdentity(
+                f"{name}-system",
+                self.service.identity.apply(lambda identity: identity.principal_id if identity else ""),
+            )
+            if args.managed_identities.system_assigned
+            else None
+        )
         self.register_outputs(
             {"id": self.id, "gatewayUrl": self.gateway_url, "privateIpAddress": self.private_ip_address}
         )
@@ -778,7 +798,14 @@ class ApiManagement(pulumi.ComponentResource):
     # --- secrets ------------------------------------------------------------------------------------------
 
     def _key_vault_value(
-        self, resource_name: str, args: ApiManagementArgs, value_id: str, secret: str, grants: Sequence[pulumi.Resource]
+        self,
+        resource_name: str,
+        args: ApiManagementArgs,
+        value_id: str,
+        secret: str,
+        grants: Sequence[pulumi.Resource],
+        *,
+        secret_uri: Input[str] | None = None,
     ) -> azure_native.apimanagement.NamedValue:
         """A secret named value that API Management reads from Key Vault as its identity (and re-reads every four
         hours), so that the value never passes through the deployment.
@@ -794,7 +821,7 @@ class ApiManagement(pulumi.ComponentResource):
             display_name=value_id,
             secret=True,
             key_vault=azure_native.apimanagement.KeyVaultContractCreatePropertiesArgs(
-                secret_identifier=args.secret_store.secret_uri(secret),
+                secret_identifier=secret_uri if secret_uri is not None else args.secret_store.secret_uri(secret),
                 identity_client_id=self.identity.client_id,
             ),
             # Azure fetches the secret when the named value is created: the identity's read grant comes first.
@@ -864,7 +891,12 @@ class ApiManagement(pulumi.ComponentResource):
         if args.external_cache is None:
             raise ValueError("the external cache needs the name of its connection string secret")
         connection = self._key_vault_value(
-            f"{name}-nv-redis", args, "redis-cache-connection", args.external_cache.connection_string_secret, grants
+            f"{name}-nv-redis",
+            args,
+            CACHE_CONNECTION_VALUE,
+            args.external_cache.connection_string_secret,
+            grants,
+            secret_uri=args.external_cache.secret_uri,
         )
         return azure_native.apimanagement.Cache(
             f"{name}-cache",
@@ -872,7 +904,7 @@ class ApiManagement(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name,
             cache_id="default",
             use_from_location="default",
-            connection_string="{{redis-cache-connection}}",
+            connection_string=f"{{{{{CACHE_CONNECTION_VALUE}}}}}",
             description="External Redis cache (connection string from Key Vault)",
             opts=pulumi.ResourceOptions(parent=self, depends_on=[connection]),
         )

@@ -625,6 +625,68 @@ class ResponseCache(ResponseCacheSettings, _FixedSection):
         return _element("cache-store", duration=self.duration_seconds)
 
 
+class SemanticCacheSettings(Args):
+    """What a user chooses about semantic caching of a model route (the stack file's ``semanticCache``): answers
+    to prompts close enough in meaning to an earlier one come from the service's external Redis cache (which must
+    have the RediSearch module), without calling the model. Which embeddings backend vectorises the prompts is the
+    service's (:class:`SemanticCache` adds it).
+    https://learn.microsoft.com/azure/api-management/azure-openai-enable-semantic-caching
+    """
+
+    score_threshold: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="How close a prompt must be to a cached one, 0.0-1.0; lower demands more similarity (a "
+        "cached answer to a merely related prompt is a wrong answer, so start low, around 0.05).",
+    )
+    duration_seconds: int = Field(
+        ge=1, le=2592000, description="How long a cached answer is served, 1 second up to 30 days."
+    )
+    partition: CounterKey = Field(
+        default=CounterKey.SUBSCRIPTION,
+        description="Whose answers a prompt may be served (vary-by): subscription (default), caller or clientIp. "
+        "One consumer never gets another's cached answer.",
+    )
+    ignore_system_messages: bool = Field(
+        default=True,
+        description="Leave system messages out when comparing prompts (Microsoft's recommendation). Default on.",
+    )
+    max_message_count: int | None = Field(
+        default=None, ge=1, description="Skip the cache for conversations longer than this. Default: no limit."
+    )
+
+
+class SemanticCache(SemanticCacheSettings, _FixedSection):
+    """``llm-semantic-cache-lookup`` (inbound, before the token limit, so that a cached answer spends no tokens)
+    and ``llm-semantic-cache-store`` (outbound). The lookup calls the embeddings backend as API Management's
+    system-assigned identity, the only authentication the policy takes (``embeddings-backend-auth``), which
+    therefore needs Cognitive Services OpenAI User on the embeddings deployment's account.
+    https://learn.microsoft.com/azure/api-management/llm-semantic-cache-lookup-policy
+    https://learn.microsoft.com/azure/api-management/llm-semantic-cache-store-policy
+    """
+
+    SECTION: ClassVar[Section] = Section.INBOUND
+    RANK: ClassVar[int] = 35
+
+    embeddings_backend_id: str = Field(min_length=1, description="The backend entity of the embeddings deployment.")
+
+    def element(self) -> ET.Element:
+        node = _element(
+            "llm-semantic-cache-lookup",
+            score_threshold=f"{self.score_threshold:g}",
+            embeddings_backend_id=self.embeddings_backend_id,
+            embeddings_backend_auth="system-assigned",
+            ignore_system_messages=self.ignore_system_messages,
+            max_message_count=self.max_message_count,
+        )
+        ET.SubElement(node, "vary-by").text = self.partition.expression
+        return node
+
+    def store(self) -> ET.Element:
+        """The matching ``llm-semantic-cache-store`` for the outbound section."""
+        return _element("llm-semantic-cache-store", duration=self.duration_seconds)
+
+
 # --- resilience ---------------------------------------------------------------------------------------------
 
 
@@ -838,6 +900,10 @@ class ApiPolicies(Args):
     token_limit: TokenLimit | None = Field(default=None, description="llm-token-limit. Default: none.")
     token_metrics: EmitTokenMetric | None = Field(default=None, description="llm-emit-token-metric. Default: none.")
     cache: ResponseCacheSettings | None = Field(default=None, description="Response caching. Default: none.")
+    semantic_cache: SemanticCacheSettings | None = Field(
+        default=None,
+        description="Semantic caching of a model route's answers in the external Redis cache. Default: none.",
+    )
     retry: Retry | None = Field(default=None, description="Backend retries. Default: none.")
     set_headers: list[SetHeader] = Field(default_factory=list, description="Header changes. Default: none.")
     set_body: SetBody | None = Field(default=None, description="Body replacement. Default: none.")
@@ -849,11 +915,27 @@ class ApiPolicies(Args):
         caching: CachingType,
         backend_auth: ManagedIdentityAuth | None = None,
         shadow: ShadowRequest | None = None,
+        *,
+        embeddings_backend_id: str | None = None,
     ) -> ApimPolicyDocument:
         """The API-scope policy document: auth, limits, AI gateway token policies, routing to ``backend_id`` (with
-        ``backend_auth``, as API Management's own identity), caching (in the service's ``caching`` cache), retry and
-        transformations. ``tenant_id`` is the tenant whose tokens ``auth`` accepts unless it names its own."""
+        ``backend_auth``, as API Management's own identity), caching (in the service's ``caching`` cache; semantic
+        caching through ``embeddings_backend_id``), retry and transformations. ``tenant_id`` is the tenant whose
+        tokens ``auth`` accepts unless it names its own."""
         statements: list[Statement] = [SetBackendService(backend_id=backend_id)]
+        if self.semantic_cache is not None:
+            _require(
+                caching is CachingType.EXTERNAL,
+                "semantic caching needs the service's external Redis cache (caching 'external'): the built-in "
+                "cache has no vector search",
+            )
+            _require(
+                embeddings_backend_id is not None,
+                "semantic caching needs the embeddings backend that vectorises prompts (embeddings_backend_id)",
+            )
+            statements.append(
+                self.semantic_cache.extend(SemanticCache, embeddings_backend_id=str(embeddings_backend_id))
+            )
         if backend_auth is not None:
             statements.append(backend_auth)
         if shadow is not None:
@@ -881,6 +963,7 @@ _ONCE = (
     ManagedIdentityAuth,
     ShadowRequest,
     ResponseCache,
+    SemanticCache,
     Retry,
 )
 
@@ -919,7 +1002,7 @@ class ApimPolicyDocument:
             ordered = sorted((s for s in self.statements if s.section is section), key=lambda s: s.rank)
             node.extend(s.element() for s in ordered)
             if section is Section.OUTBOUND:
-                node.extend(s.store() for s in self.statements if isinstance(s, ResponseCache))
+                node.extend(s.store() for s in self.statements if isinstance(s, (ResponseCache, SemanticCache)))
         return root
 
     def to_xml(self) -> str:

@@ -16,7 +16,7 @@ import pulumi_azure_native as azure_native
 from pydantic import AfterValidator, Field, TypeAdapter, model_validator
 
 from azplatform.components.alerting import Severity, metric_alert
-from azplatform.components.args import Args, Input, ProblemList
+from azplatform.components.args import Args, Input, ProblemList, raise_problems
 from azplatform.components.interfaces import CommonArgs, ManagedIdentities, PrivateEndpointSpec, apply_interfaces
 from azplatform.components.naming import Kind, name_check
 from azplatform.components.observability import diagnostics_only
@@ -111,23 +111,45 @@ def _end_of_day(day: datetime.date) -> int:
     return int(end.timestamp())
 
 
-class AccessKeySecret(Args):
-    """Where the database's primary access key goes when access keys are on (a KEDA scaler needs a password)."""
+# Key Vault secret names: 1-127 letters, digits and hyphens.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault
+_SECRET_NAME = r"^[0-9A-Za-z-]{1,127}$"
 
-    vault_name: Input[str] = Field(description="Key Vault that receives the secret.")
+
+class AccessKeySecret(Args):
+    """Where the database's primary access key goes when access keys are on, for the clients that take only a
+    password: as the bare key (KEDA's Redis scalers) and/or as a connection string (API Management's external
+    cache, which cannot use Entra with Azure Managed Redis)."""
+
+    vault_name: Input[str] = Field(description="Key Vault that receives the secrets.")
     resource_group_name: Input[str] = Field(description="The vault's resource group.")
-    # Key Vault secret names: 1-127 letters, digits and hyphens.
-    # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault
-    secret_name: str = Field(
+    secret_name: str | None = Field(
         default=DEFAULT_ACCESS_KEY_SECRET,
-        pattern=r"^[0-9A-Za-z-]{1,127}$",
-        description=f"Secret name (1-127 letters, digits, hyphens). Default {DEFAULT_ACCESS_KEY_SECRET}.",
+        pattern=_SECRET_NAME,
+        description="Secret that holds the bare primary key (1-127 letters, digits, hyphens), or none. Default "
+        f"{DEFAULT_ACCESS_KEY_SECRET}.",
+    )
+    connection_string_secret_name: str | None = Field(
+        default=None,
+        pattern=_SECRET_NAME,
+        description="Secret that holds <host>:10000,password=<key>,ssl=True,abortConnect=False, the connection "
+        "string API Management's external cache takes. Default: none.",
     )
     expires_on: datetime.date | None = Field(
         default=None,
         description="Last day of the access-key exception (tag policyExemptionExpires): policy AZP-REDIS-004 accepts "
         "the exception only with a date that has not passed. Default: none (the exception does not count).",
     )
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> AccessKeySecret:
+        if self.secret_name is None and self.connection_string_secret_name is None:
+            raise_problems(
+                [("secret_name", "and connection_string_secret_name are both none: the key would go nowhere", None)]
+            )
+        if self.secret_name is not None and self.secret_name == self.connection_string_secret_name:
+            raise_problems([("connection_string_secret_name", "must differ from secret_name", self.secret_name)])
+        return self
 
 
 class ManagedRedisSettings(Args):
@@ -311,32 +333,36 @@ class ManagedRedis(pulumi.ComponentResource, ManagedRedisGrants):
 
         self.access_key_secret: azure_native.keyvault.Secret | None = None
         self.access_key_secret_name: str | None = None
+        self.connection_string_secret: azure_native.keyvault.Secret | None = None
         if args.access_keys is not None:
             keys = redis.list_database_keys_output(
                 cluster_name=self.cluster.name,
                 database_name=self.database.name,
                 resource_group_name=args.resource_group_name,
             )
-            self.access_key_secret_name = args.access_keys.secret_name
-            self.access_key_secret = azure_native.keyvault.Secret(
-                f"{name}-key-secret",
-                vault_name=args.access_keys.vault_name,
-                resource_group_name=args.access_keys.resource_group_name,
-                secret_name=args.access_keys.secret_name,
-                properties=azure_native.keyvault.SecretPropertiesArgs(
-                    value=pulumi.Output.secret(keys.primary_key),
-                    content_type="Azure Managed Redis access key (KEDA redis streams scaler)",
-                    # The secret expires with the exception it serves (the end of its last day, UTC), so a
-                    # forgotten key cannot outlive its approval (docs/running-for-real.md: rotation).
-                    attributes=azure_native.keyvault.SecretAttributesArgs(
-                        expires=_end_of_day(args.access_keys.expires_on)
-                    )
-                    if args.access_keys.expires_on is not None
-                    else None,
-                ),
-                tags=self._tags,
-                opts=pulumi.ResourceOptions(parent=self),
-            )
+            key: pulumi.Output[str] = pulumi.Output.secret(keys.primary_key.apply(str))
+            if args.access_keys.secret_name is not None:
+                self.access_key_secret_name = args.access_keys.secret_name
+                self.access_key_secret = self._key_secret(
+                    f"{name}-key-secret",
+                    args.access_keys,
+                    args.access_keys.secret_name,
+                    key,
+                    "Azure Managed Redis access key (KEDA redis streams scaler)",
+                )
+            if args.access_keys.connection_string_secret_name is not None:
+                # The StackExchange.Redis form API Management's external cache reads (TLS on the database port).
+                # https://learn.microsoft.com/azure/api-management/api-management-howto-cache-external
+                connection: pulumi.Output[str] = pulumi.Output.format(
+                    "{0}:{1},password={2},ssl=True,abortConnect=False", self.cluster.host_name, PORT, key
+                )
+                self.connection_string_secret = self._key_secret(
+                    f"{name}-connection-secret",
+                    args.access_keys,
+                    args.access_keys.connection_string_secret_name,
+                    connection,
+                    "Azure Managed Redis connection string with the access key (API Management external cache)",
+                )
 
         # Metrics are emitted by the cluster; the connection audit log (ConnectionEvents) by the database.
         # https://learn.microsoft.com/azure/azure-monitor/reference/supported-logs/microsoft-cache-redisenterprise-databases-logs
@@ -373,6 +399,35 @@ class ManagedRedis(pulumi.ComponentResource, ManagedRedisGrants):
     def port(self) -> int:
         """The TLS port clients connect to."""
         return PORT
+
+    @property
+    def connection_string_secret_uri(self) -> pulumi.Output[str] | None:
+        """The versionless URI of the connection-string secret (None without one); it resolves only once the secret
+        exists, so a reader that takes it waits for the secret."""
+        if self.connection_string_secret is None:
+            return None
+        return self.connection_string_secret.properties.apply(lambda p: p.secret_uri)
+
+    def _key_secret(
+        self, resource_name: str, where: AccessKeySecret, secret_name: str, value: pulumi.Output[str], content: str
+    ) -> azure_native.keyvault.Secret:
+        return azure_native.keyvault.Secret(
+            resource_name,
+            vault_name=where.vault_name,
+            resource_group_name=where.resource_group_name,
+            secret_name=secret_name,
+            properties=azure_native.keyvault.SecretPropertiesArgs(
+                value=value,
+                content_type=content,
+                # The secret expires with the exception it serves (the end of its last day, UTC), so a forgotten
+                # key cannot outlive its approval (docs/running-for-real.md: rotation).
+                attributes=azure_native.keyvault.SecretAttributesArgs(expires=_end_of_day(where.expires_on))
+                if where.expires_on is not None
+                else None,
+            ),
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     @property
     def keda_scaler_type(self) -> str:

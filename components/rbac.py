@@ -6,6 +6,7 @@ Role ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-r
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Protocol
 
@@ -62,6 +63,15 @@ class Principal(Protocol):
     def principal_id(self) -> pulumi.Output[str]:
         """The Entra object id of the service principal."""
         ...
+
+
+@dataclass(frozen=True)
+class SystemIdentity:
+    """A resource's system-assigned identity as a :class:`Principal` (API Management's, which the semantic cache
+    lookup authenticates as)."""
+
+    logical_name: str
+    principal_id: pulumi.Output[str]
 
 
 # Role assignment names must be GUIDs; uuid5 over logical names keeps them stable across runs.

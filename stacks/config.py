@@ -386,6 +386,7 @@ def cross_check(data: Mapping[str, Any]) -> list[ConfigProblem]:
         + servicebus_problems(data)
         + ai_problems(data)
         + _keda_redis_problems(data)
+        + _semantic_cache_problems(data)
     )
 
 
@@ -437,13 +438,69 @@ def _keda_redis_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
                 True,
             )
         )
-    if keys_on and _get(data, "redis", "accessKeysExpireOn") is None:
+    apim_keys = _get(data, "redis", "accessKeysForApimCache") is True
+    if (keys_on or apim_keys) and _get(data, "redis", "accessKeysExpireOn") is None:
+        flag = "accessKeysForKeda" if keys_on else "accessKeysForApimCache"
         problems.append(
             ConfigProblem(
                 "redis.accessKeysExpireOn",
-                "is required with accessKeysForKeda: the access-key exception is time-boxed (YYYY-MM-DD), and "
+                f"is required with {flag}: the access-key exception is time-boxed (YYYY-MM-DD), and "
                 "policy AZP-REDIS-004 fails the stack after that day",
                 None,
+            )
+        )
+    return problems
+
+
+def _semantic_cache_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
+    """A semantic cache runs on the platform's Redis through API Management's external cache: the database needs
+    RediSearch (fixed at creation) and access keys (API Management reaches Azure Managed Redis only with a
+    connection string), declared with redis.accessKeysForApimCache; and the keys stay off without one."""
+    apis = _get(data, "apim", "apis")
+    cached = [
+        f"apim.apis.{api_id}.policies.semanticCache"
+        for api_id, api in (apis.items() if isinstance(apis, Mapping) else [])
+        if isinstance(_get(api, "policies", "semanticCache"), Mapping)
+    ]
+    flag = _get(data, "redis", "accessKeysForApimCache")
+    problems: list[ConfigProblem] = []
+    if not cached:
+        if flag is True:
+            problems.append(
+                ConfigProblem(
+                    "redis.accessKeysForApimCache",
+                    "no API has a semantic cache, so access keys stay off (Entra only); remove it",
+                    True,
+                )
+            )
+        return problems
+    modules = _get(data, "redis", "modules")
+    if not (isinstance(modules, list) and "RediSearch" in modules):
+        problems.append(
+            ConfigProblem(
+                "redis.modules",
+                f"must include RediSearch for {cached[0]}: the semantic cache searches vectors in Redis. A module "
+                "is fixed when the database is created, so adding it replaces the database (and its data); "
+                "RediSearch also needs clusteringPolicy EnterpriseCluster and evictionPolicy NoEviction",
+                modules,
+            )
+        )
+    if flag is not True:
+        problems.append(
+            ConfigProblem(
+                "redis.accessKeysForApimCache",
+                f"must be true for {cached[0]}: API Management reaches Azure Managed Redis only with a connection "
+                "string carrying an access key (no Entra); the exception is declared here and time-boxed by "
+                "accessKeysExpireOn",
+                flag,
+            )
+        )
+    if _get(data, "apim", "externalCache") is not None:
+        problems.append(
+            ConfigProblem(
+                "apim.externalCache",
+                "is the service's one external cache, and a semantic cache puts the platform's Redis there; remove it",
+                _get(data, "apim", "externalCache"),
             )
         )
     return problems

@@ -20,7 +20,10 @@ from azplatform.components.cosmos_db import ThrottledRequests, primary_location_
 from azplatform.components.managed_redis import DEFAULT_ACCESS_KEY_SECRET, ManagedRedisSettings, UsedMemoryPercent
 from azplatform.stacks.errors import ConfigProblem
 
-__all__ = ["AlertsConfig", "RedisConfig", "data_problems"]
+__all__ = ["REDIS_APIM_CACHE_SECRET", "AlertsConfig", "RedisConfig", "data_problems"]
+
+REDIS_APIM_CACHE_SECRET = "redis-apim-cache-connection"
+"""The Key Vault secret the platform writes Redis's connection string to, for API Management's external cache."""
 
 
 class RedisConfig(ManagedRedisSettings):
@@ -32,11 +35,24 @@ class RedisConfig(ManagedRedisSettings):
         f"{DEFAULT_ACCESS_KEY_SECRET}, for a KEDA Redis Streams scaler; only while a redis-streams rule scales on "
         "the platform's Redis, and with accessKeysExpireOn. Default false (Entra only).",
     )
+    access_keys_for_apim_cache: bool = Field(
+        default=False,
+        description="Turn on access-key authentication and put a connection string with the primary key in Key "
+        f"Vault as {REDIS_APIM_CACHE_SECRET}, which API Management's external cache reads through a Key Vault "
+        "named value (API Management cannot use Entra with Azure Managed Redis); only while an API has a semantic "
+        "cache, and with accessKeysExpireOn. Default false (Entra only).",
+    )
     access_keys_expire_on: datetime.date | None = Field(
         default=None,
-        description="Last day of the access-key exception (YYYY-MM-DD), required with accessKeysForKeda: policy "
-        "AZP-REDIS-004 fails the stack once it has passed (move the rule to Service Bus, or renew it in review).",
+        description="Last day of the access-key exception (YYYY-MM-DD), required with accessKeysForKeda or "
+        "accessKeysForApimCache: policy AZP-REDIS-004 fails the stack once it has passed (move the rule to Service "
+        "Bus, or renew it in review).",
     )
+
+    @property
+    def access_keys(self) -> bool:
+        """Whether the database's access keys are on (for KEDA, API Management's cache, or both)."""
+        return self.access_keys_for_keda or self.access_keys_for_apim_cache
 
 
 class AlertsConfig(ActionGroupSettings):

@@ -88,6 +88,20 @@ class ShadowConfig(Args):
     percent: int = Field(ge=1, le=100, description="Share of the route's requests mirrored, 1-100.")
 
 
+class EmbeddingsConfig(Args):
+    """The embeddings deployment a model route's semantic cache vectorises prompts with."""
+
+    account: str = Field(min_length=1, description="The account's key in aiServices.accounts.")
+    deployment: str = Field(
+        min_length=1, description="The name of an embeddings deployment (model text-embedding-*) on that account."
+    )
+
+
+EMBEDDINGS_MODEL_PREFIX = "text-embedding-"
+"""Azure OpenAI's embeddings models (text-embedding-3-small, -3-large, -ada-002): what a semantic cache's
+embeddings deployment must run. https://learn.microsoft.com/azure/ai-foundry/openai/concepts/models#embeddings"""
+
+
 # A model route's breaker also trips on 429 (a provisioned deployment that is full) and keeps the backend out for as
 # long as its Retry-After says, so the pool moves on to the next priority instead of queueing behind it.
 # https://learn.microsoft.com/azure/api-management/backends#circuit-breaker
@@ -119,6 +133,11 @@ class BackendConfig(Args):
         description="A model route's shadow traffic to a candidate deployment (same identity, answers discarded). "
         "Default: none.",
     )
+    embeddings: EmbeddingsConfig | None = Field(
+        default=None,
+        description="A model route's embeddings deployment, which its semantic cache (policies.semanticCache) "
+        "vectorises prompts with; API Management calls it as its system-assigned identity. Default: none.",
+    )
     circuit_breaker: CircuitBreaker | None = Field(
         default=None,
         description="Circuit breaker of each single backend. Default: 5 server errors a minute trip it for a minute; "
@@ -131,6 +150,8 @@ class BackendConfig(Args):
             raise ValueError("give exactly one of app, url, pool or models")
         if self.shadow is not None and self.models is None:
             raise ValueError("shadow traffic mirrors a model route: give models")
+        if self.embeddings is not None and self.models is None:
+            raise ValueError("an embeddings deployment serves a model route's semantic cache: give models")
         return self
 
     @property
@@ -146,6 +167,26 @@ class ApiConfig(_PlatformKeys, ApiSettings):
 
     backend: BackendConfig = Field(description="Where requests go.")
     policies: ApiPolicies = Field(default_factory=ApiPolicies, description="Policies. Default: none.")
+
+    @model_validator(mode="after")
+    def _semantic_cache(self) -> ApiConfig:
+        cached, embeddings = self.policies.semantic_cache is not None, self.backend.embeddings is not None
+        if cached and not embeddings:
+            raise ProblemList(
+                [
+                    (
+                        "policies.semanticCache",
+                        "needs backend.embeddings, the embeddings deployment (text-embedding-*) that vectorises "
+                        "the prompts",
+                        None,
+                    )
+                ]
+            )
+        if embeddings and not cached:
+            raise ProblemList(
+                [("backend.embeddings", "serves only a semantic cache: add policies.semanticCache or remove it", None)]
+            )
+        return self
 
 
 class ApimConfig(_PlatformKeys, ApiManagementSettings):
@@ -192,16 +233,20 @@ def edge_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
     served = {name for name, app in apps.items() if isinstance(app, Mapping) and app.get("targetPort") is not None}
     apis = _get(data, "apim", "apis")
     deployments = {
-        (key, name)
+        (key, name): deployment
         for key, account in (_get(data, "aiServices", "accounts") or {}).items()
         if isinstance(account, Mapping)
-        for name in (account.get("deployments") or {})
+        for name, deployment in (account.get("deployments") or {}).items()
     }
     for api_id, api in apis.items() if isinstance(apis, Mapping) else []:
         backend = _get(api, "backend")
         models = _get(backend, "models")
         named = [(f"backend.models.{i}", m) for i, m in enumerate(models if isinstance(models, list) else [])]
-        named += [("backend.shadow", _get(backend, "shadow"))] if isinstance(_get(backend, "shadow"), Mapping) else []
+        named += [
+            (f"backend.{key}", _get(backend, key))
+            for key in ("shadow", "embeddings")
+            if isinstance(_get(backend, key), Mapping)
+        ]
         for path, member in named:
             target = (_get(member, "account"), _get(member, "deployment"))
             if all(isinstance(part, str) for part in target) and target not in deployments:
@@ -209,6 +254,20 @@ def edge_problems(data: Mapping[str, Any]) -> list[ConfigProblem]:
                     ConfigProblem(
                         f"apim.apis.{api_id}.{path}",
                         f"names no deployment of aiServices; deployments: {sorted('/'.join(d) for d in deployments)}",
+                        "/".join(str(part) for part in target),
+                    )
+                )
+            model = _get(deployments.get(target), "model")
+            if (
+                path == "backend.embeddings"
+                and isinstance(model, str)
+                and not model.startswith(EMBEDDINGS_MODEL_PREFIX)
+            ):
+                problems.append(
+                    ConfigProblem(
+                        f"apim.apis.{api_id}.{path}",
+                        f"runs {model}, not an embeddings model ({EMBEDDINGS_MODEL_PREFIX}*), so the semantic cache "
+                        "could not vectorise prompts with it",
                         "/".join(str(part) for part in target),
                     )
                 )

@@ -140,6 +140,7 @@ class Platform(pulumi.ComponentResource):
                 apim_dns_zone_id=foundation.apim_dns_zone_id,
                 apps_default_domain=compute.container_apps.default_domain,
                 ai_accounts=ai.accounts,
+                redis=data.redis,
             ),
         )
 

@@ -20,15 +20,38 @@ from azplatform.plan.environments import Environment, EnvironmentTraits
 _GPT_4O: dict[str, Any] = {"model": "gpt-4o", "version": "2024-08-06", "sku": "DataZoneStandard"}
 
 
+# The embeddings model the AI route's semantic cache vectorises prompts with, in the EU data zone (Data Zone
+# Standard offers text-embedding-3-small 1 in westeurope: learn.microsoft.com/azure/ai-foundry/openai/concepts/models,
+# "Data zone standard model availability"). Capacity in thousands of tokens a minute: prompts only, no completions.
+_EMBEDDINGS: dict[str, Any] = {
+    "model": "text-embedding-3-small",
+    "version": "1",
+    "sku": "DataZoneStandard",
+    "capacity": 20,
+}
+
+
 def _model_pool(*, ptu: int, tokens_per_minute: int) -> dict[str, Any]:
     """An account's pool: ``ptu`` provisioned throughput units that spill over to a pay-as-you-go deployment of
-    ``tokens_per_minute`` thousand tokens a minute, instead of answering 429."""
+    ``tokens_per_minute`` thousand tokens a minute, instead of answering 429; and the embeddings deployment of the
+    route's semantic cache."""
     return {
         "deployments": {
             "chat-ptu": _GPT_4O | {"sku": "DataZoneProvisionedManaged", "capacity": ptu, "spilloverTo": "chat"},
             "chat": _GPT_4O | {"capacity": tokens_per_minute},
+            "embeddings": dict(_EMBEDDINGS),
         }
     }
+
+
+# Azure Managed Redis with RediSearch, which the AI route's semantic cache searches vectors with: the module needs
+# the Enterprise clustering policy and no eviction (https://learn.microsoft.com/azure/redis/plan-redis-modules), so
+# the cache must be sized to hold what it keeps (the memory alert fires at 80%). Fixed at creation.
+_VECTOR_SEARCH: dict[str, Any] = {
+    "modules": ["RediSearch"],
+    "clusteringPolicy": "EnterpriseCluster",
+    "evictionPolicy": "NoEviction",
+}
 
 
 PROFILES: Mapping[Environment, Mapping[str, Any]] = {
@@ -101,7 +124,7 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         "keyVault": {"sku": "standard"},
         # Two units: the fewest with which Premium is zone redundant (automatic zones), as zoneRedundant asks.
         "apim": {"sku": "Premium", "capacity": 2},
-        "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"},
+        "redis": {"sku": "Balanced_B3", "highAvailability": True, "persistence": "rdb"} | _VECTOR_SEARCH,
         "cosmos": {"serverless": False, "backupTier": "Continuous7Days", "defaultMaxThroughput": 1000},
         "postgres": {
             "tier": "GeneralPurpose",
@@ -145,7 +168,7 @@ PROFILES: Mapping[Environment, Mapping[str, Any]] = {
         # Three units, which Azure spreads over the region's zones (automatic zone redundancy).
         "apim": {"sku": "Premium", "capacity": 3},
         # AOF: a queued stream entry survives the loss of both nodes (at most ~1 s of writes lost).
-        "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"},
+        "redis": {"sku": "Balanced_B5", "highAvailability": True, "persistence": "aof"} | _VECTOR_SEARCH,
         "cosmos": {"serverless": False, "backupTier": "Continuous30Days", "defaultMaxThroughput": 4000},
         # A standby in another zone (highAvailability follows zoneRedundant), backups copied to the paired region
         # (chosen at creation), 35 days' restore window.

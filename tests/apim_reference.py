@@ -17,6 +17,8 @@ Sources (one per element; "Policy statement", "Attributes", "Elements" and "Usag
 - send-one-way-request, set-url: https://learn.microsoft.com/azure/api-management/send-one-way-request-policy
 - cache-lookup: https://learn.microsoft.com/azure/api-management/cache-lookup-policy
 - cache-store: https://learn.microsoft.com/azure/api-management/cache-store-policy
+- llm-semantic-cache-lookup: https://learn.microsoft.com/azure/api-management/llm-semantic-cache-lookup-policy
+- llm-semantic-cache-store: https://learn.microsoft.com/azure/api-management/llm-semantic-cache-store-policy
 - retry: https://learn.microsoft.com/azure/api-management/retry-policy
 - forward-request: https://learn.microsoft.com/azure/api-management/forward-request-policy
 - set-header: https://learn.microsoft.com/azure/api-management/set-header-policy
@@ -203,6 +205,21 @@ REFERENCE: dict[str, Spec] = {
     "vary-by-header": Spec(frozenset(), text=True),
     "vary-by-query-parameter": Spec(frozenset(), text=True),
     "cache-store": Spec(_s("outbound"), attributes=_s("duration", "cache-response"), required=_s("duration")),
+    "llm-semantic-cache-lookup": Spec(
+        _s("inbound"),
+        attributes=_s(
+            "score-threshold",
+            "embeddings-backend-id",
+            "embeddings-backend-auth",
+            "ignore-system-messages",
+            "max-message-count",
+        ),
+        required=_s("score-threshold", "embeddings-backend-id", "embeddings-backend-auth"),
+        children=_s("vary-by"),
+        values={"embeddings-backend-auth": _s("system-assigned"), "ignore-system-messages": BOOL},
+    ),
+    "vary-by": Spec(frozenset(), text=True),
+    "llm-semantic-cache-store": Spec(_s("outbound"), attributes=_s("duration"), required=_s("duration")),
     "retry": Spec(
         ALL,
         attributes=_s("condition", "count", "interval", "max-interval", "delta", "first-fast-retry"),

@@ -101,7 +101,15 @@ def replaced() -> Plan:
     values = {
         "namePrefix": "azq",
         "zoneRedundant": False,
-        "redis": {"clusteringPolicy": "OSSCluster", "modules": ["RedisJSON"]},
+        # Without prod's semantic cache, whose RediSearch would rule out OSSCluster.
+        "redis": {
+            "clusteringPolicy": "OSSCluster",
+            "modules": ["RedisJSON"],
+            "evictionPolicy": "VolatileLRU",
+            "accessKeysForApimCache": False,
+            "accessKeysExpireOn": None,
+        },
+        "apim": {"apis": {"ai": {"backend": {"embeddings": None}, "policies": {"semanticCache": None}}}},
         "cosmos": {
             "serverless": True,
             "defaultMaxThroughput": None,
@@ -208,11 +216,11 @@ def test_dev_redis_is_the_smallest_single_node_cache(dev_plan: Plan, staging_pla
 def test_redis_is_tls_only_and_has_keys_only_where_config_asks_for_them(plans: dict[str, Plan], stack: str) -> None:
     database = plans[stack].one(REDIS_DATABASE).inputs
     assert database["clientProtocol"] == "Encrypted"
-    keys = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml").redis.access_keys_for_keda
-    assert database["accessKeysAuthentication"] == ("Enabled" if keys else "Disabled")
+    redis = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml").redis
+    assert database["accessKeysAuthentication"] == ("Enabled" if redis.access_keys else "Disabled")
     assert [s.inputs["secretName"] for s in plans[stack].of_type(SECRET_TYPE)] == (
-        ["redis-streams-password"] if keys else []
-    )
+        ["redis-streams-password"] if redis.access_keys_for_keda else []
+    ) + (["redis-apim-cache-connection"] if redis.access_keys_for_apim_cache else [])
 
 
 def test_redis_is_entra_only_without_the_keda_exception(entra_only: Plan) -> None:
@@ -272,8 +280,7 @@ def test_keda_exception_stores_the_primary_key_in_the_platform_key_vault_as_a_se
     keda: tuple[Plan, list[dict[str, Any]]],
 ) -> None:
     plan, calls = keda
-    secret = plan.one(SECRET_TYPE)
-    assert secret.inputs["secretName"] == "redis-streams-password"
+    (secret,) = [s for s in plan.of_type(SECRET_TYPE) if s.inputs["secretName"] == "redis-streams-password"]
     assert secret.inputs["vaultName"] == plan.one(VAULT).inputs["vaultName"]
     assert secret.inputs["properties"]["value"] == SECRET
     # The key was read from this cache's database, after the database exists.
@@ -679,10 +686,10 @@ def test_redis_sku_must_be_an_in_memory_managed_redis_sku() -> None:
 
 
 def test_redisearch_needs_enterprise_clustering_and_no_eviction() -> None:
-    errors = _errors("prod", {"redis": {"modules": ["RediSearch"], "clusteringPolicy": "OSSCluster"}})
+    errors = _errors("dev", {"redis": {"modules": ["RediSearch"], "clusteringPolicy": "OSSCluster"}})
     assert "EnterpriseCluster" in errors["redis.clusteringPolicy"]
     assert "NoEviction" in errors["redis.evictionPolicy"]
-    _loads("prod", {"redis": {"modules": ["RediSearch"], "evictionPolicy": "NoEviction"}})
+    _loads("dev", {"redis": {"modules": ["RediSearch"], "evictionPolicy": "NoEviction"}})
 
 
 def test_rdb_frequency_applies_only_to_rdb_persistence() -> None:

@@ -84,6 +84,8 @@ def max_plan() -> Plan:
                 "namedValues": {"openai-key": "openai-api-key"},
                 "externalCache": {"connectionStringSecret": "apim-redis-connection"},
                 "apis": {
+                    # A cache of the user's own instead of the platform's Redis: staging's semantic cache goes.
+                    "ai": {"backend": {"embeddings": None}, "policies": {"semanticCache": None}},
                     "chat": {
                         "path": "openai",
                         "backend": {
@@ -101,9 +103,10 @@ def max_plan() -> Plan:
                             "cache": {"durationSeconds": 30, "privateResponses": True},
                             "setBody": {"body": '{"error": "{{body.error}}"}', "liquid": True},
                         },
-                    }
+                    },
                 },
             },
+            "redis": {"accessKeysForApimCache": False, "accessKeysExpireOn": None},
         },
     )
 
@@ -389,12 +392,16 @@ def test_apim_portal_off_and_old_control_plane_apis_refused(prod_plan: Plan) -> 
     assert inputs["apiVersionConstraint"] == {"minApiVersion": "2021-08-01"}
 
 
-def test_apim_authenticates_as_a_user_assigned_identity(prod_plan: Plan) -> None:
-    identity = next(i for i in prod_plan.of_type(IDENTITY) if i.inputs["resourceName"] == "id-azp-apim-prod-weu")
-    service = prod_plan.one(APIM)
-    assert service.inputs["identity"]["type"] == "UserAssigned"
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_apim_authenticates_as_a_user_assigned_identity(plans: dict[str, Plan], stack: str) -> None:
+    plan = plans[stack]
+    name = f"id-azp-apim-{stack}-weu"
+    identity = next(i for i in plan.of_type(IDENTITY) if i.inputs["resourceName"] == name)
+    service = plan.one(APIM)
+    # A system-assigned identity only where a semantic cache needs one (prod's AI route; dev has none).
+    assert service.inputs["identity"]["type"] == ("SystemAssigned, UserAssigned" if stack == "prod" else "UserAssigned")
     [key] = service.inputs["identity"]["userAssignedIdentities"]
-    assert key.endswith("/userAssignedIdentities/id-azp-apim-prod-weu")
+    assert key.endswith(f"/userAssignedIdentities/{name}")
     assert identity.urn in service.dependencies
 
 
@@ -462,9 +469,9 @@ def test_named_values_and_external_cache_come_from_key_vault(max_plan: Plan) -> 
     assert lookup is not None and lookup.get("caching-type") == "external"
 
 
-def test_the_built_in_cache_is_used_without_an_external_one(prod_plan: Plan) -> None:
-    assert prod_plan.of_type(CACHE) == []
-    lookup = _policy(prod_plan).find("inbound/cache-lookup")
+def test_the_built_in_cache_is_used_without_an_external_one(dev_plan: Plan) -> None:
+    assert dev_plan.of_type(CACHE) == []
+    lookup = _policy(dev_plan).find("inbound/cache-lookup")
     assert lookup is not None and lookup.get("caching-type") == "internal"
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from azplatform.components.naming import Kind
 from azplatform.plan.environments import traits
-from azplatform.policy.model import EXEMPTIONS_TAG
+from azplatform.policy.model import EXEMPTION_EXPIRES_TAG, EXEMPTIONS_TAG
 from azplatform.stacks.config import load_platform_config
 from azplatform.stacks.offline import Plan, PlannedResource
 from azplatform.stacks.platform import platform_tags
@@ -286,8 +286,8 @@ def test_every_taggable_resource_carries_the_platform_tags(plans: dict[str, Plan
     tagged = [r for r in plan.resources if r.custom and "tags" in r.inputs]
     assert len(tagged) >= 15
     for resource in tagged:
-        # An explicit policy exception (policyExemptions) is the only tag a resource may add.
-        tags = {k: v for k, v in resource.inputs["tags"].items() if k != EXEMPTIONS_TAG}
+        # An explicit policy exception (policyExemptions, with its last day) is the only tag a resource may add.
+        tags = {k: v for k, v in resource.inputs["tags"].items() if k not in (EXEMPTIONS_TAG, EXEMPTION_EXPIRES_TAG)}
         assert tags == expected, resource.name
 
 

@@ -241,7 +241,7 @@ CASES = [
     ),
     Case(
         "RediSearch with eviction",
-        {"redis": {"modules": ["RediSearch"]}},
+        {"redis": {"modules": ["RediSearch"], "evictionPolicy": "VolatileLRU"}},
         "redis.evictionPolicy",
         _redis(modules=["RediSearch"]),
         "RediSearch requires evictionPolicy NoEviction",

@@ -254,10 +254,17 @@ def test_worker_scales_on_its_queue_as_its_identity_with_no_secret(plans: dict[s
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_without_a_redis_streams_rule_redis_access_keys_are_off(plans: dict[str, Plan], stack: str) -> None:
+def test_without_a_redis_streams_rule_keda_gets_no_redis_key(plans: dict[str, Plan], stack: str) -> None:
+    # Keys are on only for the declared semantic-cache exception (staging and prod), and then only as API
+    # Management's connection string: no bare key for a KEDA scaler anywhere.
+    config = load_platform_config(stack_values(stack), f"Pulumi.{stack}.yaml")
+    assert not config.redis.access_keys_for_keda
     database = plans[stack].one("azure-native:redisenterprise:Database")
-    assert database.inputs["accessKeysAuthentication"] == "Disabled"
-    assert not [s for s in plans[stack].of_type("azure-native:keyvault:Secret") if "redis" in s.name]
+    assert database.inputs["accessKeysAuthentication"] == ("Enabled" if config.redis.access_keys else "Disabled")
+    secrets = [
+        s.inputs["secretName"] for s in plans[stack].of_type("azure-native:keyvault:Secret") if "redis" in s.name
+    ]
+    assert secrets == (["redis-apim-cache-connection"] if config.redis.access_keys_for_apim_cache else [])
 
 
 def test_bad_service_bus_config_exits_2_naming_the_key_path(tmp_path: Path) -> None:

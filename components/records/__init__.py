@@ -186,18 +186,25 @@ def id_inputs(token: str) -> frozenset[str]:
     return frozenset({"resourceGroupName", f"{kind[0].lower()}{kind[1:]}Name"})
 
 
-def _user_assigned_identities(inputs: Mapping[str, Any]) -> dict[str, Any]:
+def _identities(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     """Requests list user-assigned identity ids; Azure answers with a map of id -> {principalId, clientId}
-    (and the SDK's output types expect the map)."""
+    (and the SDK's output types expect the map), and with the system-assigned identity's principal and tenant."""
     identity = inputs.get("identity")
-    if not isinstance(identity, Mapping) or not isinstance(identity.get("userAssignedIdentities"), list):
+    if not isinstance(identity, Mapping):
         return {}
-    answered = {str(rid): identity_outputs(inputs, str(rid)) for rid in identity["userAssignedIdentities"]}
-    return {"identity": {**identity, "userAssignedIdentities": answered}}
+    answered: dict[str, Any] = dict(identity)
+    if isinstance(identity.get("userAssignedIdentities"), list):
+        answered["userAssignedIdentities"] = {
+            str(user): identity_outputs(inputs, str(user)) for user in identity["userAssignedIdentities"]
+        }
+    if "systemassigned" in str(identity.get("type", "")).replace(" ", "").lower():
+        system = identity_outputs(inputs, rid + "/system")
+        answered.update(principalId=system["principalId"], tenantId=system["tenantId"])
+    return {"identity": answered} if answered != identity else {}
 
 
 def computed_outputs(token: str, inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
     """Outputs Azure computes (URIs, principal ids, IPs) that downstream resources consume."""
     item = RECORDS.get(token)
     computed = item.computed if item is not None else None
-    return {**_user_assigned_identities(inputs), **(computed(inputs, rid) if computed else {})}
+    return {**_identities(inputs, rid), **(computed(inputs, rid) if computed else {})}

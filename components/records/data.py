@@ -33,6 +33,7 @@ from azplatform.components.records.model import (
     moved_from,
     turned_off,
 )
+from azplatform.components.records.offline import digest
 from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
 
 KEY_VAULT = "azure-native:keyvault:Vault"
@@ -333,6 +334,14 @@ _COSMOS_THROUGHPUT_COST = Priced(
 ORDER = 30
 """Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
 
+
+def _secret(inputs: Mapping[str, Any], rid: str) -> dict[str, Any]:
+    # The versionless URI readers follow (Key Vault references, API Management named values).
+    # Only the URIs: the harness never echoes a secret's value back as an output.
+    uri = f"https://{inputs.get('vaultName')}.vault.azure.net/secrets/{inputs.get('secretName')}"
+    return {"properties": {"secretUri": uri, "secretUriWithVersion": f"{uri}/{digest(rid)[:32]}"}}
+
+
 RECORDS = (
     TypeRecord(
         token=KEY_VAULT,
@@ -395,6 +404,7 @@ RECORDS = (
         create_time_basis="estimate",
         create_time_source=QUICK,
         prerequisites=(Prerequisite(KEY_VAULT, "a secret is a child of its vault"),),
+        computed=_secret,
     ),
     TypeRecord(
         token=REGISTRY,

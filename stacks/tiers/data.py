@@ -13,6 +13,7 @@ from azplatform.components.key_vault import KeyVault
 from azplatform.components.managed_redis import AccessKeySecret, ManagedRedis, ManagedRedisArgs
 from azplatform.components.naming import Kind
 from azplatform.stacks.config import REDIS_KEDA_SECRET, PlatformConfig
+from azplatform.stacks.config_data import REDIS_APIM_CACHE_SECRET
 from azplatform.stacks.tiers.foundation import PrivateEndpointFactory
 from azplatform.stacks.tiers.scope import Placement, TierScope
 
@@ -54,13 +55,18 @@ def build_data(scope: TierScope, config: PlatformConfig, inputs: DataInputs) -> 
             **scope.protection(),
             diagnostic_settings=diagnostics,
             name=namer.name(Kind.MANAGED_REDIS),
+            # The declared access-key exceptions: the bare key for KEDA, a connection string for API Management's
+            # external cache (semantic caching); both expire with the exception.
             access_keys=AccessKeySecret(
                 vault_name=inputs.key_vault.name,
                 resource_group_name=placement["resource_group_name"],
-                secret_name=REDIS_KEDA_SECRET,
+                secret_name=REDIS_KEDA_SECRET if config.redis.access_keys_for_keda else None,
+                connection_string_secret_name=REDIS_APIM_CACHE_SECRET
+                if config.redis.access_keys_for_apim_cache
+                else None,
                 expires_on=config.redis.access_keys_expire_on,
             )
-            if config.redis.access_keys_for_keda
+            if config.redis.access_keys
             else None,
             private_endpoints=[inputs.private_endpoint("redisEnterprise")],
         ),

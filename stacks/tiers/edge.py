@@ -22,6 +22,7 @@ from azplatform.components.api_management import (
     AppInsightsLink,
     BackendPoolSpec,
     BackendSpec,
+    ExternalCache,
     PoolMember,
 )
 from azplatform.components.apim_policies import (
@@ -32,10 +33,12 @@ from azplatform.components.apim_policies import (
     ShadowRequest,
 )
 from azplatform.components.application_gateway import ApplicationGateway, ApplicationGatewayArgs, GatewayBackend
-from azplatform.components.interfaces import DiagnosticSettings
+from azplatform.components.interfaces import DiagnosticSettings, ManagedIdentities
 from azplatform.components.key_vault import KeyVault
+from azplatform.components.managed_redis import ManagedRedis
 from azplatform.components.naming import Kind
 from azplatform.stacks.config import PlatformConfig
+from azplatform.stacks.config_data import REDIS_APIM_CACHE_SECRET
 from azplatform.stacks.config_edge import ApiConfig
 from azplatform.stacks.tiers.scope import Placement, TierScope
 
@@ -65,6 +68,8 @@ class EdgeInputs:
     """The Container Apps environment's domain: the apps' host names end in it."""
     ai_accounts: Mapping[str, AiServices] = field(default_factory=dict)
     """The AI services accounts by key: model routes call their deployments."""
+    redis: ManagedRedis | None = None
+    """The platform's Redis: API Management's external cache when an API has a semantic cache."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,15 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
         apim = config.apim
         if inputs.apim_dns_zone_name is None and inputs.apim_dns_zone_id is None:
             raise ValueError("API Management needs the foundation's (or a central) azure-api.net private DNS zone")
-        caching = CachingType.EXTERNAL if apim.external_cache else CachingType.INTERNAL
+        external_cache = apim.external_cache
+        if config.redis.access_keys_for_apim_cache:
+            # The semantic cache runs on the platform's Redis; the named value waits for the connection string.
+            secret_uri = inputs.redis.connection_string_secret_uri if inputs.redis is not None else None
+            if secret_uri is None:
+                raise ValueError("a semantic cache needs the platform's Redis with its connection string secret")
+            external_cache = ExternalCache(connection_string_secret=REDIS_APIM_CACHE_SECRET, secret_uri=secret_uri)
+        caching = CachingType.EXTERNAL if external_cache else CachingType.INTERNAL
+        semantic = sorted(api_id for api_id, api in apim.apis.items() if api.policies.semantic_cache is not None)
         singles: list[BackendSpec] = []
         pools: list[BackendPoolSpec] = []
         apis: list[ApiSpec] = []
@@ -119,6 +132,7 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                         # Keyless: API Management calls the models as its own identity.
                         backend_auth=MODEL_AUTH if api.backend.models is not None else None,
                         shadow=shadow_request(api, inputs.ai_accounts),
+                        embeddings_backend_id=embeddings_backend_id(api_id) if api.backend.embeddings else None,
                     ),
                 )
             )
@@ -140,6 +154,9 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                 pools=pools,
                 apis=apis,
                 publish_identity_client_id=any(api.backend.models for api in apim.apis.values()),
+                external_cache=external_cache,
+                # The semantic cache's lookup calls the embeddings backend as the system-assigned identity only.
+                managed_identities=ManagedIdentities(system_assigned=bool(semantic)),
                 diagnostic_settings=diagnostics,
             ),
             opts=scope.opts(),
@@ -151,6 +168,13 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
         )
         for key in routed:
             inputs.ai_accounts[key].grant_openai_user(api_management.identity)
+        # ...and its system-assigned identity the embeddings deployments' accounts, for the semantic cache lookup.
+        embedders = sorted({api.backend.embeddings.account for api in apim.apis.values() if api.backend.embeddings})
+        if embedders and api_management.system_identity is None:
+            raise ValueError("a semantic cache needs API Management's system-assigned identity")
+        for key in embedders:
+            if api_management.system_identity is not None:
+                inputs.ai_accounts[key].grant_openai_user(api_management.system_identity)
         backend = GatewayBackend(fqdn=api_management.gateway_hostname, probe_path=HEALTH_PATH)
     else:
         backend = GatewayBackend(fqdn=app_host(config.app_gateway.direct_backend_app))
@@ -224,13 +248,28 @@ def backends(
             )
             for index, member in enumerate(backend.models)
         ]
-        if len(singles) == 1:
-            return singles, []
         members = [
             PoolMember(backend_id=single.id, priority=member.priority, weight=member.weight)
             for single, member in zip(singles, backend.models, strict=True)
         ]
-        return singles, [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} model route")]
+        pools = (
+            [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} model route")]
+            if len(members) > 1
+            else []
+        )
+        if backend.embeddings is not None:
+            # The semantic cache's embeddings API: the deployment's embeddings operation itself.
+            # https://learn.microsoft.com/azure/api-management/azure-openai-enable-semantic-caching
+            embeddings = backend.embeddings
+            singles.append(
+                BackendSpec(
+                    id=embeddings_backend_id(api_id),
+                    url=pulumi.Output.concat(model_url(embeddings.account, embeddings.deployment), "/embeddings"),
+                    circuit_breaker=breaker,
+                    description=f"{api_id} semantic cache: {embeddings.account}/{embeddings.deployment}",
+                )
+            )
+        return singles, pools
 
     def url(app: str | None, fixed: str | None) -> pulumi.Input[str]:
         if app is not None:
@@ -255,6 +294,11 @@ def backends(
     return singles, [BackendPoolSpec(id=api_id, members=members, description=f"{api_id} pool")]
 
 
+def embeddings_backend_id(api_id: str) -> str:
+    """The backend entity of a model route's embeddings deployment (its semantic cache's)."""
+    return f"{api_id}-embeddings"
+
+
 def shadow_request(api: ApiConfig, accounts: Mapping[str, AiServices]) -> ShadowRequest | None:
     """The route's shadow traffic to its candidate deployment, as the gateway's identity (None without one)."""
     shadow = api.backend.shadow
@@ -275,8 +319,11 @@ def policy_xml(
     *,
     backend_auth: ManagedIdentityAuth | None = None,
     shadow: ShadowRequest | None = None,
+    embeddings_backend_id: str | None = None,
 ) -> pulumi.Output[str]:
     """The API's policy document as XML, once the tenant (the default token issuer) is known."""
     return pulumi.Output.from_input(tenant_id).apply(
-        lambda tenant: policies.document(backend_id, tenant, caching, backend_auth, shadow).to_xml()
+        lambda tenant: policies.document(
+            backend_id, tenant, caching, backend_auth, shadow, embeddings_backend_id=embeddings_backend_id
+        ).to_xml()
     )
