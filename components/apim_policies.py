@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import ClassVar, Literal, Protocol
+from typing import Annotated, ClassVar, Literal, Protocol
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -560,6 +560,11 @@ class ShadowRequest(_FixedSection):
 # --- caching ------------------------------------------------------------------------------------------------
 
 
+CacheSeconds = Annotated[int, Field(ge=1, le=2592000)]
+"""How long a cached answer may be served: at least a second; at most 30 days, the platform's own cap on how stale a
+cached response may be."""
+
+
 class CachingType(Enum):
     """Which cache ``cache-lookup`` uses."""
 
@@ -571,8 +576,7 @@ class ResponseCacheSettings(Args):
     """What a user chooses about response caching (the stack file's ``cache``); which cache serves it is the
     service's (:class:`ResponseCache` adds it)."""
 
-    # At least a second; at most 30 days, the platform's own cap on how stale a cached response may be.
-    duration_seconds: int = Field(ge=1, le=2592000, description="Time-to-live in seconds, 1 up to 30 days.")
+    duration_seconds: CacheSeconds = Field(description="Time-to-live in seconds, 1 up to 30 days.")
     vary_by_headers: list[str] = Field(
         default_factory=lambda: ["Accept", "Accept-Charset"],
         description="Headers that key the cache. Default Accept and Accept-Charset (Microsoft's recommendation).",
@@ -639,9 +643,7 @@ class SemanticCacheSettings(Args):
         description="How close a prompt must be to a cached one, 0.0-1.0; lower demands more similarity (a "
         "cached answer to a merely related prompt is a wrong answer, so start low, around 0.05).",
     )
-    duration_seconds: int = Field(
-        ge=1, le=2592000, description="How long a cached answer is served, 1 second up to 30 days."
-    )
+    duration_seconds: CacheSeconds = Field(description="How long a cached answer is served, 1 second up to 30 days.")
     partition: CounterKey = Field(
         default=CounterKey.SUBSCRIPTION,
         description="Whose answers a prompt may be served (vary-by): subscription (default), caller or clientIp. "

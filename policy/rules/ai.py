@@ -125,3 +125,25 @@ def models_reached_with_identity(resources: Sequence[Resource], _: Environment) 
                 f"routes to the model backend {sorted(routed)[0]!r} without authentication-managed-identity for "
                 f"{COGNITIVE_SERVICES}",
             )
+
+
+@resource_rule(
+    id="AZP-AI-005",
+    description="A semantic cache keeps each consumer's answers apart (a vary-by in llm-semantic-cache-lookup) and "
+    "stores what it looks up (a matching llm-semantic-cache-store).",
+    severity=Severity.HIGH,
+    reference="https://learn.microsoft.com/azure/api-management/llm-semantic-cache-lookup-policy",
+    enforcement=Enforcement.BASELINE,
+    types=(APIM_API_POLICY,),
+)
+def semantic_cache_partitioned(resource: Resource, _: Environment) -> Iterator[str]:
+    """Without vary-by, a prompt from one subscription is answered with another's cached completion (which may
+    carry that consumer's data); a lookup without its store never hits."""
+    root = _policy(resource)
+    if root is None:
+        return
+    for lookup in root.iter("llm-semantic-cache-lookup"):
+        if not any((node.text or "").strip() for node in lookup.iter("vary-by")):
+            yield "llm-semantic-cache-lookup has no vary-by: every consumer is served from one shared cache"
+        if next(root.iter("llm-semantic-cache-store"), None) is None:
+            yield "llm-semantic-cache-lookup has no llm-semantic-cache-store in outbound: nothing is ever cached"

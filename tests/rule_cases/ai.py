@@ -32,14 +32,30 @@ def _policy(extra: str) -> Resource:
 _KEY = '<set-header name="api-key" exists-action="override"><value>{{openai-key}}</value></set-header>'
 _IDENTITY = '<authentication-managed-identity resource="https://cognitiveservices.azure.com" />'
 
+_LOOKUP = (
+    '<llm-semantic-cache-lookup score-threshold="0.05" embeddings-backend-id="ai-embeddings" '
+    'embeddings-backend-auth="system-assigned">{vary}</llm-semantic-cache-lookup>'
+)
+_PARTITIONED = _LOOKUP.format(vary="<vary-by>@(context.Subscription?.Id)</vary-by>")
+
+
+def _cached(lookup: str, store: bool = True) -> Resource:
+    outbound = '<llm-semantic-cache-store duration="60" />' if store else ""
+    value = _POLICY.format(extra=lookup).replace("<outbound><base />", f"<outbound><base />{outbound}")
+    return synthetic(APIM_API_POLICY, value=value, format="xml")
+
+
 VIOLATIONS = [
     Case("AZP-AI-001", "ai", synthetic=_account(disableLocalAuth=False)),
     Case("AZP-AI-002", "ai", synthetic=_account(publicNetworkAccess="Enabled")),
     Case("AZP-AI-003", "ai", synthetic=_policy(_KEY)),
+    Case("AZP-AI-005", "ai", synthetic=_cached(_LOOKUP.format(vary=""))),
+    Case("AZP-AI-005", "ai", synthetic=_cached(_PARTITIONED, store=False)),
 ]
 
 COMPLIANT = [
     ("AZP-AI-001", _account()),
     ("AZP-AI-002", _account()),
     ("AZP-AI-003", _policy(_IDENTITY)),
+    ("AZP-AI-005", _cached(_PARTITIONED)),
 ]
