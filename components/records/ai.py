@@ -87,10 +87,16 @@ RECORDS = (
         stateful=False,
         taggable=True,
         telemetry=Telemetry.NONE,
-        create_minutes=1,
-        create_time_basis="estimate",
-        create_time_source="estimate: no published duration; a standard deployment is ready in about a minute",
-        create_time_note="a provisioned deployment waits for capacity in the region and can take longer",
+        # Azure OpenAI's own answer to a call on a deployment not serving yet: "The API deployment for this
+        # resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment
+        # and try again." (DeploymentNotFound): five minutes is the service's stated window for a new deployment,
+        # taken here as its creation time (an upper bound for the ARM operation; chained, they add up).
+        create_minutes=5,
+        create_time_basis="reported",
+        create_time_source="https://learn.microsoft.com/answers/questions/1299621 (the service's DeploymentNotFound "
+        "message: 'If you created the deployment within the last 5 minutes, please wait a moment and try again')",
+        create_time_note="a provisioned deployment waits for capacity in the region and can take longer; the "
+        "deployments of one account are created one after another, so their times add up",
         prerequisites=(
             Prerequisite(ACCOUNT, "a child of its account"),
             # Azure refuses concurrent deployment writes on one account (RequestConflict, "Another operation is
