@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from azplatform.components.records import Tier, arm_id, find
 from azplatform.plan import Plan, PlannedResource
@@ -213,6 +214,28 @@ def topology(plan: Plan) -> Topology:
                     link(node_ids[r.urn], node_ids[target], "private link")
                 else:
                     link(node_ids[r.urn], node_ids[target], _EDGE_LABELS.get(prop, _words(prop).lower()))
+    by_name = {ids[r.urn].rsplit("/", 1)[-1].lower(): r.urn for r in shown}
+    # What a drawn resource's children reach belongs to it: API Management's backends call the model accounts, its
+    # cache's named value reads the Redis connection string from Key Vault.
+    for child in drawn:
+        parent = parents[child.urn]
+        if parent is None or parent not in node_ids:
+            continue
+        for prop, urns in sorted(child.propertyDependencies.items()):
+            if prop in _SKIP_PROPS or prop in _ENVIRONMENT_PROPS:
+                continue
+            for dep in urns:
+                target = owner.get(dep)
+                if target is None or target in (parent, child.urn) or target not in node_ids:
+                    continue
+                label = _label(child.type) if find(child.type) is not None else _words(_kind(child.type)).lower()
+                link(node_ids[parent], node_ids[target], label)
+        # A backend named by host only (a model account's custom subdomain is its name): the route it serves.
+        url = child.inputs.get("url")
+        host = urlsplit(url).hostname if isinstance(url, str) else None
+        target = by_name.get(host.split(".", 1)[0]) if host else None
+        if target is not None and target != parent:
+            link(node_ids[parent], node_ids[target], "backend")
 
     placed: dict[str, str] = {}
     for r in shown:

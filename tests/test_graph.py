@@ -238,3 +238,18 @@ def test_cli_graph_rewrites_the_readme_block(tmp_path: Path, prod_plan: Plan) ->
     assert graph.embedded(readme.read_text(encoding="utf-8")) == graph.mermaid_for(prod_plan)
     readme.write_text("# no markers\n", encoding="utf-8")
     assert main(["graph", "--stack", "prod", "--plan", str(saved), "--readme", str(readme)]) == 2
+
+
+def test_api_management_reaches_its_model_accounts_and_key_vault(
+    prod_plan: Plan, prod_topology: graph.Topology
+) -> None:
+    # A child's references are its owner's: the model route's backends (named by the accounts' host names) and the
+    # named values read from Key Vault (the semantic cache's connection string among them).
+    apim = prod_plan.one("azure-native:apimanagement:ApiManagementService").inputs["serviceName"]
+    vault = prod_plan.one("azure-native:keyvault:Vault").inputs["vaultName"]
+    accounts = [a.inputs["accountName"] for a in prod_plan.of_type("azure-native:cognitiveservices:Account")]
+    edges = _edges(prod_topology)
+    assert len(accounts) == 2
+    for account in accounts:
+        assert (apim, account, "backend") in edges
+    assert any(s == apim and t == vault and "named value" in label for s, t, label in edges)
