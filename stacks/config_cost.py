@@ -6,18 +6,26 @@ read this section, and the platform creates the budget from it (``components/bud
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import Field
 
 from azplatform.components.args import Args
 from azplatform.components.budget import BudgetSettings
 from azplatform.components.pricing import UsageAssumptions
 
+if TYPE_CHECKING:
+    Usage = UsageAssumptions
+else:
+    # The section's model: the common assumptions plus the figures the type records declare for their own types.
+    Usage = UsageAssumptions.with_figures()
+
 
 class CostConfig(Args):
     """What the monthly estimate assumes, what the stack may spend, and which change the PR diff flags."""
 
-    usage: UsageAssumptions = Field(
-        default_factory=UsageAssumptions,
+    usage: Usage = Field(
+        default_factory=Usage,
         description="Usage assumptions for the usage-based charges (requests, GB ingested, RUs...). Profile default.",
     )
     budget: BudgetSettings | None = Field(

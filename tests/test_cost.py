@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from azplatform.components.estimate import (
     SUBSCRIPTION,
@@ -436,3 +437,56 @@ def test_the_cost_section_keeps_the_diff_under_the_comment_limit(apim_plus_one: 
     cost.attach(report, ROOT)
     assert len(to_markdown(report, limit=4000).encode()) <= 4000
     assert "#### Cost (monthly estimate)" in to_markdown(report, limit=4000)
+
+
+# --- usage figures declared by the records that price from them --------------------------------------------------
+def test_a_declared_figure_is_a_cost_usage_key_checked_like_the_others() -> None:
+    from azplatform.components.records.billing import USAGE_FIGURES
+    from azplatform.stacks.config_cost import CostConfig
+
+    assert {"service_bus_operations_per_month", "flow_log_gb_per_month"} <= set(USAGE_FIGURES)
+    config = CostConfig.model_validate({"usage": {"serviceBusOperationsPerMonth": 20_000_000}})
+    assert config.usage.figure(USAGE_FIGURES["service_bus_operations_per_month"]) == 20_000_000
+    assert config.usage.figure(USAGE_FIGURES["flow_log_gb_per_month"]) == 0  # its default
+    with pytest.raises(ValidationError) as info:
+        CostConfig.model_validate({"usage": {"flowLogGbPerMonth": -1, "apiRequestsPerMonth": -1, "nope": 1}})
+    assert {e["loc"] for e in info.value.errors()} == {
+        ("usage", "flow_log_gb_per_month"),
+        ("usage", "api_requests_per_month"),
+        ("usage", "nope"),
+    }
+
+
+def test_a_figure_is_declared_once() -> None:
+    from azplatform.components.records.billing import usage_figure
+
+    with pytest.raises(ValueError, match="declared twice"):
+        usage_figure("service_bus_operations_per_month", 0, "again")
+    with pytest.raises(ValueError, match="declared twice"):
+        usage_figure("api_requests_per_month", 0, "a field of UsageAssumptions")
+
+
+def test_service_bus_standard_prices_the_operations_beyond_the_included_ones() -> None:
+    from azplatform.components.records.servicebus import SERVICE_BUS_OPERATIONS
+
+    namespace = {"location": "eastus", "sku": {"name": "Standard"}}
+    resources = [
+        R("azure-native:resources:ResourceGroup", "rg", {"location": "eastus"}),
+        R("azure-native:servicebus:Namespace", "sb", namespace),
+    ]
+    prices = {"servicebus.standard.base": 0.0135, "servicebus.standard.operations": 0.8}
+    usage = UsageAssumptions.with_figures().model_validate({SERVICE_BUS_OPERATIONS.key: 33_000_000})
+    found = estimate(resources, usage, _table(prices))
+    # 13 million operations a month are included in the base charge.
+    assert found.total == pytest.approx(730 * 0.0135 + (33 - 13) * 0.8)
+    (operations,) = [line for line in found.lines if line.meter == "servicebus.standard.operations"]
+    assert operations.assumptions == ("serviceBusOperationsPerMonth",)
+
+
+def test_a_declared_figure_is_refused_in_the_stack_file_at_its_own_key() -> None:
+    from tests.test_schema import _stack_file_problem
+
+    error = _stack_file_problem({"cost": {"usage": {"flowLogGbPerMonth": -1}}})
+    assert [(p.path, p.message) for p in error.problems] == [
+        ("cost.usage.flowLogGbPerMonth", "Input should be greater than or equal to 0")
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from azplatform.components.records.billing import Free, Priced, no_charges
+from azplatform.components.records.billing import Free, Priced, no_charges, usage_figure
 from azplatform.components.records.model import (
     Immutable,
     Prerequisite,
@@ -21,6 +21,12 @@ _SUBDOMAINS = "https://learn.microsoft.com/azure/ai-services/cognitive-services-
 
 ORDER = 55
 """Where these records come in :data:`~azplatform.components.records.RECORDS` (lower first)."""
+
+TOKENS = usage_figure(
+    "tokens_per_month",
+    0,
+    "Model tokens a month through AI services deployments (not priced yet: the deployments' records price nothing).",
+)
 
 RECORDS = (
     TypeRecord(

@@ -28,12 +28,13 @@ Billing rules, with their sources:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from azplatform.components.args import Args
 
@@ -45,9 +46,45 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 Kind = Literal["fixed", "usage"]
 
 
+@dataclass(frozen=True)
+class UsageFigure:
+    """A usage assumption only one type's pricing multiplies, declared in that type's records module with
+    :func:`usage_figure` (so that a new type adds its figure without editing this module). It is a key of
+    ``cost.usage`` like the fields of :class:`UsageAssumptions`, checked and defaulted there, and read with
+    ``usage.figure(FIGURE)``."""
+
+    name: str
+    """The snake_case name; the stack file spells it in camelCase (:attr:`key`)."""
+    default: float
+    description: str
+    maximum: float | None = None
+
+    @property
+    def key(self) -> str:
+        """The camelCase key under ``cost.usage`` (what a :class:`Charge` lists in ``assumptions``)."""
+        head, *rest = self.name.split("_")
+        return head + "".join(part.capitalize() for part in rest)
+
+
+USAGE_FIGURES: dict[str, UsageFigure] = {}
+"""Every declared figure by name (records modules declare theirs when the records package imports them)."""
+
+
+def usage_figure(name: str, default: float, description: str, maximum: float | None = None) -> UsageFigure:
+    """Declare a usage figure (at import of a records module); a name declared twice, or one that a field of
+    :class:`UsageAssumptions` already has, is an error."""
+    if name in USAGE_FIGURES or name in UsageAssumptions.model_fields:
+        raise ValueError(f"usage figure {name!r} is declared twice")
+    figure = UsageFigure(name, default, description, maximum)
+    USAGE_FIGURES[name] = figure
+    return figure
+
+
 class UsageAssumptions(Args):
     """What the usage-based charges multiply: explicit, documented assumptions (stack file ``cost.usage``, with
-    environment defaults in ``stacks/profiles.py``). Every line priced from one of them says so."""
+    environment defaults in ``stacks/profiles.py``). Every line priced from one of them says so. Besides the fields
+    here, the keys are the :class:`UsageFigure` s the records modules declare for their own types
+    (:meth:`with_figures` is the model with all of them)."""
 
     api_requests_per_month: float = Field(
         default=1_000_000, ge=0, description="HTTP requests a month to the Container Apps (all apps together)."
@@ -84,23 +121,30 @@ class UsageAssumptions(Args):
     key_vault_operations_per_month: float = Field(
         default=100_000, ge=0, description="Key Vault secret and key operations a month."
     )
-    service_bus_operations_per_month: float = Field(
-        default=0, ge=0, description="Service Bus messaging operations a month (Standard tier)."
-    )
-    flow_log_gb_per_month: float = Field(
-        default=0,
-        ge=0,
-        description="GB of virtual network flow logs a month (collected, and processed by traffic "
-        "analytics), where flow logs are on.",
-    )
-    tokens_per_month: float = Field(
-        default=0, ge=0, description="Model tokens a month through AI services deployments (when those types land)."
-    )
     include_free_grants: bool = Field(
         default=True,
         description="Subtract the monthly free grants (Container Apps, Log Analytics), which are per subscription or "
         "billing account: set false when another workload in the same subscription already uses them.",
     )
+    def figure(self, figure: UsageFigure) -> float:
+        """A declared figure's value: the stack file's, else its default."""
+        value = getattr(self, figure.name, None)
+        return figure.default if value is None else float(value)
+
+    @classmethod
+    def with_figures(cls) -> type[UsageAssumptions]:
+        """The model of ``cost.usage``: these fields plus a field per declared figure (each a number from 0 up to its
+        maximum, with its default and description), so that every key is checked like the others."""
+        return _usage_model(tuple(USAGE_FIGURES.values()))
+
+
+@functools.cache
+def _usage_model(figures: tuple[UsageFigure, ...]) -> type[UsageAssumptions]:
+    fields: dict[str, Any] = {
+        figure.name: (float, Field(default=figure.default, ge=0, le=figure.maximum, description=figure.description))
+        for figure in figures
+    }
+    return create_model("UsageAssumptions", __base__=UsageAssumptions, __module__=__name__, **fields)
 
 
 @dataclass(frozen=True)

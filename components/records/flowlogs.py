@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from azplatform.components.records.billing import Charge, Meter, Priced, Related, UsageAssumptions, fmt, get, num
+from azplatform.components.records.billing import (
+    Charge,
+    Meter,
+    Priced,
+    Related,
+    UsageAssumptions,
+    fmt,
+    get,
+    num,
+    usage_figure,
+)
 from azplatform.components.records.foundation import IDENTITY, ROLE_ASSIGNMENT, WORKSPACE
 from azplatform.components.records.model import Immutable, Prerequisite, Telemetry, Tier, TypeRecord
 from azplatform.components.records.network import VIRTUAL_NETWORK
@@ -20,10 +30,17 @@ STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 _PRICING = "https://azure.microsoft.com/pricing/details/network-watcher/"
 
 
+FLOW_LOG_GB = usage_figure(
+    "flow_log_gb_per_month",
+    0,
+    "GB of virtual network flow logs a month (collected, and processed by traffic analytics), where flow logs are on.",
+)
+
+
 def _price_flow_log(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
     if get(inputs, "enabled") is False:
         return []
-    gb = usage.flow_log_gb_per_month
+    gb = usage.figure(FLOW_LOG_GB)
     interval = num(
         get(
             inputs, "flowAnalyticsConfiguration", "networkWatcherFlowAnalyticsConfiguration", "trafficAnalyticsInterval"
@@ -32,14 +49,14 @@ def _price_flow_log(inputs: Mapping[str, Any], usage: UsageAssumptions, related:
     )
     analytics = "networkwatcher.traffic.analytics.10min" if interval == 10 else "networkwatcher.traffic.analytics"
     return [
-        Charge("networkwatcher.flowlogs", "flow logs collected", gb, f"{fmt(gb)} GB", "usage", ("flowLogGbPerMonth",)),
+        Charge("networkwatcher.flowlogs", "flow logs collected", gb, f"{fmt(gb)} GB", "usage", (FLOW_LOG_GB.key,)),
         Charge(
             analytics,
             f"traffic analytics every {fmt(interval)} minutes",
             gb,
             f"{fmt(gb)} GB processed",
             "usage",
-            ("flowLogGbPerMonth",),
+            (FLOW_LOG_GB.key,),
         ),
     ]
 
@@ -48,15 +65,15 @@ def _price_storage(inputs: Mapping[str, Any], usage: UsageAssumptions, related: 
     # What the account keeps: a month of flow logs times the months the flow log retains them (at least one).
     logs = related.all(FLOW_LOG)
     days = max((num(get(log, "retentionPolicy", "days"), 30) for log in logs), default=30) or 365
-    stored = usage.flow_log_gb_per_month * max(days, 30) / 30
+    stored = usage.figure(FLOW_LOG_GB) * max(days, 30) / 30
     return [
         Charge(
             "storage.hot.lrs",
             "blob storage (hot, LRS) for flow logs",
             stored,
-            f"{fmt(usage.flow_log_gb_per_month)} GB a month x {fmt(max(days, 30) / 30)} months kept",
+            f"{fmt(usage.figure(FLOW_LOG_GB))} GB a month x {fmt(max(days, 30) / 30)} months kept",
             "usage",
-            ("flowLogGbPerMonth",),
+            (FLOW_LOG_GB.key,),
         )
     ]
 

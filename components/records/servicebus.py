@@ -17,6 +17,7 @@ from azplatform.components.records.billing import (
     get,
     num,
     sku_name,
+    usage_figure,
 )
 from azplatform.components.records.model import Immutable, Prerequisite, PrivateLink, Telemetry, Tier, TypeRecord
 from azplatform.components.records.sources import ARM_MOVE, PRIVATE_LINK_DNS, QUICK
@@ -56,6 +57,11 @@ _ENTITY_TIME: dict[str, Any] = {
 }
 
 
+SERVICE_BUS_OPERATIONS = usage_figure(
+    "service_bus_operations_per_month", 0, "Service Bus messaging operations a month (Standard tier)."
+)
+
+
 def _price_service_bus(inputs: Mapping[str, Any], usage: UsageAssumptions, related: Related) -> list[Charge]:
     sku = sku_name(inputs)
     if sku == "Premium":
@@ -71,16 +77,16 @@ def _price_service_bus(inputs: Mapping[str, Any], usage: UsageAssumptions, relat
         ]
     if sku == "Standard":
         included = 13_000_000
-        billed = max(0.0, usage.service_bus_operations_per_month - included)
+        billed = max(0.0, usage.figure(SERVICE_BUS_OPERATIONS) - included)
         return [
             Charge("servicebus.standard.base", "Service Bus Standard base charge", HOURS_PER_MONTH, "730 h", "fixed"),
             Charge(
                 "servicebus.standard.operations",
                 "messaging operations beyond the included 13 million",
                 billed / 1_000_000,
-                f"({fmt(usage.service_bus_operations_per_month)} - 13,000,000) operations, in millions",
+                f"({fmt(usage.figure(SERVICE_BUS_OPERATIONS))} - 13,000,000) operations, in millions",
                 "usage",
-                ("serviceBusOperationsPerMonth",),
+                (SERVICE_BUS_OPERATIONS.key,),
             ),
         ]
     raise ValueError(f"Service Bus SKU {sku!r} has no price entry (priced: Standard, Premium)")
