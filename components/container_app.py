@@ -43,7 +43,9 @@ from azplatform.components.naming import Kind, name_check
 from azplatform.components.records.compute import CONTAINER_APP, JOB
 from azplatform.components.replacements import replace_on_changes
 from azplatform.components.scale_rules import (
+    JOB_TRIGGER_TYPES,
     JOB_TRIGGERS,
+    SCALE_RULE_TYPES,
     SCALE_TO_ZERO_BLOCKERS,
     HttpScaleRule,
     RedisStreamsScaleRule,
@@ -262,8 +264,7 @@ class WorkloadSettings(Args):
     )
     scale_rules: list[ScaleRule] = Field(
         default_factory=list,
-        description="Scale rules by type (http, cpu, memory, redis-streams, azure-servicebus); a job's triggers. "
-        "Default: none.",
+        description=f"Scale rules by type ({', '.join(SCALE_RULE_TYPES)}); a job's triggers. Default: none.",
     )
 
     @model_validator(mode="after")
@@ -468,13 +469,13 @@ class ContainerAppJobSettings(WorkloadSettings):
 def job_trigger_problems(rules: Sequence[ScaleRule]) -> Problems:
     """A job is started by KEDA ScaledJob triggers: it needs one, and http, cpu and memory are none."""
     if not rules:
-        return [("scale_rules", "an event-driven job needs at least one trigger (redis-streams, azure-servicebus)", [])]
+        return [("scale_rules", f"an event-driven job needs at least one trigger ({', '.join(JOB_TRIGGER_TYPES)})", [])]
     # Jobs scale on KEDA ScaledJob triggers; http is app-only, cpu/memory are ScaledObject-only.
     # https://keda.sh/docs/latest/scalers/cpu/ ; https://learn.microsoft.com/azure/container-apps/jobs
     return [
         (
             f"scale_rules.{index}.type",
-            f"{rule.type} cannot trigger a job; use redis-streams or azure-servicebus",
+            f"{rule.type} cannot trigger a job; use {' or '.join(JOB_TRIGGER_TYPES)}",
             rule.type,
         )
         for index, rule in enumerate(rules)

@@ -315,5 +315,8 @@ JobScaleRule: TypeAlias = RedisStreamsScaleRule | ServiceBusScaleRule
 JOB_TRIGGERS = (RedisStreamsScaleRule, ServiceBusScaleRule)
 """The rule classes that can trigger a job."""
 
+JOB_TRIGGER_TYPES = tuple(str(rule.model_fields["type"].default) for rule in JOB_TRIGGERS)
+"""Their ``type`` values, as error messages and descriptions name them."""
+
 SCALE_TO_ZERO_BLOCKERS = (CpuScaleRule, MemoryScaleRule)
 """Rules under which a revision can never reach 0 replicas (KEDA: cpu and memory never scale to 0)."""

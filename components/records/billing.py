@@ -126,6 +126,7 @@ class UsageAssumptions(Args):
         description="Subtract the monthly free grants (Container Apps, Log Analytics), which are per subscription or "
         "billing account: set false when another workload in the same subscription already uses them.",
     )
+
     def figure(self, figure: UsageFigure) -> float:
         """A declared figure's value: the stack file's, else its default."""
         value = getattr(self, figure.name, None)
