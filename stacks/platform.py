@@ -217,6 +217,7 @@ def _outputs(
         apim_gateway_url=apim.gateway_url if apim else None,
         postgres_host=postgres.host,
         postgres_roles_job=postgres.principals.name if postgres.principals is not None else None,
+        post_deploy_jobs=pulumi.Output.all(*([postgres.principals.name] if postgres.principals is not None else [])),
         service_bus_namespace=servicebus.host_name,
         ai_services_endpoints={key: account.endpoint for key, account in ai.accounts.items()},
         ai_routes=_ai_routes(config, apim),

@@ -26,7 +26,7 @@ import pulumi
 from azplatform.components.records.offline import SUBSCRIPTION_ID
 from azplatform.stacks.config import required_private_dns_zones
 
-CONTRACT_VERSION = "1.4"
+CONTRACT_VERSION = "1.5"
 """The version of the outputs below (``major.minor``)."""
 
 T = TypeVar("T")
@@ -237,6 +237,13 @@ class PlatformReference:
         "workflow starts it right after ``pulumi up``). None without PostgreSQL.",
         example=lambda env: f"caj-azp-pgroles-{env.code}-weu",
         optional=True,
+    )
+    post_deploy_jobs: Output[list[str]] = Output(
+        "postDeployJobs",
+        "Container Apps jobs the deploy workflow starts right after ``pulumi up`` and waits for, one after another: "
+        "what a deployment needs done inside the VNet that ARM cannot do (today the PostgreSQL roles job). Empty "
+        "when there is none.",
+        example=lambda env: [f"caj-azp-pgroles-{env.code}-weu"],
     )
     ai_services_endpoints: Output[dict[str, str]] = Output(
         "aiServicesEndpoints",

@@ -132,8 +132,9 @@ def test_apps_get_a_database_role_and_its_address(plans: dict[str, Plan], stack:
     assert env["POSTGRES_USER"] in script
     # Only what dataAccess asks for: the worker has no PostgreSQL access.
     assert "id-azp-worker-" not in script
-    # The deploy workflow starts the job by this output right after pulumi up.
+    # The deploy workflow starts the post-deploy jobs (this one) right after pulumi up.
     assert plan.outputs["postgresRolesJob"] == job.inputs["jobName"]
+    assert plan.outputs["postDeployJobs"] == [job.inputs["jobName"]]
 
 
 def test_principals_script_is_valid_shell_and_idempotent_sql() -> None:

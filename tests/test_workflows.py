@@ -264,19 +264,19 @@ def test_a_movable_tag_or_short_sha_fails_the_pin_check() -> None:
     assert PINNED.match("actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1")
 
 
-ROLES_SCRIPT = WORKFLOWS.parent / "scripts" / "run-postgres-roles-job.sh"
+JOBS_SCRIPT = WORKFLOWS.parent / "scripts" / "run-post-deploy-jobs.sh"
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_each_deploy_runs_the_postgres_roles_job_right_after_pulumi_up(deploy: dict[str, Any], stack: str) -> None:
+def test_each_deploy_runs_the_post_deploy_jobs_right_after_pulumi_up(deploy: dict[str, Any], stack: str) -> None:
     steps = _steps(deploy["jobs"][stack])
     up = next(i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("pulumi/actions@"))
-    roles = steps[up + 1]
+    jobs = steps[up + 1]
     assert steps[up]["id"] == "up"
-    assert roles["run"] == ".github/scripts/run-postgres-roles-job.sh"
+    assert jobs["run"] == ".github/scripts/run-post-deploy-jobs.sh"
     # Outputs reach the script through env, never spliced into the shell text (template injection).
-    assert roles["env"] == {
-        "JOB": "${{ steps.up.outputs.postgresRolesJob }}",
+    assert jobs["env"] == {
+        "JOBS": "${{ steps.up.outputs.postDeployJobs }}",
         "GROUP": "${{ steps.up.outputs.resourceGroupName }}",
     }
 
@@ -300,26 +300,32 @@ def _fake_az(tmp_path: Path, statuses: list[str]) -> dict[str, str]:
     return {"PATH": f"{tmp_path}:{os.environ['PATH']}", "GROUP": "rg-azp-prod-weu"}
 
 
+ROLES = "caj-azp-pgroles-prod-weu"
+
+
 @pytest.mark.parametrize(
-    ("job", "statuses", "code", "started"),
+    ("jobs", "statuses", "code", "started"),
     [
-        ("", [], 0, False),
-        ("null", [], 0, False),
-        ("caj-azp-pgroles-prod-weu", ["Running", "Running", "Succeeded"], 0, True),
-        ("caj-azp-pgroles-prod-weu", ["Running", "Failed"], 1, True),
+        ("", [], 0, []),
+        ("null", [], 0, []),
+        ("[]", [], 0, []),
+        (f'["{ROLES}"]', ["Running", "Running", "Succeeded"], 0, [ROLES]),
+        (f'["{ROLES}"]', ["Running", "Failed"], 1, [ROLES]),
+        # One after another; the first failure stops the deploy before the next job starts.
+        (f'["{ROLES}", "caj-next"]', ["Succeeded", "Running", "Succeeded"], 0, [ROLES, "caj-next"]),
+        (f'["{ROLES}", "caj-next"]', ["Stopped"], 1, [ROLES]),
     ],
 )
-def test_roles_script_starts_the_job_and_fails_when_the_execution_fails(
-    tmp_path: Path, job: str, statuses: list[str], code: int, started: bool
+def test_the_script_runs_each_post_deploy_job_and_fails_when_one_fails(
+    tmp_path: Path, jobs: str, statuses: list[str], code: int, started: list[str]
 ) -> None:
-    env = _fake_az(tmp_path, statuses) | {"JOB": job}
-    result = subprocess.run(["bash", str(ROLES_SCRIPT)], env=env, capture_output=True, text=True, check=False)
+    env = _fake_az(tmp_path, statuses) | {"JOBS": jobs}
+    result = subprocess.run(["bash", str(JOBS_SCRIPT)], env=env, capture_output=True, text=True, check=False)
     assert result.returncode == code, result.stdout + result.stderr
     calls = (tmp_path / "calls").read_text(encoding="utf-8").splitlines() if started else []
-    assert any(f"containerapp job start --name {job} --resource-group rg-azp-prod-weu" in c for c in calls) is started
-    if started:
-        shows = [c for c in calls if "execution show" in c]
-        assert len(shows) == len(statuses)
-        assert all("--job-execution-name exec-1" in c for c in shows)
+    assert [c.split("--name ")[1].split()[0] for c in calls if "job start" in c] == started
+    shows = [c for c in calls if "execution show" in c]
+    assert len(shows) == len(statuses)
+    assert all("--job-execution-name exec-1" in c for c in shows)
     if code:
-        assert "ended Failed" in result.stdout
+        assert "ended Failed" in result.stdout or "ended Stopped" in result.stdout
