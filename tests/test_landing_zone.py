@@ -361,3 +361,18 @@ def test_the_environment_component_refuses_an_access_mode_it_cannot_serve(
 def test_the_environment_component_in_private_endpoint_mode() -> None:
     args = _environment(access="privateEndpoint", private_endpoints=[{"subnet_id": "s", "private_dns_zone_ids": ["z"]}])
     assert args.vnet_id is None and len(args.private_endpoints) == 1
+
+
+def test_the_example_without_private_endpoint_mode_exits_2_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (EXAMPLE / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    assert "    access: privateEndpoint\n" in text
+    internal = text.replace("    access: privateEndpoint\n", "    access: internal\n")
+    (tmp_path / "Pulumi.prod.yaml").write_text(internal, encoding="utf-8")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (tmp_path / name).write_text((EXAMPLE / name).read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["plan", "--project-dir", str(tmp_path), "--stack", "prod"]) == 2
+    err = capsys.readouterr().err
+    assert "1 configuration problem" in err and "Traceback" not in err
+    assert "azplatform:containerApps.access = 'internal'" in err and "set it to 'privateEndpoint'" in err
