@@ -22,6 +22,7 @@ from azplatform.components.naming import Kind, name_check
 from azplatform.components.observability import diagnostics_only
 from azplatform.components.rbac import ExistingResource, Grantable, Principal
 from azplatform.components.replacements import replace_on_changes
+from azplatform.components.secret_store import SecretName
 
 TYPE_TOKEN = "azplatform:index:ManagedRedis"
 
@@ -111,11 +112,6 @@ def _end_of_day(day: datetime.date) -> int:
     return int(end.timestamp())
 
 
-# Key Vault secret names: 1-127 letters, digits and hyphens.
-# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault
-_SECRET_NAME = r"^[0-9A-Za-z-]{1,127}$"
-
-
 class AccessKeySecret(Args):
     """Where the database's primary access key goes when access keys are on, for the clients that take only a
     password: as the bare key (KEDA's Redis scalers) and/or as a connection string (API Management's external
@@ -123,15 +119,13 @@ class AccessKeySecret(Args):
 
     vault_name: Input[str] = Field(description="Key Vault that receives the secrets.")
     resource_group_name: Input[str] = Field(description="The vault's resource group.")
-    secret_name: str | None = Field(
+    secret_name: SecretName | None = Field(
         default=DEFAULT_ACCESS_KEY_SECRET,
-        pattern=_SECRET_NAME,
         description="Secret that holds the bare primary key (1-127 letters, digits, hyphens), or none. Default "
         f"{DEFAULT_ACCESS_KEY_SECRET}.",
     )
-    connection_string_secret_name: str | None = Field(
+    connection_string_secret_name: SecretName | None = Field(
         default=None,
-        pattern=_SECRET_NAME,
         description="Secret that holds <host>:10000,password=<key>,ssl=True,abortConnect=False, the connection "
         "string API Management's external cache takes. Default: none.",
     )

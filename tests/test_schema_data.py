@@ -481,7 +481,10 @@ def test_direct_errors_say_where_in_python_names() -> None:
             ),
             "are not DNS zone names",
         ),
-        (lambda: AccessKeySecret(vault_name="kv", resource_group_name=RG, secret_name="redis_key"), "pattern"),
+        (
+            lambda: AccessKeySecret(vault_name="kv", resource_group_name=RG, secret_name="redis_key"),
+            "is not a Key Vault secret name",
+        ),
         (_action_group(short_name="platform-prod-weu"), "at most 12 characters"),
         (_action_group(location="westeurope"), "'global'"),
         (

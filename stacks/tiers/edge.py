@@ -111,7 +111,7 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                 raise ValueError("a semantic cache needs the platform's Redis with its connection string secret")
             external_cache = ExternalCache(connection_string_secret=REDIS_APIM_CACHE_SECRET, secret_uri=secret_uri)
         caching = CachingType.EXTERNAL if external_cache else CachingType.INTERNAL
-        semantic = sorted(api_id for api_id, api in apim.apis.items() if api.policies.semantic_cache is not None)
+        semantic = any(api.policies.semantic_cache is not None for api in apim.apis.values())
         singles: list[BackendSpec] = []
         pools: list[BackendPoolSpec] = []
         apis: list[ApiSpec] = []
@@ -156,7 +156,7 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
                 publish_identity_client_id=any(api.backend.models for api in apim.apis.values()),
                 external_cache=external_cache,
                 # The semantic cache's lookup calls the embeddings backend as the system-assigned identity only.
-                managed_identities=ManagedIdentities(system_assigned=bool(semantic)),
+                managed_identities=ManagedIdentities(system_assigned=semantic),
                 diagnostic_settings=diagnostics,
             ),
             opts=scope.opts(),
@@ -170,11 +170,12 @@ def build_edge(scope: TierScope, config: PlatformConfig, inputs: EdgeInputs) -> 
             inputs.ai_accounts[key].grant_openai_user(api_management.identity)
         # ...and its system-assigned identity the embeddings deployments' accounts, for the semantic cache lookup.
         embedders = sorted({api.backend.embeddings.account for api in apim.apis.values() if api.backend.embeddings})
-        if embedders and api_management.system_identity is None:
-            raise ValueError("a semantic cache needs API Management's system-assigned identity")
-        for key in embedders:
-            if api_management.system_identity is not None:
-                inputs.ai_accounts[key].grant_openai_user(api_management.system_identity)
+        if embedders:
+            system = api_management.system_identity
+            if system is None:
+                raise ValueError("a semantic cache needs API Management's system-assigned identity")
+            for key in embedders:
+                inputs.ai_accounts[key].grant_openai_user(system)
         backend = GatewayBackend(fqdn=api_management.gateway_hostname, probe_path=HEALTH_PATH)
     else:
         backend = GatewayBackend(fqdn=app_host(config.app_gateway.direct_backend_app))
